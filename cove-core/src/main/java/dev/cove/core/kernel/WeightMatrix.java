@@ -1,0 +1,47 @@
+package dev.cove.core.kernel;
+
+import dev.cove.core.tensor.GgmlType;
+import dev.cove.core.tensor.TypeCodec;
+import dev.cove.core.tensor.TypeCodecs;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A row-major matrix of {@code rows} rows of {@code cols} elements, stored in GGML's block layout
+ * of {@code type} inside a (usually memory-mapped) segment. Immutable and shared between threads.
+ */
+public record WeightMatrix(String name, GgmlType type, MemorySegment data, long offset, int rows, int cols) {
+
+    public WeightMatrix {
+        if (cols % type.blockSize() != 0) {
+            throw new IllegalArgumentException(name + ": " + cols + " columns is not a multiple of the "
+                    + type + " block size " + type.blockSize());
+        }
+        long needed = (long) rows * type.byteSize(cols);
+        if (offset < 0 || needed > data.byteSize() - offset) {
+            throw new IllegalArgumentException(name + ": " + rows + "x" + cols + " " + type
+                    + " needs " + needed + " bytes, the segment has " + (data.byteSize() - offset));
+        }
+    }
+
+    public long rowBytes() {
+        return type.byteSize(cols);
+    }
+
+    public long rowOffset(int row) {
+        return offset + row * rowBytes();
+    }
+
+    public TypeCodec codec() {
+        return TypeCodecs.of(type);
+    }
+
+    /** Dequantizes one row into {@code out[outOffset..outOffset+cols)}. */
+    public void dequantizeRow(int row, float[] out, int outOffset) {
+        codec().dequantize(data, rowOffset(row), out, outOffset, cols);
+    }
+
+    /** Bytes of weights this matrix holds: what one full matrix-vector product reads. */
+    public long byteSize() {
+        return rows * rowBytes();
+    }
+}
