@@ -1,0 +1,108 @@
+package dev.cove.cli;
+
+import dev.cove.core.gguf.GgufFile;
+import dev.cove.core.gguf.GgufMetadata;
+import dev.cove.core.gguf.GgufTensorInfo;
+import dev.cove.core.gguf.GgufValue;
+import dev.cove.core.tensor.GgmlType;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code cove info MODEL}: a summary of a GGUF file's metadata and tensors. */
+@Command(name = "info", mixinStandardHelpOptions = true,
+        description = "Summarise a GGUF model: architecture, sizes, tensor types, metadata.")
+final class InfoCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", description = "The model: a GGUF file.")
+    Path model;
+
+    @Option(names = "--metadata", description = "Print every metadata key.")
+    boolean allMetadata;
+
+    @Option(names = "--tensors", description = "Print every tensor.")
+    boolean allTensors;
+
+    @Override
+    public Integer call() {
+        PrintStream out = Stdout.utf8();
+        try (GgufFile file = GgufFile.open(model)) {
+            GgufMetadata m = file.metadata();
+            String arch = m.getString("general.architecture", "?");
+            out.printf("file:          %s (%s, GGUF v%d)%n", model, bytes(file.fileSize()), file.version());
+            out.printf("name:          %s%n", m.getString("general.name", "(none)"));
+            out.printf("architecture:  %s%n", arch);
+            printKey(out, m, "context:       ", arch + ".context_length");
+            printKey(out, m, "embedding:     ", arch + ".embedding_length");
+            printKey(out, m, "layers:        ", arch + ".block_count");
+            printKey(out, m, "heads:         ", arch + ".attention.head_count");
+            printKey(out, m, "kv heads:      ", arch + ".attention.head_count_kv");
+            printKey(out, m, "feed-forward:  ", arch + ".feed_forward_length");
+            printKey(out, m, "rope base:     ", arch + ".rope.freq_base");
+            out.printf("tokenizer:     %s%s, %d tokens%n", m.getString("tokenizer.ggml.model", "?"),
+                    m.contains("tokenizer.ggml.pre") ? " (" + m.getString("tokenizer.ggml.pre") + ")" : "",
+                    m.contains("tokenizer.ggml.tokens") ? m.getArray("tokenizer.ggml.tokens").length() : 0);
+            out.printf("chat template: %s%n", m.contains("tokenizer.chat_template") ? "yes" : "no");
+
+            long parameters = 0;
+            Map<GgmlType, long[]> byType = new TreeMap<>();
+            for (GgufTensorInfo t : file.tensors().values()) {
+                parameters += t.elementCount();
+                long[] agg = byType.computeIfAbsent(t.type(), k -> new long[2]);
+                agg[0]++;
+                agg[1] += t.byteSize();
+            }
+            out.printf("parameters:    %s%n", count(parameters));
+            out.printf("tensors:       %d%n", file.tensors().size());
+            byType.forEach((type, agg) -> out.printf("  %-6s %5d tensors, %s%n", type, agg[0], bytes(agg[1])));
+            if (allMetadata) {
+                out.println("metadata:");
+                for (Map.Entry<String, GgufValue> e : m.asMap().entrySet()) {
+                    String v = e.getValue().toString().replace("\n", "\\n");
+                    out.printf("  %s = %s%n", e.getKey(), v.length() > 120 ? v.substring(0, 117) + "..." : v);
+                }
+            }
+            if (allTensors) {
+                out.println("tensors:");
+                for (GgufTensorInfo t : file.tensors().values()) {
+                    out.printf("  %-32s %-6s %-20s %s%n", t.name(), t.type(), java.util.Arrays.toString(t.shape()), bytes(t.byteSize()));
+                }
+            }
+            out.flush();
+            return 0;
+        }
+    }
+
+    private static void printKey(PrintStream out, GgufMetadata m, String label, String key) {
+        if (m.contains(key)) {
+            out.println(label + m.get(key));
+        }
+    }
+
+    static String bytes(long n) {
+        if (n >= 1L << 30) {
+            return String.format(Locale.ROOT, "%.2f GiB", n / (double) (1L << 30));
+        }
+        if (n >= 1L << 20) {
+            return String.format(Locale.ROOT, "%.1f MiB", n / (double) (1L << 20));
+        }
+        return String.format(Locale.ROOT, "%.1f KiB", n / 1024.0);
+    }
+
+    private static String count(long n) {
+        if (n >= 1_000_000_000L) {
+            return String.format(Locale.ROOT, "%.2f B", n / 1e9);
+        }
+        if (n >= 1_000_000L) {
+            return String.format(Locale.ROOT, "%.1f M", n / 1e6);
+        }
+        return String.format(Locale.ROOT, "%.1f K", n / 1e3);
+    }
+}

@@ -1,0 +1,101 @@
+package dev.cove.cli;
+
+import dev.cove.core.CoveException;
+import dev.cove.core.Model;
+import dev.cove.core.chat.ChatFormat;
+import dev.cove.core.chat.ChatMessage;
+import dev.cove.core.generate.GenerationOptions;
+import dev.cove.core.generate.GenerationResult;
+import dev.cove.core.generate.Session;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code cove run MODEL [PROMPT]}: generate a continuation or one chat answer, streamed to stdout. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Generate text from a prompt, streaming it to standard output.")
+final class RunCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", description = "The model: a GGUF file.")
+    Path model;
+
+    @Parameters(index = "1", arity = "0..1", description = "The prompt (or use -p).")
+    String positionalPrompt;
+
+    @Option(names = {"-p", "--prompt"}, description = "The prompt.")
+    String prompt;
+
+    @Option(names = {"-n", "--n-predict"}, description = "Tokens to generate; -1 until the model stops or the context is full (default: ${DEFAULT-VALUE}).", defaultValue = "-1")
+    int maxTokens;
+
+    @Option(names = "--system", description = "System prompt (chat models).")
+    String system;
+
+    @Option(names = "--raw", description = "Feed the prompt as is, without the model's chat format.")
+    boolean raw;
+
+    @Mixin
+    ModelOptions modelOptions = new ModelOptions();
+
+    @Mixin
+    SamplingMixin sampling = new SamplingMixin();
+
+    @Override
+    public Integer call() {
+        String text = prompt != null ? prompt : positionalPrompt;
+        if (text == null) {
+            throw new CoveException("no prompt: give one after the model path or with -p");
+        }
+        long loadStart = System.nanoTime();
+        try (Model m = modelOptions.load(model)) {
+            long loadNanos = System.nanoTime() - loadStart;
+            ChatFormat format = raw ? null : ChatTemplates.formatOf(m);
+            List<String> stops = new ArrayList<>(sampling.stop);
+            String input;
+            boolean parseSpecial;
+            if (format == null) {
+                if (system != null) {
+                    throw new CoveException("--system needs a chat model, but this model has no chat template (or --raw was given)");
+                }
+                input = text;
+                parseSpecial = false;
+            } else {
+                List<ChatMessage> messages = new ArrayList<>();
+                if (system != null) {
+                    messages.add(ChatMessage.system(system));
+                }
+                messages.add(ChatMessage.user(text));
+                input = format.render(messages, true);
+                stops.addAll(format.stopStrings());
+                parseSpecial = true;
+            }
+            GenerationOptions options = GenerationOptions.defaults()
+                    .sampling(sampling.toOptions())
+                    .contextLength(modelOptions.contextFor(m))
+                    .maxTokens(maxTokens)
+                    .stopStrings(stops)
+                    .parseSpecial(parseSpecial);
+            Session session = m.newSession(options);
+            PrintStream out = Stdout.utf8();
+            if (format == null) {
+                out.print(text); // completion mode echoes the prompt, as llama.cpp does
+                out.flush();
+            }
+            GenerationResult result = session.generate(input, token -> {
+                out.print(token.text());
+                out.flush();
+            });
+            out.println();
+            out.flush();
+            System.err.println(Timings.describe(result, loadNanos));
+            return 0;
+        }
+    }
+}

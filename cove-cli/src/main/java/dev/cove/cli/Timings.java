@@ -1,0 +1,17 @@
+package dev.cove.cli;
+
+import dev.cove.core.generate.GenerationResult;
+import java.util.Locale;
+
+/** The one-line timing summary printed on stderr after generation. */
+final class Timings {
+    private Timings() {
+    }
+
+    static String describe(GenerationResult r, long loadNanos) {
+        return String.format(Locale.ROOT,
+                "load %.0f ms | prompt %d tokens (%d cached), %.1f tok/s | generation %d tokens, %.1f tok/s | stop: %s",
+                loadNanos / 1e6, r.promptTokens(), r.reusedPromptTokens(), r.promptTokensPerSecond(),
+                r.generatedTokens(), r.generationTokensPerSecond(), r.stopReason().name().toLowerCase(Locale.ROOT).replace('_', ' '));
+    }
+}

@@ -1,0 +1,109 @@
+package dev.cove.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The {@code cove} command end to end, in-process, on the real stories260K model. */
+class CliTest {
+
+    record Outcome(int exitCode, String out, String err) {
+    }
+
+    static Outcome cove(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = Main.execute(args);
+            return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    static String stories() {
+        for (Path p : new Path[] {Path.of("../../shared/models/stories260K/stories260K.gguf"), Path.of("../shared/models/stories260K/stories260K.gguf")}) {
+            if (Files.exists(p)) {
+                return p.toString();
+            }
+        }
+        assumeTrue(false, "../shared is absent: skipping");
+        return null;
+    }
+
+    @Test
+    void runTellsAStory() {
+        Outcome o = cove("run", stories(), "Once upon a time", "--temp", "0", "-n", "40", "-t", "2");
+        assertThat(o.exitCode()).as(o.err()).isZero();
+        assertThat(o.out()).startsWith("Once upon a time");
+        assertThat(o.out().length()).isGreaterThan("Once upon a time".length() + 40);
+        assertThat(o.err()).contains("tok/s").contains("generation 40 tokens");
+    }
+
+    @Test
+    void runWithSeedIsReproducible() {
+        Outcome a = cove("run", stories(), "-p", "Once upon a time", "--seed", "3", "-n", "30");
+        Outcome b = cove("run", stories(), "-p", "Once upon a time", "--seed", "3", "-n", "30");
+        assertThat(a.exitCode()).isZero();
+        assertThat(a.out()).isEqualTo(b.out());
+    }
+
+    @Test
+    void tokenizeAsJson() {
+        Outcome o = cove("tokenize", stories(), "Once upon a time, there was a little robot", "--json");
+        assertThat(o.exitCode()).isZero();
+        assertThat(o.out().strip()).isEqualTo("[1, 403, 407, 261, 378, 432, 383, 286, 261, 376, 352, 414, 430, 309]");
+        Outcome noBos = cove("tokenize", stories(), "Once", "--json", "--no-bos");
+        assertThat(noBos.out().strip()).doesNotStartWith("[1,");
+    }
+
+    @Test
+    void infoSummarisesTheModel() {
+        Outcome o = cove("info", stories(), "--tensors", "--metadata");
+        assertThat(o.exitCode()).isZero();
+        assertThat(o.out()).contains("architecture:  llama").contains("blk.4.ffn_up.weight").contains("tokenizer.ggml.model = llama");
+    }
+
+    @Test
+    void missingModelIsAOneLineError() {
+        Outcome o = cove("run", "no/such/model.gguf", "hello");
+        assertThat(o.exitCode()).isEqualTo(1);
+        assertThat(o.err()).contains("no such model file").doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    @Test
+    void damagedModelIsAOneLineError(@TempDir Path dir) throws IOException {
+        Path bad = dir.resolve("bad.gguf");
+        Files.write(bad, "GGUF\u0003\u0000\u0000\u0000garbage".getBytes(StandardCharsets.ISO_8859_1));
+        Outcome o = cove("run", bad.toString(), "hello");
+        assertThat(o.exitCode()).isEqualTo(1);
+        assertThat(o.err()).contains("bad.gguf").contains("truncated").doesNotContain("\tat ");
+    }
+
+    @Test
+    void promptIsNeverPrintedInErrors() {
+        String secret = "CANARY-7f3a9";
+        Outcome o = cove("run", stories(), secret + " ".repeat(10) + "x ".repeat(300), "-c", "32");
+        assertThat(o.exitCode()).isEqualTo(1);
+        assertThat(o.err()).contains("context").doesNotContain(secret);
+    }
+
+    @Test
+    void unknownOptionIsAUsageError() {
+        Outcome o = cove("run", "--no-such-option");
+        assertThat(o.exitCode()).isEqualTo(2);
+    }
+}

@@ -1,0 +1,102 @@
+package dev.cove.core;
+
+import dev.cove.core.generate.GenerationOptions;
+import dev.cove.core.generate.Session;
+import dev.cove.core.gguf.GgufFile;
+import dev.cove.core.gguf.GgufMetadata;
+import dev.cove.core.kernel.WorkerPool;
+import dev.cove.core.model.LlamaModel;
+import dev.cove.core.model.ModelConfig;
+import dev.cove.core.model.ModelWeights;
+import dev.cove.core.tokenizer.Tokenizer;
+import java.nio.file.Path;
+
+/**
+ * A loaded model: the memory-mapped GGUF file, its tokenizer and its forward pass. Loading maps
+ * the file without copying the weights. A {@code Model} is immutable and may be shared by
+ * several threads; each conversation is a {@link Session}, used by one thread at a time.
+ *
+ * <pre>{@code
+ * try (Model model = Model.load(Path.of("tinyllama.Q4_0.gguf"))) {
+ *     Session s = model.newSession(GenerationOptions.defaults().temperature(0.7f));
+ *     s.generate("Write a haiku about the sea", token -> System.out.print(token.text()));
+ * }
+ * }</pre>
+ */
+public final class Model implements AutoCloseable {
+    private final GgufFile file;
+    private final Tokenizer tokenizer;
+    private final LlamaModel llama;
+    private final WorkerPool pool;
+
+    private Model(GgufFile file, Tokenizer tokenizer, LlamaModel llama, WorkerPool pool) {
+        this.file = file;
+        this.tokenizer = tokenizer;
+        this.llama = llama;
+        this.pool = pool;
+    }
+
+    /** Loads a model using one thread per available processor. */
+    public static Model load(Path path) {
+        return load(path, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** Loads a model whose forward pass runs on {@code threads} threads. */
+    public static Model load(Path path, int threads) {
+        GgufFile file = GgufFile.open(path);
+        WorkerPool pool = null;
+        try {
+            Tokenizer tokenizer = Tokenizer.fromGguf(file.metadata());
+            ModelConfig config = ModelConfig.fromGguf(file.metadata(), tokenizer.vocabulary().size());
+            ModelWeights weights = ModelWeights.fromGguf(file, config);
+            pool = new WorkerPool(threads);
+            return new Model(file, tokenizer, new LlamaModel(config, weights, pool), pool);
+        } catch (RuntimeException e) {
+            if (pool != null) {
+                pool.close();
+            }
+            file.close();
+            throw e;
+        }
+    }
+
+    public Session newSession(GenerationOptions options) {
+        return new Session(this, options);
+    }
+
+    public Session newSession() {
+        return newSession(GenerationOptions.defaults());
+    }
+
+    public ModelConfig config() {
+        return llama.config();
+    }
+
+    public Tokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    public GgufMetadata metadata() {
+        return file.metadata();
+    }
+
+    public Path path() {
+        return file.path();
+    }
+
+    /** The forward pass, for tools that drive it directly (perplexity, benchmarks). */
+    public LlamaModel forwardPass() {
+        return llama;
+    }
+
+    public int threads() {
+        return pool.threads();
+    }
+
+    /** Unmaps the file and stops the worker threads. No session may be used afterwards. */
+    @Override
+    public void close() {
+        pool.close();
+        file.close();
+    }
+}

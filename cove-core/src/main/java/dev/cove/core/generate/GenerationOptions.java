@@ -1,0 +1,66 @@
+package dev.cove.core.generate;
+
+import dev.cove.core.sample.SamplingOptions;
+import java.util.List;
+
+/**
+ * How a session generates: sampling, limits and stop conditions. Immutable; change it with the
+ * wither methods, e.g. {@code GenerationOptions.defaults().temperature(0.7f).maxTokens(200)}.
+ *
+ * @param contextLength  positions of the session's KV cache; 0 means the model's own context length
+ * @param maxTokens      tokens to generate at most; negative means until the context is full
+ * @param stopStrings    output text that ends generation (not emitted)
+ * @param parseSpecial   whether special-token text such as {@code <|im_start|>} in the prompt becomes special tokens
+ * @param addBos         whether to start the prompt with the model's BOS token (when the model wants one)
+ */
+public record GenerationOptions(
+        SamplingOptions sampling,
+        int contextLength,
+        int maxTokens,
+        List<String> stopStrings,
+        boolean parseSpecial,
+        boolean addBos) {
+
+    public GenerationOptions {
+        stopStrings = List.copyOf(stopStrings);
+        if (contextLength < 0) {
+            throw new IllegalArgumentException("context length must not be negative: " + contextLength);
+        }
+    }
+
+    public static GenerationOptions defaults() {
+        return new GenerationOptions(SamplingOptions.defaults(), 0, -1, List.of(), false, true);
+    }
+
+    public GenerationOptions sampling(SamplingOptions value) {
+        return new GenerationOptions(value, contextLength, maxTokens, stopStrings, parseSpecial, addBos);
+    }
+
+    public GenerationOptions temperature(float value) {
+        return sampling(sampling.temperature(value));
+    }
+
+    public GenerationOptions seed(long value) {
+        return sampling(sampling.seed(value));
+    }
+
+    public GenerationOptions contextLength(int value) {
+        return new GenerationOptions(sampling, value, maxTokens, stopStrings, parseSpecial, addBos);
+    }
+
+    public GenerationOptions maxTokens(int value) {
+        return new GenerationOptions(sampling, contextLength, value, stopStrings, parseSpecial, addBos);
+    }
+
+    public GenerationOptions stopStrings(List<String> value) {
+        return new GenerationOptions(sampling, contextLength, maxTokens, value, parseSpecial, addBos);
+    }
+
+    public GenerationOptions parseSpecial(boolean value) {
+        return new GenerationOptions(sampling, contextLength, maxTokens, stopStrings, value, addBos);
+    }
+
+    public GenerationOptions addBos(boolean value) {
+        return new GenerationOptions(sampling, contextLength, maxTokens, stopStrings, parseSpecial, value);
+    }
+}

@@ -1,0 +1,155 @@
+package dev.cove.core.generate;
+
+import dev.cove.core.CoveException;
+import dev.cove.core.Model;
+import dev.cove.core.model.ForwardState;
+import dev.cove.core.model.LlamaModel;
+import dev.cove.core.sample.Sampler;
+import dev.cove.core.tokenizer.StreamingDecoder;
+import dev.cove.core.tokenizer.Tokenizer;
+import java.util.Arrays;
+import java.util.function.Consumer;
+
+/**
+ * One conversation with a model: a KV cache and the tokens in it. Each {@link #generate} call
+ * takes the whole prompt; the part that matches what is already cached (the earlier turns of a
+ * chat) is reused rather than evaluated again. Not thread-safe: one thread at a time.
+ */
+public final class Session {
+    private final Model model;
+    private final LlamaModel llama;
+    private final Tokenizer tokenizer;
+    private final GenerationOptions options;
+    private final ForwardState state;
+    private final Sampler sampler;
+    private int[] cached = new int[0];   // tokens whose keys and values are in the cache, in order
+    private int cachedLength;
+    private boolean logitsValid;
+
+    public Session(Model model, GenerationOptions options) {
+        this.model = model;
+        this.llama = model.forwardPass();
+        this.tokenizer = model.tokenizer();
+        this.options = options;
+        int context = options.contextLength() > 0 ? options.contextLength() : model.config().contextLength();
+        this.state = llama.newState(context);
+        this.sampler = new Sampler(options.sampling());
+        this.cached = new int[context];
+    }
+
+    public GenerationOptions options() {
+        return options;
+    }
+
+    public int contextLength() {
+        return state.contextLength();
+    }
+
+    /** Tokens currently held in the cache. */
+    public int position() {
+        return cachedLength;
+    }
+
+    /** Forgets the cached conversation. */
+    public void reset() {
+        cachedLength = 0;
+        logitsValid = false;
+        sampler.reset();
+    }
+
+    /** Generates a continuation of {@code prompt}, streaming each token to {@code listener}. */
+    public GenerationResult generate(String prompt, Consumer<Token> listener) {
+        return generate(tokenizer.encode(prompt, options.addBos(), options.parseSpecial()), listener);
+    }
+
+    /** Generates a continuation of already tokenized input. */
+    public GenerationResult generate(int[] promptTokens, Consumer<Token> listener) {
+        if (promptTokens.length == 0) {
+            throw new CoveException("the prompt is empty: there is nothing to continue");
+        }
+        if (promptTokens.length >= contextLength()) {
+            throw new CoveException("the prompt is " + promptTokens.length + " tokens but the context holds "
+                    + contextLength() + ": shorten the prompt or raise the context length");
+        }
+        long start = System.nanoTime();
+        int reused = evaluatePrompt(promptTokens);
+        long promptDone = System.nanoTime();
+
+        StreamingDecoder decoder = tokenizer.newStreamingDecoder();
+        StopStringFilter stops = new StopStringFilter(options.stopStrings());
+        StringBuilder text = new StringBuilder();
+        int generated = 0;
+        StopReason reason;
+        long firstTokenAt = 0;
+        while (true) {
+            if (options.maxTokens() >= 0 && generated >= options.maxTokens()) {
+                reason = StopReason.MAX_TOKENS;
+                break;
+            }
+            int token = sampler.sample(state.logits(), model.config().vocabularySize());
+            sampler.accept(token);
+            generated++;
+            if (generated == 1) {
+                firstTokenAt = System.nanoTime();
+            }
+            if (tokenizer.vocabulary().isEndOfGeneration(token)) {
+                reason = StopReason.END_OF_GENERATION;
+                break;
+            }
+            String piece = stops.accept(decoder.feed(token));
+            text.append(piece);
+            listener.accept(new Token(token, piece));
+            if (stops.stopped()) {
+                reason = StopReason.STOP_STRING;
+                break;
+            }
+            if (cachedLength >= contextLength()) {
+                reason = StopReason.CONTEXT_FULL;
+                break;
+            }
+            feed(token, true);
+        }
+        String tail = stops.accept(decoder.finish());
+        tail += stops.flush();
+        if (!tail.isEmpty()) {
+            text.append(tail);
+            listener.accept(new Token(-1, tail));
+        }
+        long end = System.nanoTime();
+        return new GenerationResult(text.toString(), promptTokens.length, reused, generated, reason,
+                promptDone - start, firstTokenAt == 0 ? 0 : end - firstTokenAt);
+    }
+
+    /** Evaluates the prompt after the longest prefix already in the cache; returns that prefix's length. */
+    private int evaluatePrompt(int[] prompt) {
+        int common = 0;
+        int limit = Math.min(cachedLength, prompt.length);
+        while (common < limit && cached[common] == prompt[common]) {
+            common++;
+        }
+        // The last prompt token must be evaluated to get fresh logits.
+        if (common == prompt.length) {
+            common--;
+        }
+        cachedLength = common;
+        sampler.reset();
+        for (int i = 0; i < prompt.length; i++) {
+            sampler.accept(prompt[i]);
+        }
+        for (int i = common; i < prompt.length; i++) {
+            feed(prompt[i], i == prompt.length - 1);
+        }
+        return common;
+    }
+
+    private void feed(int token, boolean computeLogits) {
+        llama.forward(state, token, cachedLength, computeLogits);
+        cached[cachedLength++] = token;
+        logitsValid = computeLogits;
+    }
+
+    /** The tokens in the cache, for tools and tests. */
+    public int[] cachedTokens() {
+        return Arrays.copyOf(cached, cachedLength);
+    }
+}

@@ -1,0 +1,71 @@
+package dev.cove.core.tokenizer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Arrays;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/** Special tokens in the input: parsed only on request (control tokens), always (user-defined tokens). */
+class SpecialTokensTest {
+
+    @Test
+    void controlTokensAreParsedOnlyWhenAsked() {
+        Tokenizer t = TestVocabs.vocab("llama-spm");
+        // parsed: the text after a special token gets its own space prefix, as in llama.cpp
+        assertThat(t.encode("<s>Hello</s>", false, true)).containsExactly(1, 15043, 2);
+        assertThat(t.encode("<s>Hello</s>", true, true)).containsExactly(1, 1, 15043, 2);
+        // not parsed: plain text, no control token comes out
+        int[] plain = t.encode("<s>Hello</s>", true, false);
+        assertThat(plain[0]).isEqualTo(1);
+        assertThat(Arrays.copyOfRange(plain, 1, plain.length)).doesNotContain(1, 2).hasSizeGreaterThan(3);
+        assertThat(t.decode(plain)).isEqualTo("<s>Hello</s>");
+    }
+
+    @Test
+    void specialTokensRenderOnlyWhenAsked() {
+        Tokenizer t = TestVocabs.vocab("llama-spm");
+        int[] tokens = t.encode("<s>Hello</s>", true, true);
+        assertThat(t.decode(tokens)).isEqualTo("Hello");
+        assertThat(t.decode(tokens, true)).isEqualTo("<s><s>Hello</s>");
+        assertThat(t.tokenBytes(2)).asString().isEqualTo("</s>");
+    }
+
+    @Test
+    void bpeControlTokens() {
+        Tokenizer t = TestVocabs.vocab("gpt-2");
+        assertThat(t.encode("a<|endoftext|>b", false, true)).containsExactly(64, 50256, 65);
+        int[] plain = t.encode("a<|endoftext|>b", false, false);
+        assertThat(plain).doesNotContain(50256).hasSizeGreaterThan(3);
+        assertThat(t.decode(plain)).isEqualTo("a<|endoftext|>b");
+        // gpt2 models add no BOS unless the file asks
+        assertThat(t.encode("a", true, false)).containsExactly(64);
+
+        Tokenizer ds = TestVocabs.vocab("deepseek-coder");
+        assertThat(ds.encode("a", true, false)).containsExactly(32013, 64);
+        assertThat(ds.encode("<｜begin▁of▁sentence｜>a", false, true)).containsExactly(32013, 64);
+    }
+
+    @Test
+    void userDefinedTokensAreAlwaysCutOut() {
+        // deepseek-coder declares single characters such as 'õ' (32000) as user-defined tokens
+        Tokenizer ds = TestVocabs.vocab("deepseek-coder");
+        assertThat(ds.encode("õ", false, false)).containsExactly(32000);
+        assertThat(ds.encode("<|User|>", false, false)).containsExactly(32019);
+        assertThat(ds.decode(new int[] {32019})).isEqualTo("<|User|>"); // user-defined tokens always render
+    }
+
+    @Test
+    void phi3SpecialTokensSwallowTheWhitespaceAfterThem() {
+        Tokenizer t = TestVocabs.vocab("phi-3");
+        int[] hi = t.encode("Hi", false, false);
+        // <|user|> is a control token marked RSTRIP for Phi-3 (llama.cpp keys this on general.name)
+        assertThat(t.encode("<|user|>\nHi", false, true)).containsExactly(IntStream.concat(IntStream.of(32010),
+                IntStream.of(hi)).toArray());
+        // "</s>" is user-defined in this file: cut out even without special parsing, and RSTRIP too
+        int[] world = t.encode("world", false, false);
+        int[] expected = IntStream.concat(IntStream.concat(IntStream.of(t.encode("Hello", false, false)), IntStream.of(2)),
+                IntStream.of(world)).toArray();
+        assertThat(t.encode("Hello</s>   world", false, false)).containsExactly(expected);
+    }
+}
