@@ -43,7 +43,14 @@ public final class Model implements AutoCloseable {
 
     /** Loads a model whose forward pass runs on {@code threads} threads. */
     public static Model load(Path path, int threads) {
-        GgufFile file = GgufFile.open(path);
+        return load(GgufFile.open(path), threads);
+    }
+
+    /**
+     * Builds a model on an opened GGUF file (for instance one decrypted into memory with
+     * {@link GgufFile#fromSegment}). The model owns the file from now on and closes it.
+     */
+    public static Model load(GgufFile file, int threads) {
         WorkerPool pool = null;
         try {
             Tokenizer tokenizer = Tokenizer.fromGguf(file.metadata());

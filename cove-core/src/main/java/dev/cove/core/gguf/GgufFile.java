@@ -100,6 +100,21 @@ public final class GgufFile implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads a GGUF image already in memory (a decrypted model, never written to disk). The
+     * segment must stay valid until this file is closed; {@code owner}, when not null, is closed
+     * with it. {@code name} stands in for the file name in messages.
+     */
+    public static GgufFile fromSegment(MemorySegment data, String name, Arena owner) {
+        Arena arena = owner != null ? owner : Arena.ofShared();
+        try {
+            return new GgufFile(Path.of(name), arena, data);
+        } catch (RuntimeException e) {
+            arena.close();
+            throw e;
+        }
+    }
+
     public Path path() {
         return path;
     }
