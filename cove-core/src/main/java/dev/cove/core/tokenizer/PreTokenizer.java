@@ -27,9 +27,10 @@ import java.util.regex.Pattern;
  * </ul>
  * {@code java.util.regex} without {@code UNICODE_CHARACTER_CLASS} has the same {@code \s}
  * ({@code [ \t\n\x0B\f\r]}) and the same leftmost-first backtracking as the ECMAScript
- * {@code std::regex} llama.cpp uses. A few expressions are written in an equivalent Java form:
- * {@code $} as {@code \z}, and {@code ((?=[\p{L}])([^a-z]))*} as the intersection
- * {@code [\p{L}&&[^a-z]]*}, which Java runs without recursion.
+ * {@code std::regex} llama.cpp uses. A few expressions are written in an equivalent Java form
+ * that runs in linear time and without recursion: deepseek-llm's {@code \s+$} as
+ * {@code (?<!\s)\s++\z} (the same match, without retrying from every position inside a run
+ * of spaces), and {@code ((?=[\p{L}])([^a-z]))*} as the intersection {@code [\p{L}&&[^a-z]]*}.
  *
  * <p>Immutable and thread-safe.
  */
@@ -84,7 +85,7 @@ final class PreTokenizer {
         LLAMA3(List.of(LLAMA3_REGEX), true, true, true),
         DBRX(List.of(LLAMA3_REGEX), true, false, false),
         DEEPSEEK_LLM(List.of("[\r\n]", DEEPSEEK_LLM_LETTERS_REGEX,
-                "\\s?[!-/:-~\uFF01-\uFF0F\uFF1A-\uFF5E\u2018-\u201F\u3000-\u3002]+", "\\s+\\z", CJK_REGEX, "\\p{N}+"),
+                "\\s?[!-/:-~\uFF01-\uFF0F\uFF1A-\uFF5E\u2018-\u201F\u3000-\u3002]+", "(?<!\\s)\\s++\\z", CJK_REGEX, "\\p{N}+"),
                 false, false, false),
         DEEPSEEK_CODER(List.of("[\r\n]", "\\s?\\p{L}+", "\\s?\\p{P}+", CJK_REGEX, "\\p{N}"), false, false, false),
         DEEPSEEK3_LLM(List.of("\\p{N}{1,3}", "[\u4E00-\u9FA5\u3040-\u309F\u30A0-\u30FF]+", DEEPSEEK3_REGEX), false, false, false),

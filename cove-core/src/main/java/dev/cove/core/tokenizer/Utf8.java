@@ -2,8 +2,8 @@ package dev.cove.core.tokenizer;
 
 /**
  * UTF-8 decoding that can stop before an incomplete trailing sequence. Invalid input becomes
- * U+FFFD, one per maximal ill-formed subpart (the Unicode-recommended practice, which is also
- * what {@code new String(bytes, UTF_8)} does).
+ * U+FFFD, one per maximal ill-formed subpart (the Unicode-recommended practice; {@code new
+ * String(bytes, UTF_8)} does the same except for encoded surrogates, which it replaces by one).
  */
 final class Utf8 {
     private Utf8() {

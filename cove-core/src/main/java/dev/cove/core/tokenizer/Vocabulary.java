@@ -178,8 +178,9 @@ public final class Vocabulary {
                 continue;
             }
             if (newId < 0 || newId >= n) {
-                LOG.log(System.Logger.Level.WARNING, "bad special token " + s.key + " = " + newId + ", using default id "
-                        + special[s.ordinal()]);
+                // 0xFFFFFFFF (-1 as u32) is how some converters write "no such token"
+                LOG.log(newId == 0xFFFF_FFFFL || newId == -1 ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING,
+                        "bad special token " + s.key + " = " + newId + ", using default id " + special[s.ordinal()]);
             } else {
                 special[s.ordinal()] = (int) newId;
             }

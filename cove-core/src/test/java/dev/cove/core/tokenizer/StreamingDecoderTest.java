@@ -20,7 +20,7 @@ class StreamingDecoderTest {
         for (int token : tokens) {
             outputs.add(decoder.feed(token));
         }
-        assertThat(outputs).containsExactly("  this", " is", " ", "", "", "", "🦙", ".", "cpp");
+        assertThat(outputs).containsExactly(" ", " this", " is", " ", "", "", "", "🦙", ".", "cpp");
         assertThat(decoder.hasPendingBytes()).isFalse();
         assertThat(decoder.finish()).isEmpty();
         assertThat(String.join("", outputs)).isEqualTo("  this is 🦙.cpp");
@@ -37,9 +37,7 @@ class StreamingDecoderTest {
         for (int token : tokens) {
             String out = decoder.feed(token);
             assertThat(out).doesNotContain("\uFFFD");
-            for (int i = 0; i < out.length(); i++) {
-                assertThat(Character.isHighSurrogate(out.charAt(out.length() - 1))).isFalse();
-            }
+            assertThat(out.isEmpty() || !Character.isHighSurrogate(out.charAt(out.length() - 1))).isTrue();
             if (decoder.hasPendingBytes()) {
                 partial++;
             }
@@ -89,9 +87,14 @@ class StreamingDecoderTest {
             assertThat(sb.toString()).startsWith("\uFFFD");
             assertThat(used).isEqualTo(bad.length);
         }
-        // matches the JDK's replacement on every two-byte input
+        // matches the JDK's replacement on every two-byte input but an encoded surrogate (ED A0..BF),
+        // where the JDK writes one U+FFFD and Unicode's maximal-subpart rule, followed here, two
         for (int a = 0; a < 256; a++) {
             for (int b = 0; b < 256; b++) {
+                if (a == 0xED && b >= 0xA0 && b <= 0xBF) {
+                    assertThat(Utf8.decode(new byte[] {(byte) a, (byte) b}, 2)).isEqualTo("\uFFFD\uFFFD");
+                    continue;
+                }
                 byte[] in = {(byte) a, (byte) b};
                 assertThat(Utf8.decode(in, 2)).isEqualTo(new String(in, java.nio.charset.StandardCharsets.UTF_8));
             }
