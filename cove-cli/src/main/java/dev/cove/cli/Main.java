@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             TokenizeCommand.class,
             InfoCommand.class,
             ConvertCommand.class,
+            ServeCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -1,0 +1,148 @@
+package dev.cove.cli;
+
+import dev.cove.core.CoveException;
+import dev.cove.core.Model;
+import dev.cove.server.ApiKeys;
+import dev.cove.server.CoveServer;
+import dev.cove.server.ServerConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code cove serve MODEL...}: the OpenAI- and Ollama-compatible HTTP server, until interrupted.
+ * Binds to loopback unless told otherwise, and refuses any other address without API keys.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Serve models over HTTP: the OpenAI API under /v1 (chat, completions with fill-in-the-middle,"
+                + " embeddings, models), the Ollama API under /api, /infill for code completion, /health and Prometheus /metrics.",
+                "Several clients are served at once with continuous batching; stop with Ctrl-C."})
+final class ServeCommand implements Callable<Integer> {
+
+    @Parameters(arity = "1..*", paramLabel = "MODEL",
+            description = "GGUF files to serve, each as PATH or NAME=PATH; NAME is what clients put in 'model'"
+                    + " (default: the file name without .gguf).")
+    List<String> models;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1",
+            description = "Address to listen on (default: ${DEFAULT-VALUE}). Any other than loopback needs --api-key-file.")
+    String host;
+
+    @Option(names = "--port", defaultValue = "8080", description = "TCP port (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--api-key-file", paramLabel = "FILE",
+            description = "File of accepted API keys, one per line; clients send 'Authorization: Bearer KEY'.")
+    Path apiKeyFile;
+
+    @Option(names = {"-np", "--parallel"}, defaultValue = "4",
+            description = "Sequences generated at once per model, each with its own KV cache (default: ${DEFAULT-VALUE}).")
+    int parallel;
+
+    @Option(names = {"-c", "--ctx", "--ctx-size"}, defaultValue = "0",
+            description = "Context length of each sequence (default: the model's, at most 4096).")
+    int contextLength;
+
+    @Option(names = {"-t", "--threads"}, description = "Threads for inference (default: available processors).")
+    Integer threads;
+
+    @Option(names = "--queue", defaultValue = "64",
+            description = "Requests that may wait for a free sequence before new ones get 429 (default: ${DEFAULT-VALUE}).")
+    int queue;
+
+    @Option(names = "--timeout", defaultValue = "600", paramLabel = "SECONDS",
+            description = "Time limit of one request, waiting included (default: ${DEFAULT-VALUE}).")
+    long timeoutSeconds;
+
+    @Option(names = "--max-body", defaultValue = "4194304", paramLabel = "BYTES",
+            description = "Largest request body accepted (default: ${DEFAULT-VALUE}).")
+    long maxBody;
+
+    @Option(names = "--prefill-chunk", defaultValue = "128", paramLabel = "TOKENS",
+            description = "Prompt tokens evaluated per step, so long prompts do not stall streams (default: ${DEFAULT-VALUE}).")
+    int prefillChunk;
+
+    @Option(names = "--no-access-log", description = "Do not log one line per request.")
+    boolean noAccessLog;
+
+    /** Counted down to stop the server (tests); otherwise it runs until the JVM is interrupted. */
+    final CountDownLatch stop = new CountDownLatch(1);
+    private final CountDownLatch closed = new CountDownLatch(1);
+
+    @Override
+    public Integer call() throws InterruptedException {
+        int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        if (t < 1) {
+            throw new IllegalArgumentException("--threads must be at least 1");
+        }
+        if (timeoutSeconds < 1) {
+            throw new IllegalArgumentException("--timeout must be at least 1 second");
+        }
+        List<String> keys = apiKeyFile == null ? List.of() : ApiKeys.readFile(apiKeyFile);
+        ServerConfig config = ServerConfig.defaults().host(host).port(port).apiKeys(keys).parallel(parallel)
+                .contextLength(contextLength).queueCapacity(queue).maxBodyBytes(maxBody)
+                .requestTimeout(Duration.ofSeconds(timeoutSeconds)).prefillChunk(prefillChunk)
+                .accessLog(!noAccessLog);
+
+        List<Model> loaded = new ArrayList<>();
+        try {
+            CoveServer.Builder builder = CoveServer.builder(config);
+            List<String> names = new ArrayList<>();
+            for (String spec : models) {
+                int eq = spec.indexOf('=');
+                Path path = Path.of(eq > 0 ? spec.substring(eq + 1) : spec);
+                String name = eq > 0 ? spec.substring(0, eq) : defaultName(path);
+                if (!Files.isRegularFile(path)) {
+                    throw new CoveException(path + ": no such model file");
+                }
+                Model model = Model.load(path, t);
+                loaded.add(model);
+                builder.model(name, model);
+                names.add(name);
+            }
+            try (CoveServer server = builder.start()) {
+                System.err.println("cove: serving " + String.join(", ", names) + " on " + server.baseUri()
+                        + " (OpenAI API under /v1, Ollama API under /api; " + parallel + " sequences per model"
+                        + (keys.isEmpty() ? "" : ", " + keys.size() + " API key(s)") + ")");
+                Thread hook = new Thread(() -> {
+                    stop.countDown();
+                    try {
+                        closed.await(15, TimeUnit.SECONDS); // let the server fail what is queued and close
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }, "cove-serve-shutdown");
+                Runtime.getRuntime().addShutdownHook(hook);
+                try {
+                    stop.await();
+                } finally {
+                    try {
+                        Runtime.getRuntime().removeShutdownHook(hook);
+                    } catch (IllegalStateException shuttingDown) {
+                        // the hook is running: it waits for us
+                    }
+                }
+                System.err.println("cove: stopping");
+            }
+            return 0;
+        } finally {
+            for (Model m : loaded) {
+                m.close();
+            }
+            closed.countDown();
+        }
+    }
+
+    private static String defaultName(Path path) {
+        String file = path.getFileName().toString();
+        return file.toLowerCase(java.util.Locale.ROOT).endsWith(".gguf") ? file.substring(0, file.length() - 5) : file;
+    }
+}

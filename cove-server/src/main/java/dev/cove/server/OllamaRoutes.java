@@ -1,0 +1,325 @@
+package dev.cove.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cove.core.chat.ChatMessage;
+import dev.cove.core.sample.SamplingOptions;
+import dev.cove.server.batch.FinishReason;
+import dev.cove.server.batch.GenerationEvent;
+import dev.cove.server.batch.JobSpec;
+import io.javalin.http.Context;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The part of Ollama's API that IDE plugins and chat front ends use: {@code /api/generate}
+ * (with {@code suffix} for fill-in-the-middle), {@code /api/chat}, {@code /api/embed},
+ * {@code /api/embeddings}, {@code /api/tags}, {@code /api/show}, {@code /api/ps} and
+ * {@code /api/version}. Streaming is Ollama's default: one JSON object per line.
+ */
+final class OllamaRoutes {
+    /** The Ollama API version these endpoints follow (clients check it). */
+    static final String OLLAMA_VERSION = "0.9.0";
+
+    private final CoveServer server;
+
+    OllamaRoutes(CoveServer server) {
+        this.server = server;
+    }
+
+    void version(Context ctx) {
+        Json.respond(ctx, 200, Json.object().put("version", OLLAMA_VERSION));
+    }
+
+    void tags(Context ctx) {
+        ArrayNode models = Json.array();
+        for (ServedModel m : server.models().all()) {
+            models.add(Json.object().put("name", m.name()).put("model", m.name())
+                    .put("modified_at", m.modified().toString()).put("size", m.fileSize())
+                    .put("digest", digest(m)).set("details", details(m)));
+        }
+        Json.respond(ctx, 200, Json.object().set("models", models));
+    }
+
+    void ps(Context ctx) {
+        ArrayNode models = Json.array();
+        for (ServedModel m : server.models().all()) {
+            models.add(Json.object().put("name", m.name()).put("model", m.name()).put("size", m.fileSize())
+                    .put("digest", digest(m)).put("expires_at", "9999-12-31T23:59:59Z").put("size_vram", 0)
+                    .set("details", details(m)));
+        }
+        Json.respond(ctx, 200, Json.object().set("models", models));
+    }
+
+    void show(Context ctx) {
+        Fields f = Json.readObject(ctx, server.config().maxBodyBytes());
+        String name = f.string("model");
+        if (name == null) {
+            name = f.string("name");
+        }
+        ServedModel m = server.models().resolve(name);
+        ObjectNode info = Json.object()
+                .put("general.architecture", m.family())
+                .put("general.parameter_count", m.parameterCount());
+        var c = m.model().config();
+        String p = m.family() + ".";
+        info.put(p + "context_length", c.contextLength())
+                .put(p + "embedding_length", c.embeddingLength())
+                .put(p + "block_count", c.blockCount())
+                .put(p + "attention.head_count", c.headCount())
+                .put(p + "attention.head_count_kv", c.headCountKv())
+                .put(p + "feed_forward_length", c.feedForwardLength())
+                .put(p + "vocab_size", c.vocabularySize());
+        ArrayNode capabilities = Json.array().add("completion");
+        if (m.supportsFim()) {
+            capabilities.add("insert");
+        }
+        capabilities.add("embedding");
+        ObjectNode body = Json.object()
+                .put("license", "")
+                .put("modelfile", "# served by cove\nFROM " + m.name() + "\n")
+                .put("parameters", "num_ctx " + m.contextLength())
+                .put("template", m.chatTemplate() == null ? "{{ .Prompt }}" : m.chatTemplate())
+                .put("modified_at", m.modified().toString());
+        body.set("details", details(m));
+        body.set("model_info", info);
+        body.set("capabilities", capabilities);
+        Json.respond(ctx, 200, body);
+    }
+
+    // ------------------------------------------------------------------ /api/generate
+
+    void generate(Context ctx) {
+        long start = System.nanoTime();
+        Fields f = Json.readObject(ctx, server.config().maxBodyBytes());
+        ServedModel m = server.models().resolve(f.string("model"));
+        server.note(ctx, m);
+        rejectUnsupported(f);
+        String prompt = f.string("prompt");
+        String suffix = f.string("suffix");
+        String system = f.string("system");
+        boolean raw = f.bool("raw", false);
+        boolean stream = f.bool("stream", true);
+        Fields options = f.object("options");
+        if (prompt == null || (prompt.isEmpty() && suffix == null)) {
+            // Ollama's way to load a model: nothing to generate.
+            ObjectNode done = Json.object().put("model", m.name()).put("created_at", now()).put("response", "")
+                    .put("done", true).put("done_reason", "load");
+            Json.respond(ctx, 200, done);
+            return;
+        }
+        int[] tokens;
+        List<String> stops = new ArrayList<>(options == null ? List.of() : options.stringOrStrings("stop", 16));
+        if (suffix != null) {
+            tokens = Prompts.fim(m, prompt, suffix, "suffix");
+        } else if (raw || m.chatTemplate() == null) {
+            // Without a chat template Ollama's template is {{ .Prompt }}: the text as it is.
+            tokens = Prompts.text(m, system == null || raw ? prompt : system + "\n\n" + prompt, "prompt");
+        } else {
+            List<ChatMessage> messages = new ArrayList<>();
+            if (system != null) {
+                messages.add(ChatMessage.system(system));
+            }
+            messages.add(ChatMessage.user(prompt));
+            tokens = Prompts.chat(m, messages, "prompt");
+            stops.addAll(m.chatFormat().stopStrings());
+        }
+        SamplingOptions sampling = SamplingParams.ollama(options, m);
+        int maxTokens = numPredict(options);
+        Generation gen = Generation.submit(m, JobSpec.generate(tokens, sampling, maxTokens, stops,
+                server.config().requestTimeout()));
+        respond(ctx, gen, stream, start, false);
+    }
+
+    // ------------------------------------------------------------------ /api/chat
+
+    void chat(Context ctx) {
+        long start = System.nanoTime();
+        Fields f = Json.readObject(ctx, server.config().maxBodyBytes());
+        ServedModel m = server.models().resolve(f.string("model"));
+        server.note(ctx, m);
+        rejectUnsupported(f);
+        boolean stream = f.bool("stream", true);
+        Fields options = f.object("options");
+        JsonNode raw = f.raw("messages");
+        if (raw == null || (raw.isArray() && raw.isEmpty())) {
+            ObjectNode done = Json.object().put("model", m.name()).put("created_at", now());
+            done.set("message", Json.object().put("role", "assistant").put("content", ""));
+            done.put("done", true).put("done_reason", "load");
+            Json.respond(ctx, 200, done);
+            return;
+        }
+        if (!raw.isArray()) {
+            throw f.wrongType("messages", "an array of messages", raw);
+        }
+        List<ChatMessage> messages = new ArrayList<>();
+        for (int i = 0; i < raw.size(); i++) {
+            String path = "messages[" + i + "]";
+            JsonNode node = raw.get(i);
+            if (!node.isObject()) {
+                throw ApiException.invalid(path, "'" + path + "' must be an object, not " + Fields.describe(node));
+            }
+            Fields msg = new Fields((ObjectNode) node, path + ".");
+            JsonNode images = msg.raw("images");
+            if (images != null && (!images.isArray() || !images.isEmpty())) {
+                throw ApiException.invalid(path + ".images", "images are not supported: this server takes text only");
+            }
+            ChatMessage.Role role = switch (msg.requiredString("role")) {
+                case "system" -> ChatMessage.Role.SYSTEM;
+                case "user" -> ChatMessage.Role.USER;
+                case "assistant" -> ChatMessage.Role.ASSISTANT;
+                default -> throw ApiException.invalid(path + ".role", "'" + path
+                        + ".role' must be system, user or assistant");
+            };
+            messages.add(new ChatMessage(role, OpenAiRoutes.content(msg, path, role)));
+        }
+        int[] tokens = Prompts.chat(m, messages, "messages");
+        List<String> stops = new ArrayList<>(options == null ? List.of() : options.stringOrStrings("stop", 16));
+        stops.addAll(m.chatFormat().stopStrings());
+        SamplingOptions sampling = SamplingParams.ollama(options, m);
+        Generation gen = Generation.submit(m, JobSpec.generate(tokens, sampling, numPredict(options), stops,
+                server.config().requestTimeout()));
+        respond(ctx, gen, stream, start, true);
+    }
+
+    private void respond(Context ctx, Generation gen, boolean stream, long start, boolean chat) {
+        ServedModel m = gen.model();
+        if (!stream) {
+            Generation.Outcome o = gen.collect();
+            server.noteUsage(ctx, o.usage());
+            ObjectNode body = piece(m, chat, o.text());
+            finish(body, o, start);
+            Json.respond(ctx, 200, body);
+            return;
+        }
+        gen.awaitAdmission();
+        EventStream out = EventStream.ndjson(ctx);
+        try {
+            Generation.Outcome o = gen.stream(text -> out.line(Json.write(piece(m, chat, text).put("done", false))),
+                    null);
+            server.noteUsage(ctx, o.usage());
+            ObjectNode last = piece(m, chat, "");
+            finish(last, o, start);
+            out.line(Json.write(last));
+        } catch (ApiException e) {
+            out.line(Json.write(Json.object().put("error", e.getMessage())));
+        }
+    }
+
+    private static ObjectNode piece(ServedModel m, boolean chat, String text) {
+        ObjectNode o = Json.object().put("model", m.name()).put("created_at", now());
+        if (chat) {
+            o.set("message", Json.object().put("role", "assistant").put("content", text));
+        } else {
+            o.put("response", text);
+        }
+        return o;
+    }
+
+    private static void finish(ObjectNode body, Generation.Outcome o, long start) {
+        GenerationEvent.Usage u = o.usage();
+        body.put("done", true)
+                .put("done_reason", o.reason() == FinishReason.STOP ? "stop" : "length")
+                .put("total_duration", System.nanoTime() - start)
+                .put("load_duration", 0)
+                .put("prompt_eval_count", u.promptTokens())
+                .put("prompt_eval_duration", u.promptNanos())
+                .put("eval_count", u.generatedTokens())
+                .put("eval_duration", u.generationNanos());
+    }
+
+    // ------------------------------------------------------------------ embeddings
+
+    void embed(Context ctx) {
+        long start = System.nanoTime();
+        Fields f = Json.readObject(ctx, server.config().maxBodyBytes());
+        ServedModel m = server.models().resolve(f.string("model"));
+        server.note(ctx, m);
+        List<int[]> inputs = OpenAiRoutes.embeddingInputs(f, m, "input");
+        Generation.Outcome o = embedAll(m, inputs);
+        server.noteUsage(ctx, o.usage());
+        ArrayNode all = Json.array();
+        for (float[] v : o.embeddings()) {
+            ArrayNode values = all.addArray();
+            for (float x : v) {
+                values.add(x);
+            }
+        }
+        ObjectNode body = Json.object().put("model", m.name());
+        body.set("embeddings", all);
+        body.put("total_duration", System.nanoTime() - start).put("load_duration", 0)
+                .put("prompt_eval_count", o.usage().promptTokens());
+        Json.respond(ctx, 200, body);
+    }
+
+    /** The older single-input endpoint: {@code {"model", "prompt"}} to {@code {"embedding": [...]}}. */
+    void embeddings(Context ctx) {
+        Fields f = Json.readObject(ctx, server.config().maxBodyBytes());
+        ServedModel m = server.models().resolve(f.string("model"));
+        server.note(ctx, m);
+        String prompt = f.requiredString("prompt");
+        Generation.Outcome o = embedAll(m, List.of(Prompts.text(m, prompt, "prompt")));
+        server.noteUsage(ctx, o.usage());
+        ArrayNode values = Json.array();
+        for (float x : o.embeddings()[0]) {
+            values.add(x);
+        }
+        Json.respond(ctx, 200, Json.object().set("embedding", values));
+    }
+
+    private Generation.Outcome embedAll(ServedModel m, List<int[]> inputs) {
+        CoveServer.requireEmbeddings();
+        return Generation.submit(m, JobSpec.embed(inputs, server.config().requestTimeout())).collect();
+    }
+
+    // ------------------------------------------------------------------ shared
+
+    private static void rejectUnsupported(Fields f) {
+        JsonNode format = f.raw("format");
+        if (format != null && !(format.isTextual() && format.textValue().isEmpty())) {
+            throw ApiException.invalid("format", "structured output (format) is not supported by this server yet");
+        }
+        JsonNode images = f.raw("images");
+        if (images != null && (!images.isArray() || !images.isEmpty())) {
+            throw ApiException.invalid("images", "images are not supported: this server takes text only");
+        }
+        JsonNode tools = f.raw("tools");
+        if (tools != null && (!tools.isArray() || !tools.isEmpty())) {
+            throw ApiException.invalid("tools", "tools are not supported by this server yet");
+        }
+    }
+
+    /** {@code options.num_predict}: -1 (the default) until the context is full, -2 the same here. */
+    private static int numPredict(Fields options) {
+        if (options == null) {
+            return -1;
+        }
+        Long n = options.integer("num_predict", -2, Integer.MAX_VALUE);
+        return n == null || n < 0 ? -1 : n.intValue();
+    }
+
+    private static ObjectNode details(ServedModel m) {
+        ObjectNode d = Json.object().put("parent_model", "").put("format", "gguf").put("family", m.family());
+        d.set("families", Json.array().add(m.family()));
+        d.put("parameter_size", m.parameterSize()).put("quantization_level", m.quantization());
+        return d;
+    }
+
+    /** An identifier of the served file (name, size and time), shaped like Ollama's digests. */
+    private static String digest(ServedModel m) {
+        String id = m.name() + "\n" + m.fileSize() + "\n" + m.modified();
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(id.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(h);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String now() {
+        return Instant.now().toString();
+    }
+}

@@ -1,0 +1,467 @@
+package dev.cove.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cove.core.chat.ChatMessage;
+import dev.cove.core.sample.SamplingOptions;
+import dev.cove.server.batch.FinishReason;
+import dev.cove.server.batch.GenerationEvent;
+import dev.cove.server.batch.JobSpec;
+import io.javalin.http.Context;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * OpenAI's API: {@code /v1/chat/completions}, {@code /v1/completions} (with {@code suffix} for
+ * fill-in-the-middle), {@code /v1/embeddings} and {@code /v1/models}, streaming as Server-Sent
+ * Events in OpenAI's chunk format ending with {@code data: [DONE]}.
+ */
+final class OpenAiRoutes {
+    private static final int MAX_STOP_STRINGS = 16;
+    private static final int MAX_EMBEDDING_INPUTS = 2048;
+
+    private final CoveServer server;
+
+    OpenAiRoutes(CoveServer server) {
+        this.server = server;
+    }
+
+    // ------------------------------------------------------------------ /v1/models
+
+    void models(Context ctx) {
+        ArrayNode data = Json.array();
+        for (ServedModel m : server.models().all()) {
+            data.add(modelObject(m));
+        }
+        ObjectNode body = Json.object().put("object", "list");
+        body.set("data", data);
+        Json.respond(ctx, 200, body);
+    }
+
+    void model(Context ctx) {
+        ServedModel m = server.models().get(ctx.pathParam("model"));
+        if (m == null) {
+            throw ApiException.modelNotFound(ctx.pathParam("model"));
+        }
+        Json.respond(ctx, 200, modelObject(m));
+    }
+
+    private static ObjectNode modelObject(ServedModel m) {
+        return Json.object().put("id", m.name()).put("object", "model").put("created", m.modified().getEpochSecond())
+                .put("owned_by", "cove");
+    }
+
+    // ------------------------------------------------------------------ /v1/chat/completions
+
+    void chatCompletions(Context ctx) {
+        Fields f = Json.readObject(ctx, server.config().maxBodyBytes());
+        ServedModel m = server.models().resolve(f.string("model"));
+        server.note(ctx, m);
+        rejectUnsupported(f);
+        List<ChatMessage> messages = messages(f);
+        SamplingOptions sampling = SamplingParams.openAi(f, m);
+        int maxTokens = maxTokens(f, 1);
+        List<String> stops = new ArrayList<>(f.stringOrStrings("stop", MAX_STOP_STRINGS));
+        stops.addAll(m.chatFormat().stopStrings());
+        boolean stream = f.bool("stream", false);
+        boolean includeUsage = streamIncludeUsage(f);
+        int[] prompt = Prompts.chat(m, messages, "messages");
+
+        Generation gen = Generation.submit(m, JobSpec.generate(prompt, sampling, maxTokens, stops,
+                server.config().requestTimeout()));
+        String id = "chatcmpl-" + randomId();
+        long created = System.currentTimeMillis() / 1000;
+        if (!stream) {
+            Generation.Outcome o = gen.collect();
+            server.noteUsage(ctx, o.usage());
+            ObjectNode message = Json.object().put("role", "assistant").put("content", o.text());
+            message.putNull("refusal");
+            ObjectNode choice = Json.object().put("index", 0);
+            choice.set("message", message);
+            choice.putNull("logprobs");
+            choice.put("finish_reason", finishReason(o.reason()));
+            ObjectNode body = head(id, "chat.completion", created, m);
+            body.set("choices", Json.array().add(choice));
+            body.set("usage", usage(o.usage()));
+            Json.respond(ctx, 200, body);
+            return;
+        }
+        gen.awaitAdmission();
+        EventStream out = EventStream.sse(ctx);
+        try {
+            out.data(Json.write(chatChunk(id, created, m, Json.object().put("role", "assistant").put("content", ""),
+                    null, includeUsage)));
+            Generation.Outcome o = gen.stream(
+                    piece -> out.data(Json.write(chatChunk(id, created, m, Json.object().put("content", piece), null,
+                            includeUsage))),
+                    out::comment);
+            server.noteUsage(ctx, o.usage());
+            out.data(Json.write(chatChunk(id, created, m, Json.object(), finishReason(o.reason()), includeUsage)));
+            if (includeUsage) {
+                ObjectNode last = head(id, "chat.completion.chunk", created, m);
+                last.set("choices", Json.array());
+                last.set("usage", usage(o.usage()));
+                out.data(Json.write(last));
+            }
+            out.data("[DONE]");
+        } catch (ApiException e) {
+            out.data(Json.write(CoveServer.openAiError(e)));
+        }
+    }
+
+    private ObjectNode chatChunk(String id, long created, ServedModel m, ObjectNode delta, String finish,
+            boolean includeUsage) {
+        ObjectNode choice = Json.object().put("index", 0);
+        choice.set("delta", delta);
+        choice.putNull("logprobs");
+        if (finish == null) {
+            choice.putNull("finish_reason");
+        } else {
+            choice.put("finish_reason", finish);
+        }
+        ObjectNode chunk = head(id, "chat.completion.chunk", created, m);
+        chunk.set("choices", Json.array().add(choice));
+        if (includeUsage) {
+            chunk.putNull("usage");
+        }
+        return chunk;
+    }
+
+    private static List<ChatMessage> messages(Fields f) {
+        JsonNode raw = f.raw("messages");
+        if (raw == null) {
+            throw ApiException.invalid("messages", "'messages' is required");
+        }
+        if (!raw.isArray()) {
+            throw f.wrongType("messages", "an array of messages", raw);
+        }
+        if (raw.isEmpty()) {
+            throw ApiException.invalid("messages", "'messages' must hold at least one message");
+        }
+        List<ChatMessage> out = new ArrayList<>(raw.size());
+        for (int i = 0; i < raw.size(); i++) {
+            String path = "messages[" + i + "]";
+            JsonNode node = raw.get(i);
+            if (!node.isObject()) {
+                throw ApiException.invalid(path, "'" + path + "' must be an object, not " + Fields.describe(node));
+            }
+            Fields msg = new Fields((ObjectNode) node, path + ".");
+            String role = msg.requiredString("role");
+            ChatMessage.Role r = switch (role) {
+                case "system", "developer" -> ChatMessage.Role.SYSTEM;
+                case "user" -> ChatMessage.Role.USER;
+                case "assistant" -> ChatMessage.Role.ASSISTANT;
+                case "tool", "function" -> throw ApiException.invalid(path + ".role", "unsupported_value",
+                        "tool and function messages are not supported by this server yet");
+                default -> throw ApiException.invalid(path + ".role", "'" + path + ".role' must be system, developer,"
+                        + " user or assistant");
+            };
+            out.add(new ChatMessage(r, content(msg, path, r)));
+        }
+        return out;
+    }
+
+    /** A message's content: a string, or an array of text parts (joined). */
+    static String content(Fields msg, String path, ChatMessage.Role role) {
+        JsonNode c = msg.raw("content");
+        if (c == null) {
+            if (role == ChatMessage.Role.ASSISTANT) {
+                return "";
+            }
+            throw ApiException.invalid(path + ".content", "'" + path + ".content' is required");
+        }
+        if (c.isTextual()) {
+            return c.textValue();
+        }
+        if (!c.isArray()) {
+            throw msg.wrongType("content", "a string or an array of content parts", c);
+        }
+        StringBuilder text = new StringBuilder();
+        for (int j = 0; j < c.size(); j++) {
+            JsonNode part = c.get(j);
+            String partPath = path + ".content[" + j + "]";
+            if (!part.isObject()) {
+                throw ApiException.invalid(partPath, "'" + partPath + "' must be an object, not " + Fields.describe(part));
+            }
+            Fields p = new Fields((ObjectNode) part, partPath + ".");
+            String type = p.requiredString("type");
+            if (!type.equals("text")) {
+                throw ApiException.invalid(partPath + ".type", "unsupported_value",
+                        "content parts of type '" + Strings.shorten(type, 40) + "' are not supported: this server takes text only");
+            }
+            text.append(p.requiredString("text"));
+        }
+        return text.toString();
+    }
+
+    // ------------------------------------------------------------------ /v1/completions
+
+    void completions(Context ctx) {
+        Fields f = Json.readObject(ctx, server.config().maxBodyBytes());
+        ServedModel m = server.models().resolve(f.string("model"));
+        server.note(ctx, m);
+        rejectUnsupported(f);
+        f.integer("best_of", 1, 1);
+        SamplingOptions sampling = SamplingParams.openAi(f, m);
+        int maxTokens = maxTokens(f, 0);
+        List<String> stops = f.stringOrStrings("stop", MAX_STOP_STRINGS);
+        boolean stream = f.bool("stream", false);
+        boolean includeUsage = streamIncludeUsage(f);
+        boolean echo = f.bool("echo", false);
+
+        String suffix = f.string("suffix");
+        int[] prompt;
+        String promptText;
+        JsonNode p = f.raw("prompt");
+        if (p == null) {
+            throw ApiException.invalid("prompt", "'prompt' is required");
+        }
+        if (p.isArray() && p.size() == 1 && (p.get(0).isTextual() || p.get(0).isArray())) {
+            p = p.get(0); // a batch of one
+        }
+        if (p.isTextual()) {
+            promptText = p.textValue();
+            if (suffix != null) {
+                if (echo) {
+                    throw ApiException.invalid("echo", "echo cannot be combined with suffix");
+                }
+                prompt = Prompts.fim(m, promptText, suffix, "suffix");
+            } else {
+                prompt = Prompts.text(m, promptText, "prompt");
+            }
+        } else if (p.isArray() && !p.isEmpty() && allIntegers(p)) {
+            if (suffix != null) {
+                throw ApiException.invalid("suffix", "suffix needs a text prompt, not token ids");
+            }
+            prompt = Prompts.tokens(m, toInts(p), "prompt");
+            promptText = m.model().tokenizer().decode(prompt);
+        } else if (p.isArray()) {
+            throw ApiException.invalid("prompt", "'prompt' holds several prompts: this server completes one per request");
+        } else {
+            throw f.wrongType("prompt", "a string or an array of token ids", p);
+        }
+
+        Generation gen = Generation.submit(m, JobSpec.generate(prompt, sampling, maxTokens, stops,
+                server.config().requestTimeout()));
+        String id = "cmpl-" + randomId();
+        long created = System.currentTimeMillis() / 1000;
+        String echoed = echo ? promptText : "";
+        if (!stream) {
+            Generation.Outcome o = gen.collect();
+            server.noteUsage(ctx, o.usage());
+            ObjectNode body = head(id, "text_completion", created, m);
+            body.set("choices", Json.array().add(completionChoice(echoed + o.text(), finishReason(o.reason()))));
+            body.set("usage", usage(o.usage()));
+            Json.respond(ctx, 200, body);
+            return;
+        }
+        gen.awaitAdmission();
+        EventStream out = EventStream.sse(ctx);
+        try {
+            if (!echoed.isEmpty()) {
+                out.data(Json.write(completionChunk(id, created, m, echoed, null, includeUsage)));
+            }
+            Generation.Outcome o = gen.stream(
+                    piece -> out.data(Json.write(completionChunk(id, created, m, piece, null, includeUsage))),
+                    out::comment);
+            server.noteUsage(ctx, o.usage());
+            out.data(Json.write(completionChunk(id, created, m, "", finishReason(o.reason()), includeUsage)));
+            if (includeUsage) {
+                ObjectNode last = head(id, "text_completion", created, m);
+                last.set("choices", Json.array());
+                last.set("usage", usage(o.usage()));
+                out.data(Json.write(last));
+            }
+            out.data("[DONE]");
+        } catch (ApiException e) {
+            out.data(Json.write(CoveServer.openAiError(e)));
+        }
+    }
+
+    private ObjectNode completionChunk(String id, long created, ServedModel m, String text, String finish,
+            boolean includeUsage) {
+        ObjectNode chunk = head(id, "text_completion", created, m);
+        chunk.set("choices", Json.array().add(completionChoice(text, finish)));
+        if (includeUsage) {
+            chunk.putNull("usage");
+        }
+        return chunk;
+    }
+
+    private static ObjectNode completionChoice(String text, String finish) {
+        ObjectNode choice = Json.object().put("text", text).put("index", 0);
+        choice.putNull("logprobs");
+        if (finish == null) {
+            choice.putNull("finish_reason");
+        } else {
+            choice.put("finish_reason", finish);
+        }
+        return choice;
+    }
+
+    // ------------------------------------------------------------------ /v1/embeddings
+
+    void embeddings(Context ctx) {
+        Fields f = Json.readObject(ctx, server.config().maxBodyBytes());
+        ServedModel m = server.models().resolve(f.string("model"));
+        server.note(ctx, m);
+        String format = f.string("encoding_format");
+        if (format != null && !format.equals("float") && !format.equals("base64")) {
+            throw ApiException.invalid("encoding_format", "'encoding_format' must be float or base64");
+        }
+        Long dimensions = f.integer("dimensions", 1, Integer.MAX_VALUE);
+        int width = m.model().config().embeddingLength();
+        if (dimensions != null && dimensions != width) {
+            throw ApiException.invalid("dimensions", "this model's embeddings have " + width
+                    + " dimensions and cannot be shortened");
+        }
+        List<int[]> inputs = embeddingInputs(f, m, "input");
+        CoveServer.requireEmbeddings();
+        Generation gen = Generation.submit(m, JobSpec.embed(inputs, server.config().requestTimeout()));
+        Generation.Outcome o = gen.collect();
+        server.noteUsage(ctx, o.usage());
+        ArrayNode data = Json.array();
+        for (int i = 0; i < o.embeddings().length; i++) {
+            ObjectNode item = Json.object().put("object", "embedding").put("index", i);
+            float[] v = o.embeddings()[i];
+            if ("base64".equals(format)) {
+                ByteBuffer bytes = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+                bytes.asFloatBuffer().put(v);
+                item.put("embedding", Base64.getEncoder().encodeToString(bytes.array()));
+            } else {
+                ArrayNode values = item.putArray("embedding");
+                for (float x : v) {
+                    values.add(x);
+                }
+            }
+            data.add(item);
+        }
+        ObjectNode body = Json.object().put("object", "list");
+        body.set("data", data);
+        body.put("model", m.name());
+        body.set("usage", Json.object().put("prompt_tokens", o.usage().promptTokens())
+                .put("total_tokens", o.usage().promptTokens()));
+        Json.respond(ctx, 200, body);
+    }
+
+    /** A string, an array of strings, an array of token ids, or an array of arrays of token ids. */
+    static List<int[]> embeddingInputs(Fields f, ServedModel m, String name) {
+        JsonNode in = f.raw(name);
+        if (in == null) {
+            throw ApiException.invalid(name, "'" + name + "' is required");
+        }
+        List<int[]> out = new ArrayList<>();
+        if (in.isTextual()) {
+            out.add(Prompts.text(m, in.textValue(), name));
+            return out;
+        }
+        if (!in.isArray() || in.isEmpty()) {
+            throw ApiException.invalid(name, "'" + name + "' must be a string or a non-empty array of strings or token ids");
+        }
+        if (in.size() > MAX_EMBEDDING_INPUTS) {
+            throw ApiException.invalid(name, "'" + name + "' has " + in.size() + " items; at most "
+                    + MAX_EMBEDDING_INPUTS + " are allowed");
+        }
+        if (allIntegers(in)) {
+            out.add(Prompts.tokens(m, toInts(in), name));
+            return out;
+        }
+        for (int i = 0; i < in.size(); i++) {
+            JsonNode item = in.get(i);
+            String path = name + "[" + i + "]";
+            if (item.isTextual()) {
+                out.add(Prompts.text(m, item.textValue(), path));
+            } else if (item.isArray() && !item.isEmpty() && allIntegers(item)) {
+                out.add(Prompts.tokens(m, toInts(item), path));
+            } else {
+                throw ApiException.invalid(path, "'" + path + "' must be a string or an array of token ids, not "
+                        + Fields.describe(item));
+            }
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------ shared
+
+    /** Options this server does not have: refused clearly rather than ignored. */
+    private static void rejectUnsupported(Fields f) {
+        f.integer("n", 1, 1);
+        JsonNode tools = f.raw("tools");
+        if (tools != null && (!tools.isArray() || !tools.isEmpty())) {
+            throw ApiException.invalid("tools", "unsupported_parameter", "tools are not supported by this server yet");
+        }
+        JsonNode logprobs = f.raw("logprobs");
+        if (logprobs != null && !(logprobs.isBoolean() && !logprobs.booleanValue())
+                && !(logprobs.isNumber() && logprobs.intValue() == 0)) {
+            throw ApiException.invalid("logprobs", "unsupported_parameter", "logprobs are not supported by this server yet");
+        }
+        Fields format = f.object("response_format");
+        if (format != null) {
+            String type = format.requiredString("type");
+            if (!type.equals("text")) {
+                throw ApiException.invalid("response_format", "unsupported_parameter",
+                        "response_format '" + Strings.shorten(type, 40) + "' is not supported yet: only text");
+            }
+        }
+    }
+
+    /** {@code max_completion_tokens} or {@code max_tokens}; -1 (until the context is full) when neither. */
+    private static int maxTokens(Fields f, int min) {
+        Long n = f.integer("max_completion_tokens", min, Integer.MAX_VALUE);
+        if (n == null) {
+            n = f.integer("max_tokens", min, Integer.MAX_VALUE);
+        }
+        return n == null ? -1 : n.intValue();
+    }
+
+    private static boolean streamIncludeUsage(Fields f) {
+        Fields options = f.object("stream_options");
+        return options != null && options.bool("include_usage", false);
+    }
+
+    private static ObjectNode head(String id, String object, long created, ServedModel m) {
+        return Json.object().put("id", id).put("object", object).put("created", created).put("model", m.name())
+                .put("system_fingerprint", "cove");
+    }
+
+    private static ObjectNode usage(GenerationEvent.Usage u) {
+        ObjectNode usage = Json.object().put("prompt_tokens", u.promptTokens())
+                .put("completion_tokens", u.generatedTokens())
+                .put("total_tokens", u.promptTokens() + u.generatedTokens());
+        usage.set("prompt_tokens_details", Json.object().put("cached_tokens", u.reusedTokens()));
+        return usage;
+    }
+
+    static String finishReason(FinishReason r) {
+        return r == FinishReason.STOP ? "stop" : "length";
+    }
+
+    private static boolean allIntegers(JsonNode array) {
+        for (JsonNode n : array) {
+            if (!n.isIntegralNumber() || !n.canConvertToInt()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int[] toInts(JsonNode array) {
+        int[] out = new int[array.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = array.get(i).intValue();
+        }
+        return out;
+    }
+
+    static String randomId() {
+        byte[] b = new byte[12];
+        ThreadLocalRandom.current().nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+}

@@ -1,0 +1,60 @@
+package dev.cove.server.batch;
+
+import dev.cove.core.sample.SamplingOptions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What a request asks of the scheduler, already tokenized and validated.
+ *
+ * @param kind         generate text, or pool embeddings
+ * @param prompts      one prompt to continue, or the inputs to embed (each non-empty)
+ * @param sampling     how to pick tokens (ignored for embeddings)
+ * @param maxTokens    tokens to generate at most; negative means until the context is full
+ * @param stopStrings  output text that ends generation, not emitted
+ * @param timeout      the whole request's time limit: queued, prefilling and generating
+ */
+public record JobSpec(Kind kind, List<int[]> prompts, SamplingOptions sampling, int maxTokens,
+        List<String> stopStrings, Duration timeout) {
+
+    public enum Kind {
+        GENERATE, EMBED
+    }
+
+    public JobSpec {
+        Objects.requireNonNull(kind, "kind");
+        prompts = List.copyOf(prompts);
+        Objects.requireNonNull(sampling, "sampling");
+        stopStrings = List.copyOf(stopStrings);
+        Objects.requireNonNull(timeout, "timeout");
+        if (prompts.isEmpty()) {
+            throw new IllegalArgumentException("a job needs at least one prompt");
+        }
+        for (int[] p : prompts) {
+            if (p.length == 0) {
+                throw new IllegalArgumentException("prompts must not be empty");
+            }
+        }
+        if (kind == Kind.GENERATE && prompts.size() != 1) {
+            throw new IllegalArgumentException("a generation continues exactly one prompt");
+        }
+    }
+
+    public static JobSpec generate(int[] prompt, SamplingOptions sampling, int maxTokens, List<String> stopStrings,
+            Duration timeout) {
+        return new JobSpec(Kind.GENERATE, List.of(prompt), sampling, maxTokens, stopStrings, timeout);
+    }
+
+    public static JobSpec embed(List<int[]> inputs, Duration timeout) {
+        return new JobSpec(Kind.EMBED, inputs, SamplingOptions.greedy(), 0, List.of(), timeout);
+    }
+
+    public int totalPromptTokens() {
+        int n = 0;
+        for (int[] p : prompts) {
+            n += p.length;
+        }
+        return n;
+    }
+}

@@ -1,0 +1,93 @@
+package dev.cove.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The official {@code openai} npm package (v4), unchanged, against the server: chat, streaming,
+ * completions, embeddings (base64 by default) and errors. npm installs it under
+ * {@code target/node-client} on first use; the test skips when Node.js or npm is missing or the
+ * install fails (no registry).
+ */
+class OpenAiNodeClientTest {
+    private static final String KEY = "node-client-key-0123456789";
+    private static final Path DIR = Path.of("target/node-client");
+
+    @Test
+    void theOfficialNodeSdkWorksUnchanged() throws Exception {
+        prepareClient();
+        try (CoveServer server = CoveServer.builder(ServerConfig.defaults().port(0).apiKeys(List.of(KEY)).accessLog(false))
+                .model("stories", TestModels.stories()).start()) {
+            ProcessBuilder pb = new ProcessBuilder("node", "openai-client-test.mjs").directory(DIR.toFile())
+                    .redirectErrorStream(false);
+            pb.environment().put("COVE_URL", server.baseUri().toString());
+            pb.environment().put("COVE_KEY", KEY);
+            Process p = pb.start();
+            p.getOutputStream().close();
+            byte[] stdout = p.getInputStream().readAllBytes();
+            String stderr = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(90, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as(stderr).isZero();
+            JsonNode out = HttpTestClient.JSON.readTree(stdout);
+
+            assertThat(out.path("models").get(0).asText()).isEqualTo("stories");
+            assertThat(out.path("chat").path("content").asText()).isNotEmpty();
+            assertThat(out.path("chat").path("finish").asText()).isEqualTo("length");
+            assertThat(out.path("chat").path("usage").path("completion_tokens").asInt()).isEqualTo(10);
+            assertThat(out.path("stream").path("text").asText()).isEqualTo(out.path("chat").path("content").asText());
+            assertThat(out.path("stream").path("finish").asText()).isEqualTo("length");
+            assertThat(out.path("stream").path("usage").path("completion_tokens").asInt()).isEqualTo(10);
+            assertThat(out.path("stream").path("chunks").asInt()).isGreaterThan(3);
+            assertThat(out.path("completion").asText()).isNotEmpty();
+            int width = TestModels.stories().config().embeddingLength();
+            assertThat(out.path("embeddingLengths").get(0).asInt()).isEqualTo(width);
+            assertThat(out.path("embeddingLengths").get(1).asInt()).isEqualTo(width);
+            for (int i = 0; i < 4; i++) {
+                assertThat(out.path("embeddingHead").get(i).asDouble())
+                        .isCloseTo(out.path("floatHead").get(i).asDouble(), org.assertj.core.data.Offset.offset(1e-6));
+            }
+            assertThat(out.path("unknownModel").path("status").asInt()).isEqualTo(404);
+            assertThat(out.path("unknownModel").path("code").asText()).isEqualTo("model_not_found");
+            assertThat(out.path("unknownModel").path("name").asText()).isEqualTo("NotFoundError");
+            assertThat(out.path("wrongKey").path("status").asInt()).isEqualTo(401);
+            assertThat(out.path("wrongKey").path("name").asText()).isEqualTo("AuthenticationError");
+        }
+    }
+
+    private static void prepareClient() throws IOException, InterruptedException {
+        TestModels.stories();
+        assumeTrue(runs("node", "--version"), "skipped: Node.js is not installed");
+        assumeTrue(runs("npm", "--version"), "skipped: npm is not installed");
+        Files.createDirectories(DIR);
+        try (var in = OpenAiNodeClientTest.class.getResourceAsStream("/node-client/openai-client-test.mjs")) {
+            Files.write(DIR.resolve("openai-client-test.mjs"), in.readAllBytes());
+        }
+        if (!Files.isDirectory(DIR.resolve("node_modules/openai"))) {
+            Files.writeString(DIR.resolve("package.json"), "{\"private\":true,\"name\":\"cove-node-client-test\"}\n");
+            Process install = new ProcessBuilder("npm", "install", "openai@4", "--no-audit", "--no-fund",
+                    "--loglevel=error").directory(DIR.toFile()).redirectErrorStream(true).start();
+            String log = new String(install.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            boolean finished = install.waitFor(180, TimeUnit.SECONDS);
+            assumeTrue(finished && install.exitValue() == 0, "skipped: npm install openai@4 failed: " + log);
+        }
+    }
+
+    private static boolean runs(String... command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+}

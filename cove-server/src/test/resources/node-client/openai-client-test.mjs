@@ -1,0 +1,52 @@
+// Drives a running Cove server with the official OpenAI Node.js SDK, unchanged, and prints
+// what it saw as one JSON line for OpenAiNodeClientTest to check.
+import OpenAI from 'openai';
+
+const baseURL = process.env.COVE_URL + '/v1';
+const client = new OpenAI({ baseURL, apiKey: process.env.COVE_KEY, maxRetries: 0, timeout: 60000 });
+const messages = [{ role: 'user', content: 'Once upon a time' }];
+const out = {};
+
+out.models = (await client.models.list()).data.map((m) => m.id);
+
+const chat = await client.chat.completions.create({ model: 'stories', messages, max_tokens: 10, temperature: 0 });
+out.chat = { content: chat.choices[0].message.content, finish: chat.choices[0].finish_reason, usage: chat.usage };
+
+const stream = await client.chat.completions.create({
+  model: 'stories', messages, max_tokens: 10, temperature: 0, stream: true, stream_options: { include_usage: true },
+});
+const streamed = { text: '', chunks: 0, usage: null, finish: null };
+for await (const chunk of stream) {
+  streamed.chunks++;
+  if (chunk.choices.length > 0) {
+    streamed.text += chunk.choices[0].delta.content ?? '';
+    if (chunk.choices[0].finish_reason) streamed.finish = chunk.choices[0].finish_reason;
+  }
+  if (chunk.usage) streamed.usage = chunk.usage;
+}
+out.stream = streamed;
+
+const completion = await client.completions.create({ model: 'stories', prompt: 'Once', max_tokens: 5, temperature: 0 });
+out.completion = completion.choices[0].text;
+
+// The SDK asks for base64 by default and decodes it; the float form must agree.
+const embeddings = await client.embeddings.create({ model: 'stories', input: ['a cat', 'a dog'] });
+out.embeddingLengths = embeddings.data.map((d) => d.embedding.length);
+out.embeddingHead = embeddings.data[0].embedding.slice(0, 4);
+const floats = await client.embeddings.create({ model: 'stories', input: 'a cat', encoding_format: 'float' });
+out.floatHead = floats.data[0].embedding.slice(0, 4);
+
+try {
+  await client.chat.completions.create({ model: 'no-such-model', messages });
+  out.unknownModel = null;
+} catch (e) {
+  out.unknownModel = { status: e.status, code: e.code, param: e.param, type: e.type, name: e.constructor.name };
+}
+try {
+  const wrong = new OpenAI({ baseURL, apiKey: 'wrong-key-12345678', maxRetries: 0 });
+  await wrong.models.list();
+  out.wrongKey = null;
+} catch (e) {
+  out.wrongKey = { status: e.status, code: e.code, name: e.constructor.name };
+}
+console.log(JSON.stringify(out));
