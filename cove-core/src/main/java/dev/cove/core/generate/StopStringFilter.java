@@ -4,27 +4,32 @@ import java.util.List;
 
 /**
  * Finds stop strings in streamed text. Text that might be the start of a stop string is held
- * back until the next piece shows whether it is; the stop string itself is never released.
+ * back until the next piece shows whether it is; the stop string and anything after it are
+ * never released. Used by {@link Session} and by schedulers that drive the forward pass token
+ * by token. Not thread-safe: one per generation.
  */
-final class StopStringFilter {
+public final class StopStringFilter {
     private final List<String> stops;
     private final StringBuilder pending = new StringBuilder();
     private boolean stopped;
 
-    StopStringFilter(List<String> stops) {
-        this.stops = stops.stream().filter(s -> !s.isEmpty()).toList();
+    public StopStringFilter(List<String> stops) {
+        this.stops = stops.stream().filter(s -> !s.isEmpty()).distinct().toList();
     }
 
-    boolean stopped() {
+    public boolean stopped() {
         return stopped;
     }
 
-    /** Adds a piece of output; returns the text that is now safe to emit. */
-    String accept(String piece) {
-        if (stopped) {
+    /** Adds a piece of output; returns the text now safe to emit (possibly empty). */
+    public String accept(String piece) {
+        if (stopped || piece.isEmpty()) {
             return "";
         }
-        pending.append(piece);
+        if (stops.isEmpty()) {
+            return piece;
+        }
+        pending.append(piece); // what was pending is shorter than any stop string: searching it all is cheap
         int earliest = -1;
         for (String stop : stops) {
             int at = pending.indexOf(stop);
@@ -38,31 +43,40 @@ final class StopStringFilter {
             pending.setLength(0);
             return out;
         }
-        int keep = longestSuffixThatStartsAStop();
+        int keep = heldBack();
         String out = pending.substring(0, pending.length() - keep);
         pending.delete(0, pending.length() - keep);
         return out;
     }
 
-    /** Text held back at the end of generation, released because no stop string followed. */
-    String flush() {
+    /** What is still held back, released at the end of generation because no stop string followed. */
+    public String flush() {
         String out = stopped ? "" : pending.toString();
         pending.setLength(0);
         return out;
     }
 
-    private int longestSuffixThatStartsAStop() {
+    /** Length of the longest suffix of the pending text that is a proper prefix of a stop string. */
+    private int heldBack() {
         int best = 0;
-        String text = pending.toString();
+        int n = pending.length();
         for (String stop : stops) {
-            int max = Math.min(stop.length() - 1, text.length());
-            for (int len = max; len > best; len--) {
-                if (text.regionMatches(text.length() - len, stop, 0, len)) {
+            for (int len = Math.min(stop.length() - 1, n); len > best; len--) {
+                if (regionEquals(n - len, stop, len)) {
                     best = len;
                     break;
                 }
             }
         }
         return best;
+    }
+
+    private boolean regionEquals(int from, String stop, int len) {
+        for (int i = 0; i < len; i++) {
+            if (pending.charAt(from + i) != stop.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -1,5 +1,6 @@
 package dev.cove.server.batch;
 
+import dev.cove.core.generate.StopStringFilter;
 import dev.cove.core.sample.Sampler;
 import dev.cove.core.tokenizer.StreamingDecoder;
 
@@ -23,7 +24,7 @@ public final class ActiveSequence {
     // generation
     final Sampler sampler;
     final StreamingDecoder decoder;
-    final StopMatcher stops;
+    final StopStringFilter stops;
     int generated;
     final int[] sampled = new int[1];
 
@@ -43,7 +44,7 @@ public final class ActiveSequence {
     boolean finished;
 
     ActiveSequence(Job job, KvSlot slot, int reusedTokens, Sampler sampler, StreamingDecoder decoder,
-            StopMatcher stops, MeanPooler pooler, long now) {
+            StopStringFilter stops, MeanPooler pooler, long now) {
         this.job = job;
         this.slot = slot;
         this.kind = job.spec().kind();

@@ -1,5 +1,6 @@
 package dev.cove.server.batch;
 
+import dev.cove.core.generate.StopStringFilter;
 import dev.cove.core.Model;
 import dev.cove.core.sample.Sampler;
 import dev.cove.core.sample.SamplingException;
@@ -260,7 +261,7 @@ public final class Scheduler implements AutoCloseable {
                     sampler.accept(token);
                 }
                 seq = new ActiveSequence(job, slot, slot.length(), sampler, model.tokenizer().newStreamingDecoder(),
-                        new StopMatcher(spec.stopStrings()), null, now);
+                        new StopStringFilter(spec.stopStrings()), null, now);
             }
             active.add(seq);
             events.admitted(modelName, now - job.submittedNanos());

@@ -1,14 +1,14 @@
-package dev.cove.server.batch;
+package dev.cove.core.generate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class StopMatcherTest {
+class StopStringFilterMoreTest {
     @Test
     void releasesTextThatCannotStartAStop() {
-        StopMatcher m = new StopMatcher(List.of("\nUser:"));
+        StopStringFilter m = new StopStringFilter(List.of("\nUser:"));
         assertThat(m.accept("Hello")).isEqualTo("Hello");
         assertThat(m.accept(" world\n")).isEqualTo(" world");
         assertThat(m.accept("Us")).isEmpty();
@@ -18,7 +18,7 @@ class StopMatcherTest {
 
     @Test
     void stopsAtTheEarliestStopAndWithholdsIt() {
-        StopMatcher m = new StopMatcher(List.of("END", "STOP"));
+        StopStringFilter m = new StopStringFilter(List.of("END", "STOP"));
         assertThat(m.accept("abc ST")).isEqualTo("abc ");
         assertThat(m.accept("OP and END")).isEmpty();
         assertThat(m.stopped()).isTrue();
@@ -28,7 +28,7 @@ class StopMatcherTest {
 
     @Test
     void aStopSpanningPiecesIsFound() {
-        StopMatcher m = new StopMatcher(List.of("<|im_end|>"));
+        StopStringFilter m = new StopStringFilter(List.of("<|im_end|>"));
         StringBuilder out = new StringBuilder();
         for (String piece : List.of("Hi", " there", "<|", "im", "_", "end", "|>", "tail")) {
             out.append(m.accept(piece));
@@ -39,14 +39,14 @@ class StopMatcherTest {
 
     @Test
     void flushReleasesAnUnfinishedPrefixAtTheEnd() {
-        StopMatcher m = new StopMatcher(List.of("###"));
+        StopStringFilter m = new StopStringFilter(List.of("###"));
         assertThat(m.accept("a ##")).isEqualTo("a ");
         assertThat(m.flush()).isEqualTo("##");
     }
 
     @Test
     void withoutStopsEverythingPassesThrough() {
-        StopMatcher m = new StopMatcher(List.of("", ""));
+        StopStringFilter m = new StopStringFilter(List.of("", ""));
         assertThat(m.accept("anything")).isEqualTo("anything");
         assertThat(m.flush()).isEmpty();
     }
