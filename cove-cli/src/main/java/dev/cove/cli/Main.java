@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
             InfoCommand.class,
             ConvertCommand.class,
             ServeCommand.class,
+            QuantizeCommand.class,
+            PerplexityCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
