@@ -32,8 +32,8 @@ import picocli.CommandLine.Parameters;
         description = "Chat with a model in the terminal. /reset starts over, /bye (or Ctrl-D) quits.")
 final class ChatCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", description = "The model: a GGUF file.")
-    Path model;
+    @Parameters(index = "0", description = "The model: a store name or a GGUF file.")
+    String model;
 
     @Option(names = "--system", description = "System prompt.")
     String system;
@@ -68,7 +68,7 @@ final class ChatCommand implements Callable<Integer> {
             if (system != null) {
                 conversation.add(ChatMessage.system(system));
             }
-            out.println("Chatting with " + model.getFileName() + " (" + format + " format). /reset starts over, /bye quits.");
+            out.println("Chatting with " + java.nio.file.Path.of(model).getFileName() + " (" + format + " format). /reset starts over, /bye quits.");
             out.flush();
             while (true) {
                 String line;

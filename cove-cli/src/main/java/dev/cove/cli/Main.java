@@ -19,6 +19,19 @@ import picocli.CommandLine.Command;
             ServeCommand.class,
             QuantizeCommand.class,
             PerplexityCommand.class,
+            RedactCommand.class,
+            AuditCommand.class,
+            StoreCommands.ListCommand.class,
+            StoreCommands.ShowCommand.class,
+            StoreCommands.RmCommand.class,
+            StoreCommands.ImportCommand.class,
+            PullCommand.class,
+            KeygenCommand.class,
+            SignCommand.class,
+            VerifyCommand.class,
+            TrustCommand.class,
+            EncryptCommand.class,
+            DecryptCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

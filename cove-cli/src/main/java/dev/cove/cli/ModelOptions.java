@@ -1,8 +1,6 @@
 package dev.cove.cli;
 
 import dev.cove.core.Model;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /** Options shared by commands that load a model for inference. */
@@ -13,15 +11,13 @@ final class ModelOptions {
     @Option(names = {"-c", "--ctx-size"}, description = "Context length in tokens (default: the model's, at most 4096).")
     int contextLength;
 
-    Model load(Path path) {
-        if (!Files.exists(path)) {
-            throw new dev.cove.core.CoveException(path + ": no such model file");
-        }
-        int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-        if (t < 1) {
-            throw new IllegalArgumentException("--threads must be at least 1");
-        }
-        return Model.load(path, t);
+    @Option(names = "--trust-policy", paramLabel = "off|warn|require",
+            description = "Signature policy for this load (default: the store's).")
+    String trustPolicy;
+
+    /** Loads a store name or a GGUF path through the trust policy (and decryption, for encrypted models). */
+    Model load(String nameOrPath) {
+        return SecureCli.load(nameOrPath, SecureCli.threads(threads), trustPolicy);
     }
 
     /** The context to allocate: explicit, or the model's own capped so the cache stays small. */

@@ -23,8 +23,8 @@ import picocli.CommandLine.Parameters;
         description = "Generate text from a prompt, streaming it to standard output.")
 final class RunCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", description = "The model: a GGUF file.")
-    Path model;
+    @Parameters(index = "0", description = "The model: a store name or a GGUF file.")
+    String model;
 
     @Parameters(index = "1", arity = "0..1", description = "The prompt (or use -p).")
     String positionalPrompt;

@@ -28,7 +28,7 @@ import picocli.CommandLine.Parameters;
 final class ServeCommand implements Callable<Integer> {
 
     @Parameters(arity = "1..*", paramLabel = "MODEL",
-            description = "GGUF files to serve, each as PATH or NAME=PATH; NAME is what clients put in 'model'"
+            description = "Models to serve (store names or GGUF files), each as MODEL or NAME=MODEL; NAME is what clients put in 'model'"
                     + " (default: the file name without .gguf).")
     List<String> models;
 
@@ -42,6 +42,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--api-key-file", paramLabel = "FILE",
             description = "File of accepted API keys, one per line; clients send 'Authorization: Bearer KEY'.")
     Path apiKeyFile;
+
+    @Option(names = "--trust-policy", paramLabel = "off|warn|require",
+            description = "Signature policy for the served models (default: the store's).")
+    String trustPolicy;
 
     @Option(names = {"-np", "--parallel"}, defaultValue = "4",
             description = "Sequences generated at once per model, each with its own KV cache (default: ${DEFAULT-VALUE}).")
@@ -98,12 +102,10 @@ final class ServeCommand implements Callable<Integer> {
             List<String> names = new ArrayList<>();
             for (String spec : models) {
                 int eq = spec.indexOf('=');
-                Path path = Path.of(eq > 0 ? spec.substring(eq + 1) : spec);
-                String name = eq > 0 ? spec.substring(0, eq) : defaultName(path);
-                if (!Files.isRegularFile(path)) {
-                    throw new CoveException(path + ": no such model file");
-                }
-                Model model = Model.load(path, t);
+                String nameOrPath = eq > 0 ? spec.substring(eq + 1) : spec;
+                String name = eq > 0 ? spec.substring(0, eq) : defaultName(Path.of(nameOrPath));
+                // Store names and paths both work; the trust policy is enforced on every model.
+                Model model = SecureCli.load(nameOrPath, t, trustPolicy);
                 loaded.add(model);
                 builder.model(name, model);
                 names.add(name);

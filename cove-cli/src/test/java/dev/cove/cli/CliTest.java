@@ -15,6 +15,19 @@ import org.junit.jupiter.api.io.TempDir;
 /** The {@code cove} command end to end, in-process, on the real stories260K model. */
 class CliTest {
 
+    /** Keep the tests' model store out of the user's home. */
+    @org.junit.jupiter.api.BeforeAll
+    static void privateStore(@TempDir Path home) {
+        java.util.Map<String, String> env = new java.util.HashMap<>(System.getenv());
+        env.put("COVE_HOME", home.toString());
+        SecureCli.useEnvironment(env);
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void restoreEnvironment() {
+        SecureCli.useEnvironment(System.getenv());
+    }
+
     record Outcome(int exitCode, String out, String err) {
     }
 

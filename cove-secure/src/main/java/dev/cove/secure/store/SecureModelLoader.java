@@ -1,0 +1,196 @@
+package dev.cove.secure.store;
+
+import dev.cove.core.Model;
+import dev.cove.core.gguf.GgufFile;
+import dev.cove.secure.ModelDigest;
+import dev.cove.secure.crypt.EncryptedHeader;
+import dev.cove.secure.crypt.KeySettings;
+import dev.cove.secure.crypt.ModelCipher;
+import dev.cove.secure.sign.SignatureVerifier;
+import dev.cove.secure.sign.TrustDecision;
+import dev.cove.secure.sign.TrustPolicy;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The one way the CLI, the server and API users load a model with Cove's protections: resolves a
+ * store name or a path, decrypts an encrypted model into memory (never to a file), checks its
+ * signatures against the trust store, and applies the trust policy before the engine sees it.
+ *
+ * <p>The digest that signatures are checked against is computed from the very bytes the engine
+ * will use (the mapping it runs on, or the decrypted memory), so a file swapped between the check
+ * and the load cannot slip through. Hashing happens only when there are signatures to check and
+ * the policy is not {@code off}: an unsigned model under {@code warn} loads as fast as without
+ * Cove's checks, with a warning.
+ *
+ * <p>Signatures come from the store's manifest for a named model, and from {@code FILE.sig}
+ * beside a model given by path. Thread-safe.
+ */
+public final class SecureModelLoader {
+    private final ModelStore store;
+    private final KeySettings keys;
+    private final TrustPolicy override;
+    private final Consumer<String> warnings;
+
+    /**
+     * @param override the policy for this load, or null to use the store's
+     * @param warnings receives the message when the policy is {@code warn} and the model is not trusted
+     */
+    public SecureModelLoader(ModelStore store, KeySettings keys, TrustPolicy override, Consumer<String> warnings) {
+        this.store = store;
+        this.keys = keys;
+        this.override = override;
+        this.warnings = warnings;
+    }
+
+    /** A loader for the default store ({@code COVE_HOME}) with keys configured from the environment. */
+    public static SecureModelLoader fromEnvironment(TrustPolicy override, KeySettings.PasswordPrompt prompt,
+            Consumer<String> warnings) {
+        Map<String, String> env = System.getenv();
+        ModelStore store = ModelStore.open(CoveHome.resolve(env));
+        return new SecureModelLoader(store, KeySettings.fromEnvironment(store.home(), env, prompt), override, warnings);
+    }
+
+    public ModelStore store() {
+        return store;
+    }
+
+    public TrustPolicy policy() {
+        return override != null ? override : store.config().trustPolicy();
+    }
+
+    /** A model opened and admitted by the policy: the engine's view of it, and the verdict. */
+    public record Opened(GgufFile file, ModelRef ref, TrustDecision decision, ModelDigest digest) implements AutoCloseable {
+        @Override
+        public void close() {
+            file.close();
+        }
+    }
+
+    /** Loads a model for inference on {@code threads} threads, enforcing the trust policy. */
+    public Model load(String nameOrPath, int threads) {
+        return Model.load(open(nameOrPath, threads).file(), threads);
+    }
+
+    /**
+     * Opens a model and enforces the trust policy. Throws {@link dev.cove.secure.sign.UntrustedModelException}
+     * when the policy refuses it; the caller owns the returned file.
+     */
+    public Opened open(String nameOrPath, int threads) {
+        ModelRef ref = new ModelResolver(store).resolve(nameOrPath);
+        TrustPolicy policy = policy();
+        List<SignatureVerifier.Source> signatures = policy == TrustPolicy.OFF ? List.of() : signaturesOf(ref);
+        boolean needDigest = policy != TrustPolicy.OFF && !signatures.isEmpty();
+        Image image = openImage(ref, needDigest, threads);
+        try {
+            List<SignatureVerifier.Check> checks = needDigest
+                    ? verifier().verify(signatures, image.digest(), image.file().fileSize(), image.file().segment())
+                    : List.of();
+            TrustDecision decision = new TrustDecision(policy, ref.displayName(), checks);
+            decision.enforce();
+            if (decision.problem() != null) {
+                warnings.accept("warning: " + decision.problem() + " (trust policy: warn; loading anyway)");
+            }
+            return new Opened(image.file(), ref, decision, image.digest());
+        } catch (RuntimeException e) {
+            image.file().close();
+            throw e;
+        }
+    }
+
+    /** What {@code cove verify} reports: every signature's fate, whatever the policy. */
+    public record Verification(ModelRef ref, ModelDigest digest, long size, List<SignatureVerifier.Check> checks) {
+        public boolean trusted() {
+            return checks.stream().anyMatch(SignatureVerifier.Check::trusted);
+        }
+    }
+
+    /**
+     * Hashes a model (decrypting it in memory if needed) and checks all its signatures plus
+     * {@code extra} ones, without applying the policy.
+     */
+    public Verification verify(String nameOrPath, List<SignatureVerifier.Source> extra, int threads) {
+        ModelRef ref = new ModelResolver(store).resolve(nameOrPath);
+        List<SignatureVerifier.Source> all = new ArrayList<>(signaturesOf(ref));
+        all.addAll(extra);
+        Image image = openImage(ref, true, threads);
+        try (GgufFile f = image.file()) {
+            return new Verification(ref, image.digest(), f.fileSize(),
+                    verifier().verify(all, image.digest(), f.fileSize(), f.segment()));
+        }
+    }
+
+    /** Hashes a model's GGUF bytes (decrypting if needed) without loading it for inference. */
+    public Image digestOf(String nameOrPath, int threads) {
+        return openImage(new ModelResolver(store).resolve(nameOrPath), true, threads);
+    }
+
+    /** An opened GGUF image and, when asked for, its SHA-256. */
+    public record Image(GgufFile file, ModelDigest digest) {
+    }
+
+    private Image openImage(ModelRef ref, boolean needDigest, int threads) {
+        boolean encrypted = ref instanceof ModelRef.Stored s ? s.manifest().encrypted() : EncryptedHeader.isEncrypted(ref.file());
+        if (encrypted) {
+            ModelCipher.Decrypted d = ModelCipher.decrypt(ref.file(), keys::forDecryption, needDigest, Math.max(1, threads));
+            try {
+                GgufFile file = GgufFile.fromSegment(d.plaintext(), nameForMessages(ref), d.arena());
+                return new Image(file, d.digest());
+            } catch (RuntimeException e) {
+                d.close();
+                throw e;
+            }
+        }
+        GgufFile file = GgufFile.open(ref.file());
+        try {
+            return new Image(file, needDigest ? Sha256.of(file.segment()) : null);
+        } catch (RuntimeException e) {
+            file.close();
+            throw e;
+        }
+    }
+
+    private static String nameForMessages(ModelRef ref) {
+        return ref instanceof ModelRef.Stored s ? s.manifest().name() + ".gguf" : ref.file().getFileName().toString();
+    }
+
+    private SignatureVerifier verifier() {
+        return new SignatureVerifier(store.trustStore());
+    }
+
+    /** The signatures that come with a model: the manifest's, or {@code FILE.sig} beside a file. */
+    public static List<SignatureVerifier.Source> signaturesOf(ModelRef ref) {
+        List<SignatureVerifier.Source> out = new ArrayList<>();
+        switch (ref) {
+            case ModelRef.Stored s -> {
+                for (StoredSignature sig : s.manifest().signatures()) {
+                    out.add(new SignatureVerifier.Source(sig.origin(), sig.bytes()));
+                }
+            }
+            case ModelRef.File f -> {
+                Path sig = f.file().resolveSibling(f.file().getFileName() + ".sig");
+                if (Files.isRegularFile(sig)) {
+                    out.add(readSignatureFile(sig));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Reads a signature file (a Cove signature or a raw openssl one). */
+    public static SignatureVerifier.Source readSignatureFile(Path sig) {
+        try {
+            if (Files.size(sig) > 64 * 1024) {
+                throw new StoreException(sig + ": too large to be a signature");
+            }
+            return new SignatureVerifier.Source(sig.getFileName().toString(), Files.readAllBytes(sig));
+        } catch (IOException e) {
+            throw new StoreException(sig + ": cannot read signature: " + e.getMessage(), e);
+        }
+    }
+}
