@@ -22,9 +22,8 @@ public final class Session {
     private final GenerationOptions options;
     private final ForwardState state;
     private final Sampler sampler;
-    private int[] cached = new int[0];   // tokens whose keys and values are in the cache, in order
+    private final int[] cached;   // tokens whose keys and values are in the cache, in order
     private int cachedLength;
-    private boolean logitsValid;
 
     public Session(Model model, GenerationOptions options) {
         this.model = model;
@@ -53,7 +52,6 @@ public final class Session {
     /** Forgets the cached conversation. */
     public void reset() {
         cachedLength = 0;
-        logitsValid = false;
         sampler.reset();
     }
 
@@ -145,7 +143,6 @@ public final class Session {
     private void feed(int token, boolean computeLogits) {
         llama.forward(state, token, cachedLength, computeLogits);
         cached[cachedLength++] = token;
-        logitsValid = computeLogits;
     }
 
     /** The tokens in the cache, for tools and tests. */
