@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             InfoCommand.class,
             ConvertCommand.class,
             ServeCommand.class,
+            BenchCommand.class,
             QuantizeCommand.class,
             PerplexityCommand.class,
             RedactCommand.class,

@@ -5,7 +5,7 @@ import picocli.CommandLine.Option;
 
 /** Options shared by commands that load a model for inference. */
 final class ModelOptions {
-    @Option(names = {"-t", "--threads"}, description = "Threads for inference (default: available processors).")
+    @Option(names = {"-t", "--threads"}, description = "Threads for inference (default: one per physical core).")
     Integer threads;
 
     @Option(names = {"-c", "--ctx-size"}, description = "Context length in tokens (default: the model's, at most 4096).")

@@ -75,7 +75,7 @@ public final class PerplexityCommand implements Callable<Integer> {
         if (contextLength < 0 || chunks < 0) {
             throw new IllegalArgumentException("--ctx-size and --chunks must not be negative");
         }
-        int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        int t = threads != null ? threads : dev.cove.core.kernel.WorkerPool.physicalCores();
         if (t < 1) {
             throw new IllegalArgumentException("--threads must be at least 1");
         }

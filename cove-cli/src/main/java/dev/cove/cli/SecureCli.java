@@ -62,7 +62,7 @@ final class SecureCli {
     }
 
     static int threads(Integer requested) {
-        int t = requested != null ? requested : Runtime.getRuntime().availableProcessors();
+        int t = requested != null ? requested : dev.cove.core.kernel.WorkerPool.physicalCores();
         if (t < 1) {
             throw new IllegalArgumentException("--threads must be at least 1");
         }

@@ -83,7 +83,7 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        int t = threads != null ? threads : dev.cove.core.kernel.WorkerPool.physicalCores();
         if (t < 1) {
             throw new IllegalArgumentException("--threads must be at least 1");
         }

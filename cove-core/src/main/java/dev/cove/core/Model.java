@@ -36,9 +36,9 @@ public final class Model implements AutoCloseable {
         this.pool = pool;
     }
 
-    /** Loads a model using one thread per available processor. */
+    /** Loads a model using one thread per physical core. */
     public static Model load(Path path) {
-        return load(path, Runtime.getRuntime().availableProcessors());
+        return load(path, WorkerPool.physicalCores());
     }
 
     /** Loads a model whose forward pass runs on {@code threads} threads. */

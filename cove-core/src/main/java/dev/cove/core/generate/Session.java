@@ -134,9 +134,10 @@ public final class Session {
         for (int i = 0; i < prompt.length; i++) {
             sampler.accept(prompt[i]);
         }
-        for (int i = common; i < prompt.length; i++) {
-            feed(prompt[i], i == prompt.length - 1);
-        }
+        // One batched pass over the new part: each weight is read once for all its tokens.
+        llama.forwardBatch(state, Arrays.copyOfRange(prompt, common, prompt.length), common, true);
+        System.arraycopy(prompt, common, cached, common, prompt.length - common);
+        cachedLength = prompt.length;
         return common;
     }
 

@@ -1,25 +1,29 @@
 package dev.cove.core.kernel;
 
 /**
- * Matrix-vector products {@code out = W x} over a {@link WorkerPool}. Rows are partitioned
- * statically between threads. This is the reference path built on each type's scalar dot
- * product; vectorized kernels plug in behind the same call.
+ * Convenience entry point for one matrix-vector product {@code out = W x} over a
+ * {@link WorkerPool}, for tools and tests. The forward pass drives {@link Kernels} directly with
+ * reusable tasks, so that its per-token path allocates nothing.
  */
 public final class MatVec {
     private MatVec() {
     }
 
+    /** {@code out = w x}, rows split between the pool's threads. Allocates; not for hot loops. */
     public static void multiply(WorkerPool pool, WeightMatrix w, float[] x, float[] out) {
-        pool.parallelFor(w.rows(), (start, end) -> multiplyRows(w, x, out, start, end));
-    }
-
-    /** {@code out[r] = dot(row r of w, x)} for rows [start, end). */
-    public static void multiplyRows(WeightMatrix w, float[] x, float[] out, int start, int end) {
-        var codec = w.codec();
-        long rowBytes = w.rowBytes();
-        long offset = w.offset() + start * rowBytes;
-        for (int r = start; r < end; r++, offset += rowBytes) {
-            out[r] = codec.dot(w.data(), offset, x, 0, w.cols());
+        Kernels k = Kernels.get();
+        Activations a = Activations.of(x);
+        if (k.readsQuantized(w)) {
+            a.quantize();
         }
+        int granule = k.rowGranule(w);
+        int units = (w.rows() + granule - 1) / granule;
+        pool.runOnAll((thread, threads) -> {
+            int start = Math.min(w.rows(), units * thread / threads * granule);
+            int end = Math.min(w.rows(), units * (thread + 1) / threads * granule);
+            if (start < end) {
+                k.matVec(w, a, 0, out, 0, start, end, new float[k.scratchSize(w.cols())]);
+            }
+        });
     }
 }

@@ -8,8 +8,13 @@ import java.lang.foreign.MemorySegment;
 /**
  * A row-major matrix of {@code rows} rows of {@code cols} elements, stored in GGML's block layout
  * of {@code type} inside a (usually memory-mapped) segment. Immutable and shared between threads.
+ *
+ * <p>{@code packed}, when not null, holds the same weights rearranged by {@link Kernels#prepare}
+ * into a layout its kernels read faster (see {@link Q4_0Packing}); {@code data} then still
+ * describes the original tensor in the file (used for single rows, e.g. embedding look-ups).
  */
-public record WeightMatrix(String name, GgmlType type, MemorySegment data, long offset, int rows, int cols) {
+public record WeightMatrix(String name, GgmlType type, MemorySegment data, long offset, int rows, int cols,
+                           MemorySegment packed) {
 
     public WeightMatrix {
         if (cols % type.blockSize() != 0) {
@@ -21,6 +26,16 @@ public record WeightMatrix(String name, GgmlType type, MemorySegment data, long 
             throw new IllegalArgumentException(name + ": " + rows + "x" + cols + " " + type
                     + " needs " + needed + " bytes, the segment has " + (data.byteSize() - offset));
         }
+    }
+
+    /** A matrix in its file layout. */
+    public WeightMatrix(String name, GgmlType type, MemorySegment data, long offset, int rows, int cols) {
+        this(name, type, data, offset, rows, cols, null);
+    }
+
+    /** The same matrix with a repacked copy of its weights. */
+    public WeightMatrix withPacked(MemorySegment packedWeights) {
+        return new WeightMatrix(name, type, data, offset, rows, cols, packedWeights);
     }
 
     public long rowBytes() {
@@ -43,5 +58,10 @@ public record WeightMatrix(String name, GgmlType type, MemorySegment data, long 
     /** Bytes of weights this matrix holds: what one full matrix-vector product reads. */
     public long byteSize() {
         return rows * rowBytes();
+    }
+
+    /** The slice of the file this matrix occupies. */
+    public MemorySegment fileSlice() {
+        return data.asSlice(offset, byteSize());
     }
 }

@@ -20,6 +20,17 @@ public final class WorkerPool implements AutoCloseable {
         void run(int start, int end);
     }
 
+    /**
+     * Work that every thread of the pool runs once, knowing its index: the task partitions the
+     * work itself (e.g. rows of several matrices at once) and may use per-thread scratch memory.
+     * Implementations are usually long-lived objects whose fields are set before each
+     * {@link #runOnAll} call, so that the per-token path allocates nothing.
+     */
+    @FunctionalInterface
+    public interface ThreadTask {
+        void run(int thread, int threads);
+    }
+
     private static final int SPINS_BEFORE_PARK = 20_000;
 
     private final int threads;
@@ -28,6 +39,7 @@ public final class WorkerPool implements AutoCloseable {
     private volatile long generation;
     private volatile boolean closed;
     private volatile RangeTask task;
+    private volatile ThreadTask threadTask;
     private volatile int count;
     private volatile Throwable failure;
     private final Thread[] waiting;
@@ -50,6 +62,37 @@ public final class WorkerPool implements AutoCloseable {
         return new WorkerPool(Runtime.getRuntime().availableProcessors());
     }
 
+    /** A pool of one thread per physical core (see {@link #physicalCores()}). */
+    public static WorkerPool ofPhysicalCores() {
+        return new WorkerPool(physicalCores());
+    }
+
+    /**
+     * Physical cores available to this process: logical processors divided by the SMT width that
+     * Linux reports in {@code /sys/devices/system/cpu/cpu0/topology/thread_siblings_list}. Matrix
+     * kernels are limited by memory bandwidth and vector units, which hyper-threads share, so
+     * one thread per core is the right default. Falls back to the logical count elsewhere.
+     */
+    public static int physicalCores() {
+        int logical = Runtime.getRuntime().availableProcessors();
+        try {
+            java.nio.file.Path p = java.nio.file.Path.of("/sys/devices/system/cpu/cpu0/topology/thread_siblings_list");
+            if (java.nio.file.Files.isReadable(p)) {
+                int siblings = 0;
+                for (String part : java.nio.file.Files.readString(p).trim().split(",")) {
+                    String[] range = part.split("-");
+                    siblings += range.length == 2 ? Integer.parseInt(range[1]) - Integer.parseInt(range[0]) + 1 : 1;
+                }
+                if (siblings > 1) {
+                    return Math.max(1, logical / siblings);
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // not Linux, or an unusual sysfs: use the logical count
+        }
+        return logical;
+    }
+
     public int threads() {
         return threads;
     }
@@ -61,6 +104,7 @@ public final class WorkerPool implements AutoCloseable {
             return;
         }
         this.task = task;
+        this.threadTask = null;
         this.count = count;
         this.failure = null;
         pending.set(workers.length);
@@ -74,6 +118,37 @@ public final class WorkerPool implements AutoCloseable {
         } catch (Throwable t) {
             failure = t;
         }
+        awaitWorkers();
+        this.task = null;
+        rethrowFailure();
+    }
+
+    /** Runs {@code task} once on every thread of the pool (the caller is thread 0), and waits. */
+    public synchronized void runOnAll(ThreadTask task) {
+        if (threads == 1) {
+            task.run(0, 1);
+            return;
+        }
+        this.threadTask = task;
+        this.task = null;
+        this.failure = null;
+        pending.set(workers.length);
+        waiting[0] = Thread.currentThread();
+        generation++;
+        for (Thread w : workers) {
+            LockSupport.unpark(w);
+        }
+        try {
+            task.run(0, threads);
+        } catch (Throwable t) {
+            failure = t;
+        }
+        awaitWorkers();
+        this.threadTask = null;
+        rethrowFailure();
+    }
+
+    private void awaitWorkers() {
         int spins = 0;
         while (pending.get() != 0) {
             if (++spins < SPINS_BEFORE_PARK) {
@@ -82,7 +157,9 @@ public final class WorkerPool implements AutoCloseable {
                 LockSupport.parkNanos(50_000);
             }
         }
-        this.task = null;
+    }
+
+    private void rethrowFailure() {
         Throwable t = failure;
         if (t != null) {
             if (t instanceof RuntimeException r) {
@@ -119,7 +196,12 @@ public final class WorkerPool implements AutoCloseable {
             }
             seen = generation;
             try {
-                runChunk(index, task, count);
+                ThreadTask tt = threadTask;
+                if (tt != null) {
+                    tt.run(index, threads);
+                } else {
+                    runChunk(index, task, count);
+                }
             } catch (Throwable t) {
                 failure = t;
             }

@@ -24,12 +24,17 @@ final class Rope {
 
     /** Rotates {@code heads} consecutive heads of {@code x} for position {@code position}. */
     void apply(float[] x, int heads, int position) {
+        apply(x, 0, heads, position);
+    }
+
+    /** Rotates {@code heads} consecutive heads starting at {@code x[offset]}. */
+    void apply(float[] x, int offset, int heads, int position) {
         for (int i = 0; i < inverseFrequencies.length; i++) {
             float angle = position * inverseFrequencies[i];
             float cos = (float) Math.cos(angle);
             float sin = (float) Math.sin(angle);
             for (int h = 0; h < heads; h++) {
-                int j = h * headDim + 2 * i;
+                int j = offset + h * headDim + 2 * i;
                 float a = x[j];
                 float b = x[j + 1];
                 x[j] = a * cos - b * sin;

@@ -1,0 +1,132 @@
+package dev.cove.core.kernel;
+
+/**
+ * The input of a matrix product: {@code tokens} vectors of {@code width} floats, one per token of
+ * a batch, row-major in {@link #values()}. Integer kernels also need the vectors quantized the way
+ * llama.cpp quantizes activations ({@code Q8_0}: blocks of 32, {@code d = max|x| / 127},
+ * {@code q = round(x / d)}); {@link #quantize} computes that once, before a parallel region, and
+ * every thread then reads it. Not thread-safe while being written; read-only inside a region.
+ */
+public final class Activations {
+    /** Elements per quantization block. */
+    public static final int BLOCK = 32;
+
+    private final int width;
+    private final int capacity;
+    private final float[] values;
+    private final short[] quants;    // [token * width + k], in -127..127
+    private final float[] scales;    // [token * blocks + b]
+    private final short[] offsets;   // [token * blocks + b]: 8 * sum of the block's quants, mod 2^16
+    private int tokens = 1;
+
+    public Activations(int width, int capacity) {
+        if (width <= 0 || capacity <= 0) {
+            throw new IllegalArgumentException("width and capacity must be positive: " + width + ", " + capacity);
+        }
+        this.width = width;
+        this.capacity = capacity;
+        this.values = new float[Math.multiplyExact(width, capacity)];
+        boolean quantizable = width % BLOCK == 0;
+        int blocks = width / BLOCK;
+        this.quants = quantizable ? new short[values.length] : null;
+        this.scales = quantizable ? new float[blocks * capacity] : null;
+        this.offsets = quantizable ? new short[blocks * capacity] : null;
+    }
+
+    /** Wraps an existing array of one token (its length is the width). */
+    public static Activations of(float[] vector) {
+        return new Activations(vector);
+    }
+
+    private Activations(float[] vector) {
+        this.width = vector.length;
+        this.capacity = 1;
+        this.values = vector;
+        boolean quantizable = width % BLOCK == 0 && width > 0;
+        this.quants = quantizable ? new short[width] : null;
+        this.scales = quantizable ? new float[width / BLOCK] : null;
+        this.offsets = quantizable ? new short[width / BLOCK] : null;
+    }
+
+    public int width() {
+        return width;
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    public int tokens() {
+        return tokens;
+    }
+
+    /** Sets how many tokens the next products read (at most the capacity). */
+    public void setTokens(int count) {
+        if (count < 1 || count > capacity) {
+            throw new IllegalArgumentException("tokens " + count + " outside 1.." + capacity);
+        }
+        this.tokens = count;
+    }
+
+    /** Token t's floats start at {@code t * width()}. */
+    public float[] values() {
+        return values;
+    }
+
+    public boolean quantizable() {
+        return quants != null;
+    }
+
+    short[] quants() {
+        return quants;
+    }
+
+    float[] scales() {
+        return scales;
+    }
+
+    short[] offsets() {
+        return offsets;
+    }
+
+    /** Quantizes tokens [0, tokens()) to 8 bits per block of 32. */
+    public void quantize() {
+        quantize(0, tokens);
+    }
+
+    /** Quantizes tokens [from, to) with the fastest kernels. Requires a width that is a multiple of 32. */
+    public void quantize(int from, int to) {
+        if (quants == null) {
+            throw new IllegalStateException("width " + width + " is not a multiple of " + BLOCK);
+        }
+        Kernels.get().quantize(this, from, to);
+    }
+
+    /** The plain reference quantization of tokens [from, to). */
+    void quantizeScalar(int from, int to) {
+        if (quants == null) {
+            throw new IllegalStateException("width " + width + " is not a multiple of " + BLOCK);
+        }
+        int blocks = width / BLOCK;
+        for (int t = from; t < to; t++) {
+            for (int b = 0; b < blocks; b++) {
+                int base = t * width + b * BLOCK;
+                float amax = 0;
+                for (int i = 0; i < BLOCK; i++) {
+                    amax = Math.max(amax, Math.abs(values[base + i]));
+                }
+                float d = amax / 127f;
+                float id = d != 0 ? 1f / d : 0f;
+                int sum = 0;
+                for (int i = 0; i < BLOCK; i++) {
+                    float v = values[base + i] * id;
+                    int q = (int) (v + Math.copySign(0.5f, v)); // roundf: halves away from zero
+                    quants[base + i] = (short) q;
+                    sum += q;
+                }
+                scales[t * blocks + b] = d;
+                offsets[t * blocks + b] = (short) (8 * sum);
+            }
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package dev.cove.core.kernel;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The arithmetic of the forward pass: matrix products over every tensor type and the small
+ * vector operations around them. Two implementations, chosen once at start-up (as Lucene
+ * chooses its vectorization provider): {@link ScalarKernels}, plain Java that runs anywhere and
+ * is the reference, and {@code PanamaKernels}, built on the incubating Vector API, which is only
+ * loaded when the {@code jdk.incubator.vector} module is present (the JVM was started with
+ * {@code --add-modules jdk.incubator.vector}), so that no class touching the vector API is ever
+ * loaded without it. {@code -Dcove.kernels=scalar} forces the scalar one.
+ *
+ * <p>Matrix products write {@code out[t * outStride + r]} for rows {@code r} in
+ * {@code [rowStart, rowEnd)} and tokens {@code t} of the activations, so that callers split rows
+ * between threads. {@code scratch} is per-thread memory of at least {@link #scratchSize} floats.
+ * Implementations are stateless and thread-safe, and allocate nothing per call.
+ */
+public abstract class Kernels {
+
+    private static final System.Logger LOG = System.getLogger(Kernels.class.getName());
+
+    private static final class Holder {
+        static final Kernels INSTANCE = choose();
+    }
+
+    /** The implementation for this JVM. */
+    public static Kernels get() {
+        return Holder.INSTANCE;
+    }
+
+    /** The plain-Java reference implementation. */
+    public static Kernels scalar() {
+        return ScalarKernels.INSTANCE;
+    }
+
+    private static Kernels choose() {
+        String forced = System.getProperty("cove.kernels", "");
+        if (forced.equals("scalar")) {
+            return ScalarKernels.INSTANCE;
+        }
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            LOG.log(System.Logger.Level.INFO, "jdk.incubator.vector is not enabled: using the scalar kernels "
+                    + "(start the JVM with --add-modules jdk.incubator.vector for the fast ones)");
+            return ScalarKernels.INSTANCE;
+        }
+        try {
+            Class<?> c = Class.forName("dev.cove.core.kernel.PanamaKernels");
+            Kernels k = (Kernels) c.getDeclaredMethod("create").invoke(null);
+            if (k != null) {
+                return k;
+            }
+        } catch (ReflectiveOperationException | LinkageError e) {
+            LOG.log(System.Logger.Level.WARNING, "vector kernels unavailable, using the scalar ones: " + e);
+        }
+        return ScalarKernels.INSTANCE;
+    }
+
+    /** A short description, e.g. "panama AVX-512 (512-bit)" or "scalar". */
+    public abstract String name();
+
+    /**
+     * {@code w} in the layout this implementation's kernels read fastest: the matrix itself, or
+     * the same matrix with a repacked copy allocated in {@code arena}, filled by
+     * {@link #pack}. The default keeps the file layout.
+     */
+    public WeightMatrix prepare(WeightMatrix w, Arena arena) {
+        return w;
+    }
+
+    /** Row groups of a prepared matrix that {@link #pack} fills; 0 when there is nothing to pack. */
+    public int packGroups(WeightMatrix w) {
+        return 0;
+    }
+
+    /** Fills row groups [from, to) of the repacked copy of {@code w}. Thread-safe for disjoint ranges. */
+    public void pack(WeightMatrix w, int from, int to) {
+        throw new UnsupportedOperationException(w.name() + " is not repacked");
+    }
+
+    /**
+     * Rows of {@code w} that a thread's share must be a multiple of (the last share takes the
+     * rest): the packed layouts compute 32 rows at a time.
+     */
+    public int rowGranule(WeightMatrix w) {
+        return 1;
+    }
+
+    /** Whether products with {@code w} read {@link Activations#quantize quantized} activations. */
+    public boolean readsQuantized(WeightMatrix w) {
+        return false;
+    }
+
+    /** Floats of per-thread scratch the products of a matrix of {@code cols} columns need. */
+    public int scratchSize(int cols) {
+        return 4 * cols;
+    }
+
+    /** {@code out[outOffset + r] = row r of w . token t of x} for r in [rowStart, rowEnd). */
+    public abstract void matVec(WeightMatrix w, Activations x, int token, float[] out, int outOffset,
+                                int rowStart, int rowEnd, float[] scratch);
+
+    /**
+     * {@code out[t * outStride + r] = row r of w . token t of x} for every token t of x and r in
+     * [rowStart, rowEnd): a matrix-matrix product that reads each weight once for all tokens.
+     */
+    public void matMul(WeightMatrix w, Activations x, float[] out, int outStride, int rowStart, int rowEnd,
+                       float[] scratch) {
+        for (int t = 0; t < x.tokens(); t++) {
+            matVec(w, x, t, out, t * outStride, rowStart, rowEnd, scratch);
+        }
+    }
+
+    /** Dequantizes row {@code row} of {@code w} (file layout) into {@code out[outOffset..+cols)}. */
+    public void dequantizeRow(WeightMatrix w, int row, float[] out, int outOffset) {
+        w.dequantizeRow(row, out, outOffset);
+    }
+
+    /** Sum of {@code a[ao+i] * b[bo+i]}. */
+    public abstract float dot(float[] a, int ao, float[] b, int bo, int n);
+
+    /** {@code y[yo+i] += alpha * x[xo+i]}. */
+    public abstract void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n);
+
+    /** {@code y[yo+i] += x[xo+i]}. */
+    public abstract void add(float[] y, int yo, float[] x, int xo, int n);
+
+    /** {@code out[oo+i] = x[xo+i] / rms(x) * weight[i]}, rms with {@code epsilon}. */
+    public abstract void rmsNorm(float[] out, int oo, float[] x, int xo, float[] weight, int n, float epsilon);
+
+    /** SwiGLU: {@code gate[go+i] = silu(gate[go+i]) * up[uo+i]}. */
+    public abstract void swiGlu(float[] gate, int go, float[] up, int uo, int n);
+
+    /** In-place softmax of {@code x[offset..offset+n)}. */
+    public abstract void softmax(float[] x, int offset, int n);
+
+    /**
+     * Reads {@code bytes} (a multiple of 256) of {@code s} from {@code offset} as floats and returns
+     * their sum: a streaming read for measuring memory bandwidth.
+     */
+    public float streamRead(MemorySegment s, long offset, long bytes) {
+        float sum = 0;
+        for (long i = 0; i < bytes; i += 8) {
+            sum += s.get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, offset + i);
+        }
+        return sum;
+    }
+
+    /**
+     * Runs the kernels that matrices of {@code types} use on small zero-filled inputs until the
+     * JIT has compiled them, so that the first real tokens do not run vector code in the
+     * interpreter (where every vector operation allocates and is a hundred times slower).
+     * Takes a fraction of a second; the default does nothing.
+     */
+    public void warmUp(java.util.Set<dev.cove.core.tensor.GgmlType> types) {
+    }
+
+    /** Quantizes tokens [from, to) of {@code x} to 8 bits per block of 32 (see {@link Activations}). */
+    public void quantize(Activations x, int from, int to) {
+        x.quantizeScalar(from, to);
+    }
+
+    /** Whether this is the vector implementation. */
+    public boolean vectorized() {
+        return false;
+    }
+
+    /** The packed copy of a prepared matrix (never null when {@link #packGroups} is positive). */
+    protected static MemorySegment packedOf(WeightMatrix w) {
+        return w.packed();
+    }
+}

@@ -1,0 +1,802 @@
+package dev.cove.core.kernel;
+
+import static jdk.incubator.vector.VectorOperators.ADD;
+import static jdk.incubator.vector.VectorOperators.EXP;
+import static jdk.incubator.vector.VectorOperators.LSHL;
+import static jdk.incubator.vector.VectorOperators.LSHR;
+import static jdk.incubator.vector.VectorOperators.MAX;
+import static jdk.incubator.vector.VectorOperators.S2F;
+import static jdk.incubator.vector.VectorOperators.S2I;
+import static jdk.incubator.vector.VectorOperators.ZERO_EXTEND_B2I;
+import static jdk.incubator.vector.VectorOperators.ZERO_EXTEND_B2S;
+
+import dev.cove.core.tensor.GgmlType;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Kernels on the Vector API. Loaded only when {@code jdk.incubator.vector} is present (see
+ * {@link Kernels}). What was measured to be fastest on AVX-512 (see cove-bench):
+ * <ul>
+ * <li><b>Q4_0</b> is {@linkplain Q4_0Packing repacked} at load so that lanes are rows, and
+ * multiplied in 16-bit integers by activations quantized to 8 bits: one widening, one mask or
+ * shift, then one multiply and one add per 32 weights, and one scale multiplication per block for
+ * 32 rows. About twice as fast as float FMA on dequantized weights with lanes along the row,
+ * where every block needs its own scale and a horizontal reduction.</li>
+ * <li>The other types keep the file layout (lanes along the row) and use float FMA, the weights
+ * widened and converted in registers (F16 and BF16 by bit manipulation: the Vector API has no
+ * half-float conversion), several blocks in flight to hide FMA latency.</li>
+ * <li>Matrix-matrix products dequantize four rows into L1/L2-resident scratch once and multiply
+ * them with four tokens at a time (16 accumulators), so each weight is read once per batch.</li>
+ * </ul>
+ * Accesses go through the (bounds-checked) segments; the sums differ from the scalar reference
+ * only by float rounding, and for Q4_0 by llama.cpp's 8-bit activation quantization.
+ */
+final class PanamaKernels extends Kernels {
+
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final int FL = F.length();
+    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
+    private static final VectorSpecies<Short> HS = VectorSpecies.of(short.class, VectorShape.forBitSize(F.vectorBitSize() / 2));
+    private static final VectorSpecies<Byte> QS = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, F.vectorBitSize() / 4)));
+
+    // The packed Q4_0 kernels: 32 rows per vector of 16-bit lanes (AVX-512 only).
+    private static final VectorSpecies<Float> F512 = FloatVector.SPECIES_512;
+    private static final VectorSpecies<Integer> I512 = IntVector.SPECIES_512;
+    private static final VectorSpecies<Short> S512 = ShortVector.SPECIES_512;
+    private static final VectorSpecies<Short> S256 = ShortVector.SPECIES_256;
+    private static final VectorSpecies<Byte> B256 = ByteVector.SPECIES_256;
+    private static final ShortVector NIBBLE = ShortVector.broadcast(S512, (short) 0xF);
+
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final ValueLayout.OfShort HALF = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
+    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
+    private static final int GBB = Q4_0Packing.GROUP_BLOCK_BYTES;
+    /** Scales the bits of a half shifted into a float's place to the half's value: 2^(127-15). */
+    private static final float HALF_BIAS = 0x1p112f;
+
+    private final boolean packQ4_0;
+
+    private PanamaKernels(boolean packQ4_0) {
+        this.packQ4_0 = packQ4_0;
+    }
+
+    /** Called reflectively by {@link Kernels}; null when vectors are too narrow to be worth it. */
+    static Kernels create() {
+        if (FL < 8) {
+            return null;
+        }
+        boolean wide = ShortVector.SPECIES_PREFERRED.vectorBitSize() >= 512 && !Boolean.getBoolean("cove.noRepack");
+        return new PanamaKernels(wide);
+    }
+
+    @Override
+    public String name() {
+        return "panama " + F.vectorBitSize() + "-bit" + (packQ4_0 ? ", Q4_0 repacked" : "");
+    }
+
+    @Override
+    public boolean vectorized() {
+        return true;
+    }
+
+    // ---------------------------------------------------------------- preparation
+
+    @Override
+    public WeightMatrix prepare(WeightMatrix w, Arena arena) {
+        if (packQ4_0 && w.packed() == null && Q4_0Packing.supports(w)) {
+            return w.withPacked(Q4_0Packing.allocate(w, arena));
+        }
+        return w;
+    }
+
+    @Override
+    public int packGroups(WeightMatrix w) {
+        return w.packed() != null ? w.rows() / Q4_0Packing.ROWS : 0;
+    }
+
+    @Override
+    public void pack(WeightMatrix w, int from, int to) {
+        Q4_0Packing.packGroups(w, w.packed(), from, to);
+    }
+
+    @Override
+    public int rowGranule(WeightMatrix w) {
+        return w.packed() != null ? Q4_0Packing.ROWS : 1;
+    }
+
+    @Override
+    public boolean readsQuantized(WeightMatrix w) {
+        return w.packed() != null;
+    }
+
+    @Override
+    public int scratchSize(int cols) {
+        return 4 * cols;
+    }
+
+    // ---------------------------------------------------------------- matrix-vector
+
+    @Override
+    public void matVec(WeightMatrix w, Activations x, int token, float[] out, int outOffset, int rowStart, int rowEnd,
+                       float[] scratch) {
+        if (w.packed() != null) {
+            q4_0PackedMatVec(w, x, token, out, outOffset, rowStart, rowEnd);
+            return;
+        }
+        MemorySegment data = w.data();
+        long rowBytes = w.rowBytes();
+        int cols = w.cols();
+        float[] xv = x.values();
+        int xo = token * x.width();
+        long offset = w.rowOffset(rowStart);
+        switch (w.type()) {
+            case F32 -> {
+                for (int r = rowStart; r < rowEnd; r++, offset += rowBytes) {
+                    out[outOffset + r] = dotF32(data, offset, xv, xo, cols);
+                }
+            }
+            case F16 -> {
+                for (int r = rowStart; r < rowEnd; r++, offset += rowBytes) {
+                    out[outOffset + r] = dotF16(data, offset, xv, xo, cols);
+                }
+            }
+            case BF16 -> {
+                for (int r = rowStart; r < rowEnd; r++, offset += rowBytes) {
+                    out[outOffset + r] = dotBF16(data, offset, xv, xo, cols);
+                }
+            }
+            case Q8_0 -> {
+                for (int r = rowStart; r < rowEnd; r++, offset += rowBytes) {
+                    out[outOffset + r] = dotQ8_0(data, offset, xv, xo, cols);
+                }
+            }
+            case Q4_0 -> {
+                if (FL == 16) {
+                    for (int r = rowStart; r < rowEnd; r++, offset += rowBytes) {
+                        out[outOffset + r] = dotQ4_0(data, offset, xv, xo, cols);
+                    }
+                } else {
+                    dequantizedMatVec(w, xv, xo, out, outOffset, rowStart, rowEnd, scratch);
+                }
+            }
+            default -> dequantizedMatVec(w, xv, xo, out, outOffset, rowStart, rowEnd, scratch);
+        }
+    }
+
+    /** Types without a fused kernel: dequantize each row, then a float dot product. */
+    private void dequantizedMatVec(WeightMatrix w, float[] xv, int xo, float[] out, int outOffset, int rowStart,
+                                   int rowEnd, float[] scratch) {
+        for (int r = rowStart; r < rowEnd; r++) {
+            dequantizeRow(w, r, scratch, 0);
+            out[outOffset + r] = dot(scratch, 0, xv, xo, w.cols());
+        }
+    }
+
+    static float dotF32(MemorySegment w, long offset, float[] x, int xo, int n) {
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        int i = 0;
+        for (; i + 2 * FL <= n; i += 2 * FL) {
+            a0 = FloatVector.fromMemorySegment(F, w, offset + 4L * i, LE).fma(FloatVector.fromArray(F, x, xo + i), a0);
+            a1 = FloatVector.fromMemorySegment(F, w, offset + 4L * (i + FL), LE).fma(FloatVector.fromArray(F, x, xo + i + FL), a1);
+        }
+        float sum = a0.add(a1).reduceLanes(ADD);
+        for (; i < n; i++) {
+            sum += w.get(FLOAT, offset + 4L * i) * x[xo + i];
+        }
+        return sum;
+    }
+
+    /** FL halves at {@code offset} as floats (finite halves; infinities and NaNs are not expected in weights). */
+    private static FloatVector halves(MemorySegment w, long offset) {
+        IntVector h = (IntVector) ShortVector.fromMemorySegment(HS, w, offset, LE).convertShape(S2I, I, 0);
+        return h.lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS);
+    }
+
+    static float dotF16(MemorySegment w, long offset, float[] x, int xo, int n) {
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        int i = 0;
+        for (; i + 2 * FL <= n; i += 2 * FL) {
+            IntVector h0 = (IntVector) ShortVector.fromMemorySegment(HS, w, offset + 2L * i, LE).convertShape(S2I, I, 0);
+            IntVector h1 = (IntVector) ShortVector.fromMemorySegment(HS, w, offset + 2L * (i + FL), LE).convertShape(S2I, I, 0);
+            FloatVector w0 = h0.lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS);
+            FloatVector w1 = h1.lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS);
+            a0 = w0.fma(FloatVector.fromArray(F, x, xo + i), a0);
+            a1 = w1.fma(FloatVector.fromArray(F, x, xo + i + FL), a1);
+        }
+        float sum = a0.add(a1).reduceLanes(ADD);
+        for (; i < n; i++) {
+            sum += Float.float16ToFloat(w.get(HALF, offset + 2L * i)) * x[xo + i];
+        }
+        return sum;
+    }
+
+    static float dotBF16(MemorySegment w, long offset, float[] x, int xo, int n) {
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        int i = 0;
+        for (; i + 2 * FL <= n; i += 2 * FL) {
+            IntVector h0 = (IntVector) ShortVector.fromMemorySegment(HS, w, offset + 2L * i, LE).convertShape(S2I, I, 0);
+            IntVector h1 = (IntVector) ShortVector.fromMemorySegment(HS, w, offset + 2L * (i + FL), LE).convertShape(S2I, I, 0);
+            a0 = h0.lanewise(LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromArray(F, x, xo + i), a0);
+            a1 = h1.lanewise(LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromArray(F, x, xo + i + FL), a1);
+        }
+        float sum = a0.add(a1).reduceLanes(ADD);
+        for (; i < n; i++) {
+            sum += Float.intBitsToFloat(w.get(HALF, offset + 2L * i) << 16) * x[xo + i];
+        }
+        return sum;
+    }
+
+    /** Q8_0 row times float x: two blocks per step, each block's sum scaled by its d. */
+    static float dotQ8_0(MemorySegment w, long offset, float[] x, int xo, int n) {
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        int blocks = n / 32;
+        int b = 0;
+        for (; b + 2 <= blocks; b += 2) {
+            long o = offset + 34L * b;
+            a0 = q8Block(w, o, x, xo + 32 * b).fma(FloatVector.broadcast(F, Float.float16ToFloat(w.get(HALF, o))), a0);
+            a1 = q8Block(w, o + 34, x, xo + 32 * b + 32).fma(FloatVector.broadcast(F, Float.float16ToFloat(w.get(HALF, o + 34))), a1);
+        }
+        for (; b < blocks; b++) {
+            long o = offset + 34L * b;
+            a0 = q8Block(w, o, x, xo + 32 * b).fma(FloatVector.broadcast(F, Float.float16ToFloat(w.get(HALF, o))), a0);
+        }
+        return a0.add(a1).reduceLanes(ADD);
+    }
+
+    /** Unscaled sum of one Q8_0 block's quants times x, lane-wise. */
+    private static FloatVector q8Block(MemorySegment w, long o, float[] x, int xo) {
+        FloatVector s = ((FloatVector) ByteVector.fromMemorySegment(QS, w, o + 2, LE).castShape(F, 0))
+                .mul(FloatVector.fromArray(F, x, xo));
+        for (int p = FL; p < 32; p += FL) {
+            s = ((FloatVector) ByteVector.fromMemorySegment(QS, w, o + 2 + p, LE).castShape(F, 0))
+                    .fma(FloatVector.fromArray(F, x, xo + p), s);
+        }
+        return s;
+    }
+
+    /** Q4_0 row (file layout) times float x; 16-lane vectors only. */
+    static float dotQ4_0(MemorySegment w, long offset, float[] x, int xo, int n) {
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        int blocks = n / 32;
+        int b = 0;
+        for (; b + 2 <= blocks; b += 2) {
+            long o = offset + 18L * b;
+            int j = xo + 32 * b;
+            IntVector q0 = (IntVector) ByteVector.fromMemorySegment(QS, w, o + 2, LE).convertShape(ZERO_EXTEND_B2I, I, 0);
+            FloatVector s0 = ((FloatVector) q0.and(0xF).sub(8).convert(jdk.incubator.vector.VectorOperators.I2F, 0))
+                    .mul(FloatVector.fromArray(F, x, j));
+            s0 = ((FloatVector) q0.lanewise(LSHR, 4).sub(8).convert(jdk.incubator.vector.VectorOperators.I2F, 0))
+                    .fma(FloatVector.fromArray(F, x, j + 16), s0);
+            a0 = s0.fma(FloatVector.broadcast(F, Float.float16ToFloat(w.get(HALF, o))), a0);
+            IntVector q1 = (IntVector) ByteVector.fromMemorySegment(QS, w, o + 20, LE).convertShape(ZERO_EXTEND_B2I, I, 0);
+            FloatVector s1 = ((FloatVector) q1.and(0xF).sub(8).convert(jdk.incubator.vector.VectorOperators.I2F, 0))
+                    .mul(FloatVector.fromArray(F, x, j + 32));
+            s1 = ((FloatVector) q1.lanewise(LSHR, 4).sub(8).convert(jdk.incubator.vector.VectorOperators.I2F, 0))
+                    .fma(FloatVector.fromArray(F, x, j + 48), s1);
+            a1 = s1.fma(FloatVector.broadcast(F, Float.float16ToFloat(w.get(HALF, o + 18))), a1);
+        }
+        float sum = a0.add(a1).reduceLanes(ADD);
+        for (; b < blocks; b++) {
+            long o = offset + 18L * b;
+            float d = Float.float16ToFloat(w.get(HALF, o));
+            for (int j = 0; j < 16; j++) {
+                int q = w.get(ValueLayout.JAVA_BYTE, o + 2 + j) & 0xFF;
+                sum += d * (((q & 0xF) - 8) * x[xo + 32 * b + j] + ((q >>> 4) - 8) * x[xo + 32 * b + j + 16]);
+            }
+        }
+        return sum;
+    }
+
+    // ---------------------------------------------------------------- packed Q4_0
+
+    /**
+     * Rows [rowStart, rowEnd) (whole groups of 32) of packed Q4_0 times quantized token t. Per
+     * block: 32 products of 16-bit lanes accumulate {@code sum q*x - 8 sum x} exactly (the true
+     * value fits in 16 bits, so wrap-around in between does no harm), then one conversion and one
+     * FMA with the 32 rows' scales times the activation scale.
+     */
+    private static void q4_0PackedMatVec(WeightMatrix w, Activations x, int t, float[] out, int outOffset,
+                                         int rowStart, int rowEnd) {
+        MemorySegment p = w.packed();
+        int cols = w.cols();
+        int nb = cols / 32;
+        short[] xq = x.quants();
+        float[] xd = x.scales();
+        short[] xoff = x.offsets();
+        int qBase = t * cols;
+        int sBase = t * nb;
+        for (int g = rowStart / 32; g < rowEnd / 32; g++) {
+            FloatVector acc0 = FloatVector.zero(F512);
+            FloatVector acc1 = FloatVector.zero(F512);
+            long gBase = (long) g * nb * GBB;
+            for (int b = 0; b < nb; b++) {
+                long o = gBase + (long) b * GBB;
+                int k0 = qBase + 32 * b;
+                ShortVector s = ShortVector.broadcast(S512, (short) -xoff[sBase + b]);
+                ShortVector s2 = ShortVector.zero(S512);
+                for (int m = 0; m < 16; m += 2) {
+                    ShortVector q0 = (ShortVector) ByteVector.fromMemorySegment(B256, p, o + 64 + 32 * m, LE)
+                            .convertShape(ZERO_EXTEND_B2S, S512, 0);
+                    ShortVector q1 = (ShortVector) ByteVector.fromMemorySegment(B256, p, o + 96 + 32 * m, LE)
+                            .convertShape(ZERO_EXTEND_B2S, S512, 0);
+                    s = s.add(q0.and(NIBBLE).mul(ShortVector.broadcast(S512, xq[k0 + m])));
+                    s2 = s2.add(q0.lanewise(LSHR, 4).mul(ShortVector.broadcast(S512, xq[k0 + m + 16])));
+                    s = s.add(q1.and(NIBBLE).mul(ShortVector.broadcast(S512, xq[k0 + m + 1])));
+                    s2 = s2.add(q1.lanewise(LSHR, 4).mul(ShortVector.broadcast(S512, xq[k0 + m + 17])));
+                }
+                s = s.add(s2);
+                float dx = xd[sBase + b];
+                IntVector h0 = (IntVector) ShortVector.fromMemorySegment(S256, p, o, LE).convertShape(S2I, I512, 0);
+                IntVector h1 = (IntVector) ShortVector.fromMemorySegment(S256, p, o + 32, LE).convertShape(S2I, I512, 0);
+                FloatVector d0 = h0.lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS * dx);
+                FloatVector d1 = h1.lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS * dx);
+                acc0 = ((FloatVector) s.convertShape(S2F, F512, 0)).fma(d0, acc0);
+                acc1 = ((FloatVector) s.convertShape(S2F, F512, 1)).fma(d1, acc1);
+            }
+            acc0.intoArray(out, outOffset + 32 * g);
+            acc1.intoArray(out, outOffset + 32 * g + 16);
+        }
+    }
+
+    /** Packed Q4_0 times four quantized tokens at once: each unpacked weight vector serves four tokens. */
+    private static void q4_0PackedMatMul4(WeightMatrix w, Activations x, int t0, float[] out, int outStride,
+                                          int group) {
+        MemorySegment p = w.packed();
+        int cols = w.cols();
+        int nb = cols / 32;
+        short[] xq = x.quants();
+        float[] xd = x.scales();
+        short[] xoff = x.offsets();
+        FloatVector f00 = FloatVector.zero(F512);
+        FloatVector f01 = f00;
+        FloatVector f10 = f00;
+        FloatVector f11 = f00;
+        FloatVector f20 = f00;
+        FloatVector f21 = f00;
+        FloatVector f30 = f00;
+        FloatVector f31 = f00;
+        long gBase = (long) group * nb * GBB;
+        int q0 = t0 * cols;
+        int q1 = q0 + cols;
+        int q2 = q1 + cols;
+        int q3 = q2 + cols;
+        for (int b = 0; b < nb; b++) {
+            long o = gBase + (long) b * GBB;
+            int sb = t0 * nb + b;
+            ShortVector s0 = ShortVector.broadcast(S512, (short) -xoff[sb]);
+            ShortVector s1 = ShortVector.broadcast(S512, (short) -xoff[sb + nb]);
+            ShortVector s2 = ShortVector.broadcast(S512, (short) -xoff[sb + 2 * nb]);
+            ShortVector s3 = ShortVector.broadcast(S512, (short) -xoff[sb + 3 * nb]);
+            int k = 32 * b;
+            for (int m = 0; m < 16; m++) {
+                ShortVector q = (ShortVector) ByteVector.fromMemorySegment(B256, p, o + 64 + 32 * m, LE)
+                        .convertShape(ZERO_EXTEND_B2S, S512, 0);
+                ShortVector lo = q.and(NIBBLE);
+                ShortVector hi = q.lanewise(LSHR, 4);
+                int km = k + m;
+                s0 = s0.add(lo.mul(ShortVector.broadcast(S512, xq[q0 + km]))).add(hi.mul(ShortVector.broadcast(S512, xq[q0 + km + 16])));
+                s1 = s1.add(lo.mul(ShortVector.broadcast(S512, xq[q1 + km]))).add(hi.mul(ShortVector.broadcast(S512, xq[q1 + km + 16])));
+                s2 = s2.add(lo.mul(ShortVector.broadcast(S512, xq[q2 + km]))).add(hi.mul(ShortVector.broadcast(S512, xq[q2 + km + 16])));
+                s3 = s3.add(lo.mul(ShortVector.broadcast(S512, xq[q3 + km]))).add(hi.mul(ShortVector.broadcast(S512, xq[q3 + km + 16])));
+            }
+            IntVector h0 = (IntVector) ShortVector.fromMemorySegment(S256, p, o, LE).convertShape(S2I, I512, 0);
+            IntVector h1 = (IntVector) ShortVector.fromMemorySegment(S256, p, o + 32, LE).convertShape(S2I, I512, 0);
+            FloatVector d0 = h0.lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS);
+            FloatVector d1 = h1.lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS);
+            float dx0 = xd[sb];
+            float dx1 = xd[sb + nb];
+            float dx2 = xd[sb + 2 * nb];
+            float dx3 = xd[sb + 3 * nb];
+            f00 = ((FloatVector) s0.convertShape(S2F, F512, 0)).fma(d0.mul(dx0), f00);
+            f01 = ((FloatVector) s0.convertShape(S2F, F512, 1)).fma(d1.mul(dx0), f01);
+            f10 = ((FloatVector) s1.convertShape(S2F, F512, 0)).fma(d0.mul(dx1), f10);
+            f11 = ((FloatVector) s1.convertShape(S2F, F512, 1)).fma(d1.mul(dx1), f11);
+            f20 = ((FloatVector) s2.convertShape(S2F, F512, 0)).fma(d0.mul(dx2), f20);
+            f21 = ((FloatVector) s2.convertShape(S2F, F512, 1)).fma(d1.mul(dx2), f21);
+            f30 = ((FloatVector) s3.convertShape(S2F, F512, 0)).fma(d0.mul(dx3), f30);
+            f31 = ((FloatVector) s3.convertShape(S2F, F512, 1)).fma(d1.mul(dx3), f31);
+        }
+        int r = 32 * group;
+        int o0 = t0 * outStride + r;
+        f00.intoArray(out, o0);
+        f01.intoArray(out, o0 + 16);
+        f10.intoArray(out, o0 + outStride);
+        f11.intoArray(out, o0 + outStride + 16);
+        f20.intoArray(out, o0 + 2 * outStride);
+        f21.intoArray(out, o0 + 2 * outStride + 16);
+        f30.intoArray(out, o0 + 3 * outStride);
+        f31.intoArray(out, o0 + 3 * outStride + 16);
+    }
+
+    // ---------------------------------------------------------------- matrix-matrix
+
+    @Override
+    public void matMul(WeightMatrix w, Activations x, float[] out, int outStride, int rowStart, int rowEnd,
+                       float[] scratch) {
+        int tokens = x.tokens();
+        if (w.packed() != null) {
+            for (int g = rowStart / 32; g < rowEnd / 32; g++) {
+                int t = 0;
+                for (; t + 4 <= tokens; t += 4) {
+                    q4_0PackedMatMul4(w, x, t, out, outStride, g);
+                }
+                for (; t < tokens; t++) {
+                    q4_0PackedMatVec(w, x, t, out, t * outStride, 32 * g, 32 * g + 32);
+                }
+            }
+            return;
+        }
+        int cols = w.cols();
+        float[] xv = x.values();
+        int r = rowStart;
+        for (; r + 4 <= rowEnd; r += 4) {
+            for (int i = 0; i < 4; i++) {
+                dequantizeRow(w, r + i, scratch, i * cols);
+            }
+            int t = 0;
+            for (; cols % FL == 0 && t + 4 <= tokens; t += 4) {
+                tile4x4(scratch, cols, xv, t * cols, out, t * outStride + r, outStride);
+            }
+            for (; t < tokens; t++) {
+                for (int i = 0; i < 4; i++) {
+                    out[t * outStride + r + i] = dot(scratch, i * cols, xv, t * cols, cols);
+                }
+            }
+        }
+        for (; r < rowEnd; r++) {
+            dequantizeRow(w, r, scratch, 0);
+            for (int t = 0; t < tokens; t++) {
+                out[t * outStride + r] = dot(scratch, 0, xv, t * cols, cols);
+            }
+        }
+    }
+
+    /**
+     * Four dequantized rows ({@code w[i * n ..]}) times four tokens ({@code x[xo + j * n ..]}):
+     * sixteen accumulators, each weight and activation vector loaded once per step. {@code n}
+     * is a multiple of the vector length.
+     */
+    private static void tile4x4(float[] w, int n, float[] x, int xo, float[] out, int oo, int outStride) {
+        FloatVector a00 = FloatVector.zero(F);
+        FloatVector a01 = a00;
+        FloatVector a02 = a00;
+        FloatVector a03 = a00;
+        FloatVector a10 = a00;
+        FloatVector a11 = a00;
+        FloatVector a12 = a00;
+        FloatVector a13 = a00;
+        FloatVector a20 = a00;
+        FloatVector a21 = a00;
+        FloatVector a22 = a00;
+        FloatVector a23 = a00;
+        FloatVector a30 = a00;
+        FloatVector a31 = a00;
+        FloatVector a32 = a00;
+        FloatVector a33 = a00;
+        for (int k = 0; k < n; k += FL) {
+            FloatVector w0 = FloatVector.fromArray(F, w, k);
+            FloatVector w1 = FloatVector.fromArray(F, w, n + k);
+            FloatVector w2 = FloatVector.fromArray(F, w, 2 * n + k);
+            FloatVector w3 = FloatVector.fromArray(F, w, 3 * n + k);
+            FloatVector x0 = FloatVector.fromArray(F, x, xo + k);
+            a00 = w0.fma(x0, a00);
+            a10 = w1.fma(x0, a10);
+            a20 = w2.fma(x0, a20);
+            a30 = w3.fma(x0, a30);
+            FloatVector x1 = FloatVector.fromArray(F, x, xo + n + k);
+            a01 = w0.fma(x1, a01);
+            a11 = w1.fma(x1, a11);
+            a21 = w2.fma(x1, a21);
+            a31 = w3.fma(x1, a31);
+            FloatVector x2 = FloatVector.fromArray(F, x, xo + 2 * n + k);
+            a02 = w0.fma(x2, a02);
+            a12 = w1.fma(x2, a12);
+            a22 = w2.fma(x2, a22);
+            a32 = w3.fma(x2, a32);
+            FloatVector x3 = FloatVector.fromArray(F, x, xo + 3 * n + k);
+            a03 = w0.fma(x3, a03);
+            a13 = w1.fma(x3, a13);
+            a23 = w2.fma(x3, a23);
+            a33 = w3.fma(x3, a33);
+        }
+        int o1 = oo + outStride;
+        int o2 = o1 + outStride;
+        int o3 = o2 + outStride;
+        out[oo] = a00.reduceLanes(ADD);
+        out[oo + 1] = a10.reduceLanes(ADD);
+        out[oo + 2] = a20.reduceLanes(ADD);
+        out[oo + 3] = a30.reduceLanes(ADD);
+        out[o1] = a01.reduceLanes(ADD);
+        out[o1 + 1] = a11.reduceLanes(ADD);
+        out[o1 + 2] = a21.reduceLanes(ADD);
+        out[o1 + 3] = a31.reduceLanes(ADD);
+        out[o2] = a02.reduceLanes(ADD);
+        out[o2 + 1] = a12.reduceLanes(ADD);
+        out[o2 + 2] = a22.reduceLanes(ADD);
+        out[o2 + 3] = a32.reduceLanes(ADD);
+        out[o3] = a03.reduceLanes(ADD);
+        out[o3 + 1] = a13.reduceLanes(ADD);
+        out[o3 + 2] = a23.reduceLanes(ADD);
+        out[o3 + 3] = a33.reduceLanes(ADD);
+    }
+
+    // ---------------------------------------------------------------- dequantization
+
+    @Override
+    public void dequantizeRow(WeightMatrix w, int row, float[] out, int oo) {
+        MemorySegment data = w.data();
+        long offset = w.rowOffset(row);
+        int n = w.cols();
+        switch (w.type()) {
+            case F32 -> MemorySegment.copy(data, FLOAT, offset, out, oo, n);
+            case F16 -> {
+                int i = 0;
+                for (; i + FL <= n; i += FL) {
+                    halves(data, offset + 2L * i).intoArray(out, oo + i);
+                }
+                for (; i < n; i++) {
+                    out[oo + i] = Float.float16ToFloat(data.get(HALF, offset + 2L * i));
+                }
+            }
+            case BF16 -> {
+                int i = 0;
+                for (; i + FL <= n; i += FL) {
+                    IntVector h = (IntVector) ShortVector.fromMemorySegment(HS, data, offset + 2L * i, LE).convertShape(S2I, I, 0);
+                    h.lanewise(LSHL, 16).reinterpretAsFloats().intoArray(out, oo + i);
+                }
+                for (; i < n; i++) {
+                    out[oo + i] = Float.intBitsToFloat(data.get(HALF, offset + 2L * i) << 16);
+                }
+            }
+            case Q8_0 -> {
+                for (int b = 0; b < n / 32; b++) {
+                    long o = offset + 34L * b;
+                    float d = Float.float16ToFloat(data.get(HALF, o));
+                    for (int p = 0; p < 32; p += FL) {
+                        ((FloatVector) ByteVector.fromMemorySegment(QS, data, o + 2 + p, LE).castShape(F, 0))
+                                .mul(d).intoArray(out, oo + 32 * b + p);
+                    }
+                }
+            }
+            case Q4_0 -> {
+                if (FL != 16) {
+                    w.dequantizeRow(row, out, oo);
+                    return;
+                }
+                for (int b = 0; b < n / 32; b++) {
+                    long o = offset + 18L * b;
+                    float d = Float.float16ToFloat(data.get(HALF, o));
+                    IntVector q = (IntVector) ByteVector.fromMemorySegment(QS, data, o + 2, LE).convertShape(ZERO_EXTEND_B2I, I, 0);
+                    ((FloatVector) q.and(0xF).sub(8).convert(jdk.incubator.vector.VectorOperators.I2F, 0)).mul(d)
+                            .intoArray(out, oo + 32 * b);
+                    ((FloatVector) q.lanewise(LSHR, 4).sub(8).convert(jdk.incubator.vector.VectorOperators.I2F, 0)).mul(d)
+                            .intoArray(out, oo + 32 * b + 16);
+                }
+            }
+            default -> w.dequantizeRow(row, out, oo);
+        }
+    }
+
+    // ---------------------------------------------------------------- vector operations
+
+    @Override
+    public float dot(float[] a, int ao, float[] b, int bo, int n) {
+        FloatVector s0 = FloatVector.zero(F);
+        FloatVector s1 = FloatVector.zero(F);
+        int i = 0;
+        for (; i + 2 * FL <= n; i += 2 * FL) {
+            s0 = FloatVector.fromArray(F, a, ao + i).fma(FloatVector.fromArray(F, b, bo + i), s0);
+            s1 = FloatVector.fromArray(F, a, ao + i + FL).fma(FloatVector.fromArray(F, b, bo + i + FL), s1);
+        }
+        for (; i + FL <= n; i += FL) {
+            s0 = FloatVector.fromArray(F, a, ao + i).fma(FloatVector.fromArray(F, b, bo + i), s0);
+        }
+        float sum = s0.add(s1).reduceLanes(ADD);
+        for (; i < n; i++) {
+            sum += a[ao + i] * b[bo + i];
+        }
+        return sum;
+    }
+
+    @Override
+    public void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n) {
+        int i = 0;
+        for (; i + FL <= n; i += FL) {
+            FloatVector.fromArray(F, x, xo + i).fma(FloatVector.broadcast(F, alpha), FloatVector.fromArray(F, y, yo + i)).intoArray(y, yo + i);
+        }
+        for (; i < n; i++) {
+            y[yo + i] += alpha * x[xo + i];
+        }
+    }
+
+    @Override
+    public void add(float[] y, int yo, float[] x, int xo, int n) {
+        int i = 0;
+        for (; i + FL <= n; i += FL) {
+            FloatVector.fromArray(F, y, yo + i).add(FloatVector.fromArray(F, x, xo + i)).intoArray(y, yo + i);
+        }
+        for (; i < n; i++) {
+            y[yo + i] += x[xo + i];
+        }
+    }
+
+    @Override
+    public void rmsNorm(float[] out, int oo, float[] x, int xo, float[] weight, int n, float epsilon) {
+        FloatVector s = FloatVector.zero(F);
+        int i = 0;
+        for (; i + FL <= n; i += FL) {
+            FloatVector v = FloatVector.fromArray(F, x, xo + i);
+            s = v.fma(v, s);
+        }
+        double sum = s.reduceLanes(ADD);
+        for (; i < n; i++) {
+            sum += (double) (x[xo + i] * x[xo + i]);
+        }
+        float scale = (float) (1.0 / Math.sqrt(sum / n + epsilon));
+        i = 0;
+        for (; i + FL <= n; i += FL) {
+            FloatVector.fromArray(F, x, xo + i).mul(scale).mul(FloatVector.fromArray(F, weight, i)).intoArray(out, oo + i);
+        }
+        for (; i < n; i++) {
+            out[oo + i] = x[xo + i] * scale * weight[i];
+        }
+    }
+
+    @Override
+    public void swiGlu(float[] gate, int go, float[] up, int uo, int n) {
+        int i = 0;
+        for (; i + FL <= n; i += FL) {
+            FloatVector g = FloatVector.fromArray(F, gate, go + i);
+            g.div(g.neg().lanewise(EXP).add(1f)).mul(FloatVector.fromArray(F, up, uo + i)).intoArray(gate, go + i);
+        }
+        for (; i < n; i++) {
+            float g = gate[go + i];
+            gate[go + i] = g / (1f + (float) Math.exp(-g)) * up[uo + i];
+        }
+    }
+
+    @Override
+    public void softmax(float[] x, int offset, int n) {
+        int i = 0;
+        FloatVector mv = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+        for (; i + FL <= n; i += FL) {
+            mv = mv.max(FloatVector.fromArray(F, x, offset + i));
+        }
+        float max = mv.reduceLanes(MAX);
+        for (; i < n; i++) {
+            max = Math.max(max, x[offset + i]);
+        }
+        FloatVector sv = FloatVector.zero(F);
+        i = 0;
+        for (; i + FL <= n; i += FL) {
+            FloatVector e = FloatVector.fromArray(F, x, offset + i).sub(max).lanewise(EXP);
+            e.intoArray(x, offset + i);
+            sv = sv.add(e);
+        }
+        double sum = sv.reduceLanes(ADD);
+        for (; i < n; i++) {
+            float e = (float) Math.exp(x[offset + i] - max);
+            x[offset + i] = e;
+            sum += e;
+        }
+        float inv = (float) (1.0 / sum);
+        i = 0;
+        for (; i + FL <= n; i += FL) {
+            FloatVector.fromArray(F, x, offset + i).mul(inv).intoArray(x, offset + i);
+        }
+        for (; i < n; i++) {
+            x[offset + i] *= inv;
+        }
+    }
+
+    @Override
+    public void quantize(Activations x, int from, int to) {
+        if (FL != 16) {
+            x.quantizeScalar(from, to);
+            return;
+        }
+        float[] values = x.values();
+        short[] quants = x.quants();
+        float[] scales = x.scales();
+        short[] offsets = x.offsets();
+        int width = x.width();
+        int blocks = width / 32;
+        for (int t = from; t < to; t++) {
+            for (int b = 0; b < blocks; b++) {
+                int base = t * width + 32 * b;
+                FloatVector v0 = FloatVector.fromArray(F, values, base);
+                FloatVector v1 = FloatVector.fromArray(F, values, base + 16);
+                float amax = v0.abs().max(v1.abs()).reduceLanes(MAX);
+                float d = amax / 127f;
+                float id = d != 0 ? 1f / d : 0f;
+                FloatVector s0 = v0.mul(id);
+                FloatVector s1 = v1.mul(id);
+                // roundf: add 0.5 with the value's sign, then truncate
+                IntVector q0 = (IntVector) s0.add(HALF_UP.blend(HALF_DOWN, s0.lt(0f))).convert(jdk.incubator.vector.VectorOperators.F2I, 0);
+                IntVector q1 = (IntVector) s1.add(HALF_UP.blend(HALF_DOWN, s1.lt(0f))).convert(jdk.incubator.vector.VectorOperators.F2I, 0);
+                ((ShortVector) q0.convertShape(jdk.incubator.vector.VectorOperators.I2S, HS, 0)).intoArray(quants, base);
+                ((ShortVector) q1.convertShape(jdk.incubator.vector.VectorOperators.I2S, HS, 0)).intoArray(quants, base + 16);
+                scales[t * blocks + b] = d;
+                offsets[t * blocks + b] = (short) (8 * q0.add(q1).reduceLanes(ADD));
+            }
+        }
+    }
+
+    private static final FloatVector HALF_UP = FloatVector.broadcast(F, 0.5f);
+    private static final FloatVector HALF_DOWN = FloatVector.broadcast(F, -0.5f);
+
+    @Override
+    public void warmUp(java.util.Set<GgmlType> types) {
+        try (Arena arena = Arena.ofConfined()) {
+            int rows = 32;
+            for (GgmlType type : types) {
+                int cols = type.blockSize() == 256 ? 256 : 128;
+                MemorySegment zeros = arena.allocate(rows * type.byteSize(cols), 64);
+                WeightMatrix w = prepare(new WeightMatrix("warm-up", type, zeros, 0, rows, cols), arena);
+                if (packGroups(w) > 0) {
+                    pack(w, 0, packGroups(w));
+                }
+                Activations x = new Activations(cols, 8);
+                x.setTokens(8);
+                x.quantize();
+                float[] out = new float[rows * 8];
+                float[] scratch = new float[scratchSize(cols)];
+                for (int i = 0; i < 800; i++) {
+                    matVec(w, x, 0, out, 0, 0, rows, scratch);
+                }
+                for (int i = 0; i < 150; i++) {
+                    matMul(w, x, out, rows, 0, rows, scratch);
+                }
+            }
+            float[] a = new float[256];
+            float[] b = new float[256];
+            for (int i = 0; i < 1000; i++) {
+                dot(a, 0, b, 0, 256);
+                axpy(0.5f, a, 0, b, 0, 64);
+                add(a, 0, b, 0, 256);
+                rmsNorm(a, 0, b, 0, b, 256, 1e-5f);
+                swiGlu(a, 0, b, 0, 256);
+                softmax(a, 0, 200);
+            }
+        }
+    }
+
+    @Override
+    public float streamRead(MemorySegment s, long offset, long bytes) {
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = a0;
+        FloatVector a2 = a0;
+        FloatVector a3 = a0;
+        long step = 4L * F.vectorByteSize();
+        for (long i = 0; i + step <= bytes; i += step) {
+            long o = offset + i;
+            a0 = a0.add(FloatVector.fromMemorySegment(F, s, o, LE));
+            a1 = a1.add(FloatVector.fromMemorySegment(F, s, o + F.vectorByteSize(), LE));
+            a2 = a2.add(FloatVector.fromMemorySegment(F, s, o + 2L * F.vectorByteSize(), LE));
+            a3 = a3.add(FloatVector.fromMemorySegment(F, s, o + 3L * F.vectorByteSize(), LE));
+        }
+        return a0.add(a1).add(a2.add(a3)).reduceLanes(ADD);
+    }
+
+    /** Types with a fused vector kernel for matrix-vector products. */
+    static boolean hasFusedKernel(GgmlType t) {
+        return switch (t) {
+            case F32, F16, BF16, Q8_0, Q4_0 -> true;
+            default -> false;
+        };
+    }
+}
