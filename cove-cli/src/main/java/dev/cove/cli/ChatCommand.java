@@ -58,6 +58,7 @@ final class ChatCommand implements Callable<Integer> {
             GenerationOptions options = GenerationOptions.defaults()
                     .sampling(sampling.toOptions())
                     .contextLength(modelOptions.contextFor(m))
+                    .contextShift(modelOptions.contextShift)
                     .maxTokens(maxTokens)
                     .stopStrings(stops)
                     .parseSpecial(true);

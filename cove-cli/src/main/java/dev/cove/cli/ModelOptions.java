@@ -11,6 +11,10 @@ final class ModelOptions {
     @Option(names = {"-c", "--ctx-size"}, description = "Context length in tokens (default: the model's, at most 4096).")
     int contextLength;
 
+    @Option(names = "--context-shift",
+            description = "When the context fills up, drop its older half and keep generating (default: stop).")
+    boolean contextShift;
+
     @Option(names = "--trust-policy", paramLabel = "off|warn|require",
             description = "Signature policy for this load (default: the store's).")
     String trustPolicy;

@@ -79,6 +79,7 @@ final class RunCommand implements Callable<Integer> {
             GenerationOptions options = GenerationOptions.defaults()
                     .sampling(sampling.toOptions())
                     .contextLength(modelOptions.contextFor(m))
+                    .contextShift(modelOptions.contextShift)
                     .maxTokens(maxTokens)
                     .stopStrings(stops)
                     .parseSpecial(parseSpecial);

@@ -12,6 +12,8 @@ import java.util.List;
  * @param stopStrings    output text that ends generation (not emitted)
  * @param parseSpecial   whether special-token text such as {@code <|im_start|>} in the prompt becomes special tokens
  * @param addBos         whether to start the prompt with the model's BOS token (when the model wants one)
+ * @param contextShift   when the context is full during generation: drop the older half and go on
+ *                       (true), or stop with {@link StopReason#CONTEXT_FULL} (false, the default)
  */
 public record GenerationOptions(
         SamplingOptions sampling,
@@ -19,7 +21,8 @@ public record GenerationOptions(
         int maxTokens,
         List<String> stopStrings,
         boolean parseSpecial,
-        boolean addBos) {
+        boolean addBos,
+        boolean contextShift) {
 
     public GenerationOptions {
         stopStrings = List.copyOf(stopStrings);
@@ -29,11 +32,11 @@ public record GenerationOptions(
     }
 
     public static GenerationOptions defaults() {
-        return new GenerationOptions(SamplingOptions.defaults(), 0, -1, List.of(), false, true);
+        return new GenerationOptions(SamplingOptions.defaults(), 0, -1, List.of(), false, true, false);
     }
 
     public GenerationOptions sampling(SamplingOptions value) {
-        return new GenerationOptions(value, contextLength, maxTokens, stopStrings, parseSpecial, addBos);
+        return new GenerationOptions(value, contextLength, maxTokens, stopStrings, parseSpecial, addBos, contextShift);
     }
 
     public GenerationOptions temperature(float value) {
@@ -45,22 +48,26 @@ public record GenerationOptions(
     }
 
     public GenerationOptions contextLength(int value) {
-        return new GenerationOptions(sampling, value, maxTokens, stopStrings, parseSpecial, addBos);
+        return new GenerationOptions(sampling, value, maxTokens, stopStrings, parseSpecial, addBos, contextShift);
     }
 
     public GenerationOptions maxTokens(int value) {
-        return new GenerationOptions(sampling, contextLength, value, stopStrings, parseSpecial, addBos);
+        return new GenerationOptions(sampling, contextLength, value, stopStrings, parseSpecial, addBos, contextShift);
     }
 
     public GenerationOptions stopStrings(List<String> value) {
-        return new GenerationOptions(sampling, contextLength, maxTokens, value, parseSpecial, addBos);
+        return new GenerationOptions(sampling, contextLength, maxTokens, value, parseSpecial, addBos, contextShift);
     }
 
     public GenerationOptions parseSpecial(boolean value) {
-        return new GenerationOptions(sampling, contextLength, maxTokens, stopStrings, value, addBos);
+        return new GenerationOptions(sampling, contextLength, maxTokens, stopStrings, value, addBos, contextShift);
     }
 
     public GenerationOptions addBos(boolean value) {
-        return new GenerationOptions(sampling, contextLength, maxTokens, stopStrings, parseSpecial, value);
+        return new GenerationOptions(sampling, contextLength, maxTokens, stopStrings, parseSpecial, value, contextShift);
+    }
+
+    public GenerationOptions contextShift(boolean value) {
+        return new GenerationOptions(sampling, contextLength, maxTokens, stopStrings, parseSpecial, addBos, value);
     }
 }

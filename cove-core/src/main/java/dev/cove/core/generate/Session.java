@@ -102,8 +102,11 @@ public final class Session {
                 break;
             }
             if (cachedLength >= contextLength()) {
-                reason = StopReason.CONTEXT_FULL;
-                break;
+                if (!options.contextShift()) {
+                    reason = StopReason.CONTEXT_FULL;
+                    break;
+                }
+                shiftContext();
             }
             feed(token, true);
         }
@@ -116,6 +119,21 @@ public final class Session {
         long end = System.nanoTime();
         return new GenerationResult(text.toString(), promptTokens.length, reused, generated, reason,
                 promptDone - start, firstTokenAt == 0 ? 0 : end - firstTokenAt);
+    }
+
+    /**
+     * Makes room in a full context, as llama.cpp's context shift does: keeps the BOS token,
+     * drops the older half of the rest and evaluates what remains again (one batched pass), so
+     * generation continues with the recent text in view.
+     */
+    private void shiftContext() {
+        int keep = cachedLength > 0 && cached[0] == tokenizer.vocabulary().bos() ? 1 : 0;
+        int discard = (cachedLength - keep) / 2;
+        int remaining = cachedLength - discard;
+        System.arraycopy(cached, keep + discard, cached, keep, cachedLength - keep - discard);
+        cachedLength = 0;
+        llama.forwardBatch(state, Arrays.copyOf(cached, remaining), 0, false);
+        cachedLength = remaining;
     }
 
     /** Evaluates the prompt after the longest prefix already in the cache; returns that prefix's length. */

@@ -121,6 +121,16 @@ class SessionTest {
     }
 
     @Test
+    void contextShiftKeepsGeneratingPastTheContext() {
+        Session session = model.newSession(greedy().contextLength(32).maxTokens(80).contextShift(true));
+        GenerationResult result = session.generate(new int[] {model.tokenizer().vocabulary().bos()}, t -> { });
+        assertThat(result.generatedTokens()).isGreaterThan(32);
+        assertThat(result.stopReason()).isIn(StopReason.MAX_TOKENS, StopReason.END_OF_GENERATION);
+        assertThat(session.position()).isLessThanOrEqualTo(32);
+        assertThat(session.cachedTokens()[0]).isEqualTo(model.tokenizer().vocabulary().bos());
+    }
+
+    @Test
     void emptyPromptIsRejected() {
         Session session = model.newSession(greedy().addBos(false));
         assertThatThrownBy(() -> session.generate("", t -> { })).isInstanceOf(CoveException.class).hasMessageContaining("empty");
