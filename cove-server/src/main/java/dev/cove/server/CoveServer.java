@@ -5,9 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.core.Model;
 import dev.cove.server.batch.DecodeEngine;
 import dev.cove.server.batch.GenerationEvent;
-import dev.cove.server.batch.HiddenStates;
 import dev.cove.server.batch.Scheduler;
-import dev.cove.server.batch.SequentialDecodeEngine;
+import dev.cove.server.batch.BatchedDecodeEngine;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.JavalinConfig;
@@ -49,7 +48,7 @@ public final class CoveServer implements AutoCloseable {
     public static final class Builder {
         private final ServerConfig config;
         private final Map<String, Model> models = new LinkedHashMap<>();
-        private Function<Model, DecodeEngine> engines = m -> new SequentialDecodeEngine(m.forwardPass());
+        private Function<Model, DecodeEngine> engines = m -> new BatchedDecodeEngine(m.forwardPass());
 
         private Builder(ServerConfig config) {
             this.config = config;
@@ -67,7 +66,7 @@ public final class CoveServer implements AutoCloseable {
             return this;
         }
 
-        /** How each model's decoding steps run; the default is {@link SequentialDecodeEngine}. */
+        /** How each model's decoding steps run; the default is {@link BatchedDecodeEngine}. */
         public Builder engine(Function<Model, DecodeEngine> factory) {
             this.engines = factory;
             return this;
@@ -229,13 +228,6 @@ public final class CoveServer implements AutoCloseable {
     void noteUsage(Context ctx, GenerationEvent.Usage usage) {
         ctx.attribute("cove.prompt_tokens", usage.promptTokens());
         ctx.attribute("cove.completion_tokens", usage.generatedTokens());
-    }
-
-    static void requireEmbeddings() {
-        if (!HiddenStates.available()) {
-            throw ApiException.notImplemented("embeddings_unavailable",
-                    "embeddings need the model's final hidden state, which this build of cove-core does not expose");
-        }
     }
 
     static ObjectNode openAiError(ApiException e) {

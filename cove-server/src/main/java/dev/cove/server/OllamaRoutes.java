@@ -270,7 +270,6 @@ final class OllamaRoutes {
     }
 
     private Generation.Outcome embedAll(ServedModel m, List<int[]> inputs) {
-        CoveServer.requireEmbeddings();
         return Generation.submit(m, JobSpec.embed(inputs, server.config().requestTimeout())).collect();
     }
 

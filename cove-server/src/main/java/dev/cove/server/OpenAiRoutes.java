@@ -322,7 +322,6 @@ final class OpenAiRoutes {
                     + " dimensions and cannot be shortened");
         }
         List<int[]> inputs = embeddingInputs(f, m, "input");
-        CoveServer.requireEmbeddings();
         Generation gen = Generation.submit(m, JobSpec.embed(inputs, server.config().requestTimeout()));
         Generation.Outcome o = gen.collect();
         server.noteUsage(ctx, o.usage());

@@ -11,9 +11,13 @@ import dev.cove.core.kernel.WorkerPool;
  * arithmetic lives in {@code kernel}. Immutable and shared; per-sequence state is a
  * {@link ForwardState}.
  *
- * <p>Two entry points: {@link #forward} feeds one token (generation), {@link #forwardBatch}
- * feeds many (a prompt): the same steps on a batch of rows, with matrix-matrix products that read
- * each weight once per batch, and causal attention within the batch.
+ * <p>Every entry point runs the same steps on a batch of tokens ({@link TokenBatch}): each token
+ * belongs to a sequence and sits at a position, attends over that sequence's KV cache, and every
+ * weight matrix is read once for the whole batch. {@link #forward} feeds one token of one sequence
+ * (generation), {@link #forwardBatch} a prompt (consecutive tokens of one sequence, causal within
+ * the batch), {@link #forwardDecode} one token each of several sequences at their own positions
+ * (continuous batching), and {@link #hiddenStates} a prompt whose final hidden states are wanted
+ * (embeddings).
  */
 public final class LlamaModel {
     private final ModelConfig config;
@@ -59,7 +63,15 @@ public final class LlamaModel {
     }
 
     public ForwardState newState(int contextLength) {
-        return new ForwardState(config, contextLength, kernels, pool.threads(), this);
+        return new ForwardState(this, contextLength);
+    }
+
+    /** Buffers for {@link #forwardDecode} steps of up to {@code maxSequences} sequences. */
+    public DecodeBatch newDecodeBatch(int maxSequences) {
+        if (maxSequences < 1) {
+            throw new IllegalArgumentException("a decode batch holds at least 1 sequence, not " + maxSequences);
+        }
+        return new DecodeBatch(this, maxSequences);
     }
 
     /**
@@ -68,14 +80,13 @@ public final class LlamaModel {
      */
     public void forward(ForwardState s, int token, int position, boolean computeLogits) {
         checkPosition(s, position, 1);
-        weights.tokenEmbedding().dequantizeRow(token, s.x, 0);
-        for (int layer = 0; layer < config.blockCount(); layer++) {
-            LayerWeights w = weights.layers()[layer];
-            attention(s, w, layer, position);
-            feedForward(s, w);
-        }
+        TokenBatch b = s.single;
+        b.resize(1);
+        b.set(0, s, position);
+        embed(b, 0, token);
+        layers(b);
         if (computeLogits) {
-            logits(s, s.x, 0);
+            logits(s);
         }
     }
 
@@ -87,27 +98,114 @@ public final class LlamaModel {
      * is skipped for the others.
      */
     public void forwardBatch(ForwardState s, int[] tokens, int startPosition, boolean logitsForLast) {
-        checkPosition(s, startPosition, tokens.length);
-        ForwardState.Batch b = s.batch();
+        forwardBatch(s, tokens, 0, tokens.length, startPosition, logitsForLast);
+    }
+
+    /** {@link #forwardBatch(ForwardState, int[], int, boolean)} of {@code tokens[offset .. offset + length)}. */
+    public void forwardBatch(ForwardState s, int[] tokens, int offset, int length, int startPosition,
+                             boolean logitsForLast) {
+        prompt(s, tokens, offset, length, startPosition, null);
+        if (logitsForLast && length > 0) {
+            logits(s);
+        }
+    }
+
+    /**
+     * Feeds {@code tokens[offset .. offset + length)} like {@link #forwardBatch} and writes each
+     * token's final hidden state (the residual stream after the last block, through the output
+     * norm: what the output head reads, and what embeddings are pooled from) into
+     * {@code out[t * embeddingLength ..]} for token t. Computes no logits.
+     */
+    public void hiddenStates(ForwardState s, int[] tokens, int offset, int length, int startPosition, float[] out) {
+        if (out.length < (long) length * config.embeddingLength()) {
+            throw new IllegalArgumentException("hidden states of " + length + " tokens need " + length + " x "
+                    + config.embeddingLength() + " floats, not " + out.length);
+        }
+        prompt(s, tokens, offset, length, startPosition, out);
+    }
+
+    /** The final hidden states of {@code tokens} fed from {@code startPosition}, one row of embeddingLength per token. */
+    public float[] hiddenStates(ForwardState s, int[] tokens, int startPosition) {
+        float[] out = new float[Math.multiplyExact(tokens.length, config.embeddingLength())];
+        hiddenStates(s, tokens, 0, tokens.length, startPosition, out);
+        return out;
+    }
+
+    /** The final hidden state of the last token {@code s} processed, into {@code out[0 .. embeddingLength)}. */
+    public void hiddenState(ForwardState s, float[] out) {
+        finalNorm(out, 0, s.x, 0);
+    }
+
+    /**
+     * One decoding step of {@code count} sequences: token {@code tokens[i]} of sequence
+     * {@code states[i]} at position {@code positions[i]} (each attending over its own cache, up to
+     * its own position), with every weight read once for all of them. The result for each sequence
+     * is that of {@link #forward} (up to float rounding); with {@code computeLogits} each state's
+     * {@link ForwardState#logits()} then holds its logits. The states must be distinct.
+     */
+    public void forwardDecode(DecodeBatch batch, ForwardState[] states, int[] tokens, int[] positions, int count,
+                              boolean computeLogits) {
+        if (batch.model != this) {
+            throw new IllegalArgumentException("the decode batch was made by another model");
+        }
+        TokenBatch b = batch.rows;
+        b.resize(count);
+        for (int i = 0; i < count; i++) {
+            ForwardState s = states[i];
+            checkPosition(s, positions[i], 1);
+            for (int j = 0; j < i; j++) {
+                if (states[j] == s) {
+                    throw new IllegalArgumentException("sequences " + j + " and " + i + " of the step are the same state");
+                }
+            }
+            b.set(i, s, positions[i]);
+            embed(b, i, tokens[i]);
+        }
+        try {
+            layers(b);
+        } finally {
+            b.clearSequences();
+        }
         int dim = config.embeddingLength();
-        for (int first = 0; first < tokens.length; first += ForwardState.Batch.CAPACITY) {
-            int n = Math.min(ForwardState.Batch.CAPACITY, tokens.length - first);
-            b.setTokens(n);
+        for (int i = 0; i < count; i++) {
+            System.arraycopy(b.x, i * dim, states[i].x, 0, dim);
+        }
+        if (computeLogits) {
+            float[] xb = b.xbIn.values();
+            for (int i = 0; i < count; i++) {
+                finalNorm(xb, i * dim, b.x, i * dim);
+            }
+            project(b, b.xbIn, weights.output(), batch.logits);
+            int vocab = config.vocabularySize();
+            for (int i = 0; i < count; i++) {
+                System.arraycopy(batch.logits, i * vocab, states[i].logits, 0, vocab);
+            }
+        }
+    }
+
+    /** Tokens [offset, offset + length) of one sequence in chunks; each token's final hidden state into hidden when not null. */
+    private void prompt(ForwardState s, int[] tokens, int offset, int length, int startPosition, float[] hidden) {
+        checkPosition(s, startPosition, length);
+        if (length == 0) {
+            return;
+        }
+        TokenBatch b = s.prompt();
+        int dim = config.embeddingLength();
+        for (int first = 0; first < length; first += b.capacity) {
+            int n = Math.min(b.capacity, length - first);
+            b.resize(n);
             for (int t = 0; t < n; t++) {
-                weights.tokenEmbedding().dequantizeRow(tokens[first + t], b.x, t * dim);
+                b.set(t, s, startPosition + first + t);
+                embed(b, t, tokens[offset + first + t]);
             }
-            for (int layer = 0; layer < config.blockCount(); layer++) {
-                LayerWeights w = weights.layers()[layer];
-                attentionBatch(s, b, w, layer, startPosition + first, n);
-                feedForwardBatch(s, b, w, n);
-            }
-            if (first + n == tokens.length) {
-                System.arraycopy(b.x, (n - 1) * dim, s.x, 0, dim);
-                if (logitsForLast) {
-                    logits(s, s.x, 0);
+            layers(b);
+            if (hidden != null) {
+                for (int t = 0; t < n; t++) {
+                    finalNorm(hidden, (first + t) * dim, b.x, t * dim);
                 }
             }
         }
+        System.arraycopy(b.x, (b.size() - 1) * dim, s.x, 0, dim);
     }
 
     private void checkPosition(ForwardState s, int position, int count) {
@@ -117,124 +215,144 @@ public final class LlamaModel {
         }
     }
 
-    private void logits(ForwardState s, float[] x, int xOffset) {
-        kernels.rmsNorm(s.xb, 0, x, xOffset, weights.outputNorm(), config.embeddingLength(), config.rmsNormEpsilon());
-        s.projection.run(pool, s.xbIn, weights.output(), s.logits);
+    // ------------------------------------------------------------------ the steps
+
+    private void embed(TokenBatch b, int t, int token) {
+        weights.tokenEmbedding().dequantizeRow(token, b.x, t * config.embeddingLength());
     }
 
-    // ------------------------------------------------------------------ one token
-
-    private void attention(ForwardState s, LayerWeights w, int layer, int position) {
-        kernels.rmsNorm(s.xb, 0, s.x, 0, w.attentionNorm(), config.embeddingLength(), config.rmsNormEpsilon());
-        s.projection.run(pool, s.xbIn, w.wq(), s.q, w.wk(), s.k, w.wv(), s.v);
-        rope.apply(s.q, 0, config.headCount(), position);
-        rope.apply(s.k, 0, config.headCountKv(), position);
-
-        KvCache cache = s.cache;
-        int kvDim = config.kvDim();
-        System.arraycopy(s.k, 0, cache.keys(layer), position * kvDim, kvDim);
-        System.arraycopy(s.v, 0, cache.values(layer), position * kvDim, kvDim);
-
-        s.attention.run(layer, s.q, s.attnOut, position, 1);
-        s.projection.run(pool, s.attnIn, w.wo(), s.proj);
-        kernels.add(s.x, 0, s.proj, 0, config.embeddingLength());
+    private void layers(TokenBatch b) {
+        for (int layer = 0; layer < config.blockCount(); layer++) {
+            LayerWeights w = weights.layers()[layer];
+            attention(b, w, layer);
+            feedForward(b, w);
+        }
     }
 
-    private void feedForward(ForwardState s, LayerWeights w) {
-        kernels.rmsNorm(s.xb, 0, s.x, 0, w.ffnNorm(), config.embeddingLength(), config.rmsNormEpsilon());
-        s.projection.run(pool, s.xbIn, w.gate(), s.gate, w.up(), s.up);
-        kernels.swiGlu(s.gate, 0, s.up, 0, config.feedForwardLength());
-        s.projection.run(pool, s.hiddenIn, w.down(), s.proj);
-        kernels.add(s.x, 0, s.proj, 0, config.embeddingLength());
-    }
-
-    // ------------------------------------------------------------------ a batch of tokens
-
-    private void attentionBatch(ForwardState s, ForwardState.Batch b, LayerWeights w, int layer, int start, int n) {
+    private void attention(TokenBatch b, LayerWeights w, int layer) {
+        int n = b.size();
         int dim = config.embeddingLength();
         int qDim = config.queryDim();
         int kvDim = config.kvDim();
-        float[] xb = b.xbIn.values();
+        rmsNorm(b, w.attentionNorm());
+        project(b, b.xbIn, w.wq(), b.q, w.wk(), b.k, w.wv(), b.v);
         for (int t = 0; t < n; t++) {
-            kernels.rmsNorm(xb, t * dim, b.x, t * dim, w.attentionNorm(), dim, config.rmsNormEpsilon());
+            int position = b.positions[t];
+            rope.apply(b.q, t * qDim, config.headCount(), position);
+            rope.apply(b.k, t * kvDim, config.headCountKv(), position);
+            KvCache cache = b.sequences[t].cache;
+            System.arraycopy(b.k, t * kvDim, cache.keys(layer), position * kvDim, kvDim);
+            System.arraycopy(b.v, t * kvDim, cache.values(layer), position * kvDim, kvDim);
         }
-        s.projection.runBatch(pool, b.xbIn, w.wq(), b.q, w.wk(), b.k, w.wv(), b.v);
-        KvCache cache = s.cache;
-        for (int t = 0; t < n; t++) {
-            rope.apply(b.q, t * qDim, config.headCount(), start + t);
-            rope.apply(b.k, t * kvDim, config.headCountKv(), start + t);
-        }
-        System.arraycopy(b.k, 0, cache.keys(layer), start * kvDim, n * kvDim);
-        System.arraycopy(b.v, 0, cache.values(layer), start * kvDim, n * kvDim);
-
-        s.attention.run(layer, b.q, b.attnIn.values(), start, n);
-        s.projection.runBatch(pool, b.attnIn, w.wo(), b.proj);
+        b.attention.run(layer);
+        project(b, b.attnIn, w.wo(), b.proj);
         kernels.add(b.x, 0, b.proj, 0, n * dim);
     }
 
-    private void feedForwardBatch(ForwardState s, ForwardState.Batch b, LayerWeights w, int n) {
+    private void feedForward(TokenBatch b, LayerWeights w) {
+        int n = b.size();
+        rmsNorm(b, w.ffnNorm());
+        float[] gate = b.hiddenIn.values();
+        project(b, b.xbIn, w.gate(), gate, w.up(), b.up);
+        kernels.swiGlu(gate, 0, b.up, 0, n * config.feedForwardLength());
+        project(b, b.hiddenIn, w.down(), b.proj);
+        kernels.add(b.x, 0, b.proj, 0, n * config.embeddingLength());
+    }
+
+    /** The output head of the last token {@code s} processed. */
+    private void logits(ForwardState s) {
+        TokenBatch b = s.single;
+        b.resize(1);
+        finalNorm(b.xbIn.values(), 0, s.x, 0);
+        project(b, b.xbIn, weights.output(), s.logits);
+    }
+
+    /** Each token's residual stream, normalized, into {@code xbIn}. */
+    private void rmsNorm(TokenBatch b, float[] weight) {
         int dim = config.embeddingLength();
         float[] xb = b.xbIn.values();
-        for (int t = 0; t < n; t++) {
-            kernels.rmsNorm(xb, t * dim, b.x, t * dim, w.ffnNorm(), dim, config.rmsNormEpsilon());
+        for (int t = 0; t < b.size(); t++) {
+            kernels.rmsNorm(xb, t * dim, b.x, t * dim, weight, dim, config.rmsNormEpsilon());
         }
-        float[] gate = b.hiddenIn.values();
-        s.projection.runBatch(pool, b.xbIn, w.gate(), gate, w.up(), b.up);
-        kernels.swiGlu(gate, 0, b.up, 0, n * config.feedForwardLength());
-        s.projection.runBatch(pool, b.hiddenIn, w.down(), b.proj);
-        kernels.add(b.x, 0, b.proj, 0, n * dim);
+    }
+
+    private void finalNorm(float[] out, int outOffset, float[] x, int xOffset) {
+        kernels.rmsNorm(out, outOffset, x, xOffset, weights.outputNorm(), config.embeddingLength(),
+                config.rmsNormEpsilon());
+    }
+
+    // ------------------------------------------------------------------ products with the weights
+
+    // A matrix-vector product for one token (the fused kernels), matrix-matrix for more.
+
+    private void project(TokenBatch b, Activations x, WeightMatrix w, float[] out) {
+        if (b.size() == 1) {
+            b.projection.run(pool, x, w, out);
+        } else {
+            b.projection.runBatch(pool, x, w, out);
+        }
+    }
+
+    private void project(TokenBatch b, Activations x, WeightMatrix w1, float[] out1, WeightMatrix w2, float[] out2) {
+        if (b.size() == 1) {
+            b.projection.run(pool, x, w1, out1, w2, out2);
+        } else {
+            b.projection.runBatch(pool, x, w1, out1, w2, out2);
+        }
+    }
+
+    private void project(TokenBatch b, Activations x, WeightMatrix w1, float[] out1, WeightMatrix w2, float[] out2,
+                         WeightMatrix w3, float[] out3) {
+        if (b.size() == 1) {
+            b.projection.run(pool, x, w1, out1, w2, out2, w3, out3);
+        } else {
+            b.projection.runBatch(pool, x, w1, out1, w2, out2, w3, out3);
+        }
     }
 
     // ------------------------------------------------------------------ attention
 
     /**
-     * Scaled dot-product attention of the query heads of {@code count} consecutive tokens (the
-     * first at {@code start}) over the cached positions up to each token's own, split between
-     * threads by (token, head). A reusable task: one per state, so nothing is allocated per call.
+     * Scaled dot-product attention of the query heads of a batch's tokens, each over its own
+     * sequence's cached positions up to its own, split between threads by (token, head). A
+     * reusable task: one per batch, so nothing is allocated per call.
      */
     final class Attention implements WorkerPool.ThreadTask {
-        private final ForwardState s;
+        private final TokenBatch b;
         private int layer;
-        private float[] q;
-        private float[] out;
-        private int start;
-        private int count;
 
-        Attention(ForwardState s) {
-            this.s = s;
+        Attention(TokenBatch b) {
+            this.b = b;
         }
 
-        void run(int layer, float[] q, float[] out, int start, int count) {
+        void run(int layer) {
             this.layer = layer;
-            this.q = q;
-            this.out = out;
-            this.start = start;
-            this.count = count;
             pool.runOnAll(this);
-            this.q = null;
-            this.out = null;
         }
 
         @Override
         public void run(int thread, int threads) {
             int heads = config.headCount();
-            int total = heads * count;
+            int total = heads * b.size();
             int first = (int) ((long) total * thread / threads);
             int last = (int) ((long) total * (thread + 1) / threads);
             for (int i = first; i < last; i++) {
                 int t = i / heads;
-                attendOneHead(s.scores[thread], t * config.queryDim(), layer, i % heads, start + t);
+                ForwardState s = b.sequences[t];
+                attendOneHead(s.scores[thread], s.cache, t * config.queryDim(), i % heads, b.positions[t]);
             }
         }
 
-        /** One query head of the token at {@code position} over positions 0..position. */
-        private void attendOneHead(float[] scores, int tokenOffset, int layer, int head, int position) {
+        /** One query head of the token at {@code position} over positions 0..position of {@code cache}. */
+        private void attendOneHead(float[] scores, KvCache cache, int tokenOffset, int head, int position) {
             int headDim = config.headDim();
             int kvDim = config.kvDim();
             int kvOffset = head / config.groupSize() * headDim;
             int qOffset = tokenOffset + head * headDim;
-            float[] keys = s.cache.keys(layer);
-            float[] values = s.cache.values(layer);
+            float[] q = b.q;
+            float[] out = b.attnIn.values();
+            float[] keys = cache.keys(layer);
+            float[] values = cache.values(layer);
             for (int p = 0; p <= position; p++) {
                 scores[p] = kernels.dot(q, qOffset, keys, p * kvDim + kvOffset, headDim) * attentionScale;
             }

@@ -30,8 +30,8 @@ class KernelsTest {
             int block = t.blockSize();
             int[][] shapes = block == 1
                     ? new int[][] {{1, 7}, {5, 33}, {37, 64}, {64, 250}}
-                    : block == 32 ? new int[][] {{1, 32}, {7, 96}, {37, 160}, {64, 256}, {96, 64}}
-                    : new int[][] {{1, 256}, {9, 512}, {64, 256}};
+                    : block == 32 ? new int[][] {{1, 32}, {7, 96}, {37, 160}, {64, 256}, {96, 64}, {32, 544}}
+                    : new int[][] {{1, 256}, {9, 512}, {64, 256}, {96, 768}};
             for (int[] s : shapes) {
                 b.add(Arguments.of(t, s[0], s[1]));
             }

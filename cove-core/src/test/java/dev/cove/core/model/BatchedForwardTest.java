@@ -39,7 +39,7 @@ class BatchedForwardTest {
             LlamaModel model = new LlamaModel(config, ModelWeights.fromGguf(file, config), pool);
             int[] sequence = ref.sequence();
             // Long enough for two internal chunks of the batch buffers.
-            int[] tokens = new int[ForwardState.Batch.CAPACITY + 13];
+            int[] tokens = new int[TokenBatch.PROMPT_CAPACITY + 13];
             for (int i = 0; i < tokens.length; i++) {
                 tokens[i] = sequence[i % sequence.length];
             }

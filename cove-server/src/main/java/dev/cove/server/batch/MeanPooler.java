@@ -10,8 +10,13 @@ public final class MeanPooler {
     }
 
     public void add(float[] vector) {
+        add(vector, 0);
+    }
+
+    /** Adds the vector at {@code vectors[offset .. offset + size)}. */
+    public void add(float[] vectors, int offset) {
         for (int i = 0; i < sum.length; i++) {
-            sum[i] += vector[i];
+            sum[i] += vectors[offset + i];
         }
         count++;
     }

@@ -7,16 +7,16 @@ import java.util.List;
  * The reference engine: each sequence of the step through the single-sequence forward pass,
  * one token after another. Correct for any mix of decoding, prefilling and embedding sequences,
  * but every sequence reads all the weights again, so aggregate throughput does not grow with
- * concurrency. A batched engine (one weight read for all decoding sequences) replaces it once
- * {@code cove-core} has a multi-sequence forward.
+ * concurrency: {@link BatchedDecodeEngine} is what the server runs; this one is kept for tests
+ * and comparison.
  */
 public final class SequentialDecodeEngine implements DecodeEngine {
     private final LlamaModel model;
-    private final HiddenStates hidden;
+    private final float[] hidden;
 
     public SequentialDecodeEngine(LlamaModel model) {
         this.model = model;
-        this.hidden = new HiddenStates(model);
+        this.hidden = new float[model.config().embeddingLength()];
     }
 
     @Override
@@ -32,7 +32,8 @@ public final class SequentialDecodeEngine implements DecodeEngine {
                 model.forward(slot.state(), input[t], slot.length(), logits);
                 slot.append(input[t]);
                 if (pooler != null) {
-                    pooler.add(hidden.read(slot.state()));
+                    model.hiddenState(slot.state(), hidden);
+                    pooler.add(hidden, 0);
                 }
             }
         }

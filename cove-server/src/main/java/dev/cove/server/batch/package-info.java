@@ -9,8 +9,9 @@
  * events ({@link dev.cove.server.batch.GenerationEvent}) go to its HTTP thread through a queue
  * the scheduler never blocks on.
  *
- * <p>{@link dev.cove.server.batch.SequentialDecodeEngine} is the reference engine (sequences one
- * after another); a batched engine that reads each weight once for all sequences plugs in through
- * the same interface when {@code cove-core} offers a multi-sequence forward pass.
+ * <p>{@link dev.cove.server.batch.BatchedDecodeEngine}, the default, feeds the tokens of all
+ * decoding sequences through one multi-sequence forward step that reads each weight once for all
+ * of them; {@link dev.cove.server.batch.SequentialDecodeEngine} is the reference engine (sequences
+ * one after another), kept for tests and comparison.
  */
 package dev.cove.server.batch;

@@ -239,6 +239,44 @@ class SchedulerTest {
         }
     }
 
+    @Test
+    void theBatchedEngineGivesEachSequenceWhatTheSequentialOneGives() throws Exception {
+        Model model = TestModels.stories();
+        List<String> prompts = List.of("Once upon a time", "The little dog", "Lily and Tom went to the park to play",
+                "One day, a big bird", "Tim had a red ball");
+        List<int[]> embedInputs = List.of(encode(model, "a cat sat on the mat"), encode(model, "the dog ran"));
+        List<String> expected = new ArrayList<>();
+        float[][] expectedVectors;
+        try (Scheduler alone = scheduler(model, 1, 8, 128, new SequentialDecodeEngine(model.forwardPass()))) {
+            for (String p : prompts) {
+                expected.add(collect(alone.submit(JobSpec.generate(encode(model, p), SamplingOptions.greedy(), 30,
+                        List.of(), TIMEOUT))).text());
+            }
+            expectedVectors = ((GenerationEvent.Embedded) collect(alone.submit(JobSpec.embed(embedInputs, TIMEOUT)))
+                    .end()).vectors();
+        }
+        // Four slots for five generations and an embedding, prompts evaluated five tokens per step,
+        // so decoding steps of different sizes meet prompt chunks and sequences come and go.
+        try (Scheduler together = scheduler(model, 4, 8, 5, new BatchedDecodeEngine(model.forwardPass()))) {
+            List<Job> jobs = new ArrayList<>();
+            for (String p : prompts) {
+                jobs.add(together.submit(JobSpec.generate(encode(model, p), SamplingOptions.greedy(), 30, List.of(),
+                        TIMEOUT)));
+            }
+            Job embedding = together.submit(JobSpec.embed(embedInputs, TIMEOUT));
+            for (int i = 0; i < jobs.size(); i++) {
+                assertThat(collect(jobs.get(i)).text()).as(prompts.get(i)).isEqualTo(expected.get(i));
+            }
+            float[][] vectors = ((GenerationEvent.Embedded) collect(embedding).end()).vectors();
+            for (int i = 0; i < vectors.length; i++) {
+                for (int k = 0; k < vectors[i].length; k++) {
+                    assertThat(vectors[i][k]).isCloseTo(expectedVectors[i][k], org.assertj.core.data.Offset.offset(1e-5f));
+                }
+            }
+            await().atMost(Duration.ofSeconds(5)).until(() -> together.inFlight() == 0 && together.active() == 0);
+        }
+    }
+
     /** An engine that takes at least {@code millis} per step, for tests that need time to act mid-generation. */
     static final class SlowEngine implements DecodeEngine {
         private final DecodeEngine delegate;

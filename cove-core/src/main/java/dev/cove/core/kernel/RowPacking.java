@@ -1,0 +1,136 @@
+package dev.cove.core.kernel;
+
+import dev.cove.core.tensor.GgmlType;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * Row-per-lane layouts for Q8_0, Q4_K and Q6_K, the same idea as {@link Q4_0Packing}: groups of
+ * {@value #ROWS} rows, and within a group, for each block (32 columns for Q8_0, a 256-column
+ * super-block for the K-quants), every byte of the block stored 32 times in a row, once per row
+ * ({@code [byte][row]}), so a 32-byte load gives the same byte of 32 rows and one 512-bit
+ * vector of 16-bit lanes multiplies 32 rows by one broadcast activation: no horizontal sums.
+ * <pre>
+ * Q8_0 (1088 bytes = 32 x 34): half d[32] | int8 qs[32][32]
+ * Q4_K (4736 bytes):           half d[32] | half dmin[32] | uint8 sc[8][32] | uint8 m[8][32] | uint8 qs[128][32]
+ * Q6_K (6720 bytes = 32 x 210): half d[32] | int8 sc[16][32] | uint8 ql[128][32] | uint8 qh[64][32]
+ * </pre>
+ * Q8_0 and Q6_K keep exactly the file's bytes, transposed. Q4_K unpacks its 12 bytes of 6-bit
+ * scales and mins into one byte each (16 instead of 12 bytes per row and super-block, 2.8% more
+ * in all), because taking the 6-bit fields apart in the kernel would cost more than the bytes.
+ */
+public final class RowPacking {
+    /** Rows per group: one row per 16-bit lane of a 512-bit vector. */
+    public static final int ROWS = 32;
+
+    static final int Q8_0_GROUP_BYTES = ROWS * 34;
+    static final int Q4_K_GROUP_BYTES = ROWS * 148;
+    static final int Q6_K_GROUP_BYTES = ROWS * 210;
+
+    // Offsets inside a Q4_K group block.
+    static final int Q4_K_DMIN = 64;
+    static final int Q4_K_SC = 128;
+    static final int Q4_K_M = Q4_K_SC + 8 * ROWS;
+    static final int Q4_K_QS = Q4_K_M + 8 * ROWS;
+    // Offsets inside a Q6_K group block.
+    static final int Q6_K_SC = 64;
+    static final int Q6_K_QL = Q6_K_SC + 16 * ROWS;
+    static final int Q6_K_QH = Q6_K_QL + 128 * ROWS;
+
+    private RowPacking() {
+    }
+
+    /** Whether {@code w} has a row-per-lane layout here: a supported type and whole row groups. */
+    public static boolean supports(WeightMatrix w) {
+        return switch (w.type()) {
+            case Q8_0, Q4_K, Q6_K -> w.rows() % ROWS == 0;
+            default -> false;
+        };
+    }
+
+    /** Bytes of one block of one group of 32 rows. */
+    static int groupBlockBytes(GgmlType type) {
+        return switch (type) {
+            case Q8_0 -> Q8_0_GROUP_BYTES;
+            case Q4_K -> Q4_K_GROUP_BYTES;
+            case Q6_K -> Q6_K_GROUP_BYTES;
+            default -> throw new IllegalArgumentException(type + " has no row-per-lane layout");
+        };
+    }
+
+    /** Byte offset of group {@code group}, block 0. */
+    static long groupOffset(WeightMatrix w, int group) {
+        return (long) group * (w.cols() / w.type().blockSize()) * groupBlockBytes(w.type());
+    }
+
+    static MemorySegment allocate(WeightMatrix w, Arena arena) {
+        long groups = w.rows() / ROWS;
+        return arena.allocate(groups * (w.cols() / w.type().blockSize()) * groupBlockBytes(w.type()), 64);
+    }
+
+    /** Packs row groups [from, to) of {@code w} into {@code packed}. Thread-safe for disjoint ranges. */
+    public static void packGroups(WeightMatrix w, MemorySegment packed, int from, int to) {
+        GgmlType type = w.type();
+        int blocks = w.cols() / type.blockSize();
+        int blockBytes = (int) type.byteSize(type.blockSize());
+        int gbb = groupBlockBytes(type);
+        int rowBytes = (int) w.rowBytes();
+        byte[] src = new byte[ROWS * rowBytes];
+        byte[] dst = new byte[blocks * gbb];
+        for (int g = from; g < to; g++) {
+            MemorySegment.copy(w.data(), ValueLayout.JAVA_BYTE, w.rowOffset(g * ROWS), src, 0, src.length);
+            for (int b = 0; b < blocks; b++) {
+                int out = b * gbb;
+                for (int r = 0; r < ROWS; r++) {
+                    int in = r * rowBytes + b * blockBytes;
+                    switch (type) {
+                        case Q8_0 -> {
+                            half(src, in, dst, out, r);
+                            transpose(src, in + 2, 32, dst, out + 64, r);
+                        }
+                        case Q4_K -> {
+                            half(src, in, dst, out, r);
+                            half(src, in + 2, dst, out + Q4_K_DMIN, r);
+                            for (int j = 0; j < 8; j++) {
+                                dst[out + Q4_K_SC + ROWS * j + r] = (byte) scaleK4(src, in + 4, j);
+                                dst[out + Q4_K_M + ROWS * j + r] = (byte) minK4(src, in + 4, j);
+                            }
+                            transpose(src, in + 16, 128, dst, out + Q4_K_QS, r);
+                        }
+                        case Q6_K -> {
+                            half(src, in + 208, dst, out, r);
+                            transpose(src, in + 192, 16, dst, out + Q6_K_SC, r);
+                            transpose(src, in, 128, dst, out + Q6_K_QL, r);
+                            transpose(src, in + 128, 64, dst, out + Q6_K_QH, r);
+                        }
+                        default -> throw new IllegalArgumentException(type + " has no row-per-lane layout");
+                    }
+                }
+            }
+            MemorySegment.copy(dst, 0, packed, ValueLayout.JAVA_BYTE, groupOffset(w, g), dst.length);
+        }
+    }
+
+    private static void half(byte[] src, int in, byte[] dst, int out, int r) {
+        dst[out + 2 * r] = src[in];
+        dst[out + 2 * r + 1] = src[in + 1];
+    }
+
+    /** {@code n} bytes of row r at src[in..] to dst[out + ROWS * i + r]. */
+    private static void transpose(byte[] src, int in, int n, byte[] dst, int out, int r) {
+        for (int i = 0; i < n; i++) {
+            dst[out + ROWS * i + r] = src[in + i];
+        }
+    }
+
+    /** 6-bit scale of group j from Q4_K's 12 scale bytes at s (GGML's get_scale_min_k4). */
+    static int scaleK4(byte[] y, int s, int j) {
+        return j < 4 ? y[s + j] & 63 : (y[s + j + 4] & 0xF) | (((y[s + j - 4] & 0xFF) >>> 6) << 4);
+    }
+
+    /** 6-bit min of group j from Q4_K's 12 scale bytes at s. */
+    static int minK4(byte[] y, int s, int j) {
+        return j < 4 ? y[s + j + 4] & 63 : ((y[s + j + 4] & 0xFF) >>> 4) | (((y[s + j] & 0xFF) >>> 6) << 4);
+    }
+}
