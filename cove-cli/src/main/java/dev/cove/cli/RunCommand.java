@@ -41,6 +41,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--raw", description = "Feed the prompt as is, without the model's chat format.")
     boolean raw;
 
+    @Option(names = "--audit", description = "Append an audit record of this inference (counts and times, never text) to $COVE_HOME/audit; also COVE_AUDIT=on.")
+    boolean audit;
+
     @Mixin
     ModelOptions modelOptions = new ModelOptions();
 
@@ -89,6 +92,7 @@ final class RunCommand implements Callable<Integer> {
                 out.print(text); // completion mode echoes the prompt, as llama.cpp does
                 out.flush();
             }
+            java.time.Instant started = java.time.Instant.now();
             GenerationResult result = session.generate(input, token -> {
                 out.print(token.text());
                 out.flush();
@@ -96,6 +100,10 @@ final class RunCommand implements Callable<Integer> {
             out.println();
             out.flush();
             System.err.println(Timings.describe(result, loadNanos));
+            if (CliAudit.enabled(audit)) {
+                CliAudit.record(model, format == null ? dev.cove.secure.RequestKind.COMPLETION : dev.cove.secure.RequestKind.CHAT,
+                        started, result);
+            }
             return 0;
         }
     }

@@ -20,6 +20,7 @@ class CliTest {
     static void privateStore(@TempDir Path home) {
         java.util.Map<String, String> env = new java.util.HashMap<>(System.getenv());
         env.put("COVE_HOME", home.toString());
+        env.put("COVE_KEYSTORE_PASSWORD", "test-keystore-password");
         SecureCli.useEnvironment(env);
     }
 
@@ -112,6 +113,28 @@ class CliTest {
         Outcome o = cove("run", stories(), secret + " ".repeat(10) + "x ".repeat(300), "-c", "32");
         assertThat(o.exitCode()).isEqualTo(1);
         assertThat(o.err()).contains("context").doesNotContain(secret);
+    }
+
+    @Test
+    void auditedRunLeavesAVerifiableRecordWithoutText() throws IOException {
+        Outcome run = cove("run", stories(), "CANARY-audit-7d2 Once upon a time", "--temp", "0", "-n", "12", "--audit");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        Path home = Path.of(SecureCli.env().get("COVE_HOME"));
+        // The audit commands read the password from the process environment; pass the keystore explicitly.
+        try (var files = Files.walk(home.resolve("audit"))) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                assertThat(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1)).doesNotContain("CANARY-audit");
+            }
+        }
+        dev.cove.secure.audit.AuditKeys keys = dev.cove.secure.audit.AuditKeys.existing(
+                dev.cove.secure.keys.Pkcs12KeyStore.open(home.resolve("keys/cove.p12"), "test-keystore-password".toCharArray()));
+        var report = new dev.cove.secure.audit.AuditVerifier(keys).verify(home.resolve("audit"));
+        assertThat(report.findings()).noneMatch(dev.cove.secure.audit.Finding::tampering);
+        java.util.List<dev.cove.secure.audit.AuditEntry> entries = new java.util.ArrayList<>();
+        new dev.cove.secure.audit.AuditReader(keys).read(home.resolve("audit"), null, entries::add);
+        assertThat(entries).hasSize(1);
+        assertThat(entries.getFirst().record().outputTokens()).isEqualTo(12);
+        assertThat(entries.getFirst().record().origin()).isEqualTo(dev.cove.secure.Origin.CLI);
     }
 
     @Test
