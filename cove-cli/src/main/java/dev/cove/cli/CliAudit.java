@@ -24,10 +24,10 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * Appends one audit record per CLI inference when auditing is on ({@code --audit} or
- * {@code COVE_AUDIT=on}): who, when, which model (by SHA-256), token counts, latency, outcome —
- * never any text. The log lives in {@code $COVE_HOME/audit}, keyed by the PKCS#12 keystore that
- * {@code cove audit show/verify} read.
+ * Audit records for inferences run by the CLI and the server, when auditing is on
+ * ({@code --audit} or {@code COVE_AUDIT=on}): who, when, which model (by SHA-256), token counts,
+ * latency, outcome — never any text. The log lives in {@code $COVE_HOME/audit}, keyed by the
+ * PKCS#12 keystore that {@code cove audit show/verify} read.
  */
 final class CliAudit {
     private CliAudit() {
@@ -38,40 +38,39 @@ final class CliAudit {
         return flag || (env != null && (env.equalsIgnoreCase("on") || env.equals("1") || env.equalsIgnoreCase("true")));
     }
 
-    static void record(String nameOrPath, RequestKind kind, Instant started, GenerationResult result) {
+    /** Opens the audit log; telemetry stays off here (it has its own switch). */
+    static InferenceRecorder openRecorder() {
         ModelStore store = SecureCli.store();
-        Path keystoreFile = keystore(store);
+        String env = SecureCli.env().get("COVE_KEYSTORE");
+        Path keystore = env != null && !env.isBlank() ? Path.of(env) : store.home().resolve("keys").resolve("cove.p12");
         char[] password = SecureCli.env().getOrDefault("COVE_KEYSTORE_PASSWORD", "").toCharArray();
         if (password.length == 0) {
             throw new IllegalArgumentException("auditing needs the keystore password: set COVE_KEYSTORE_PASSWORD");
         }
-        AuditKeys keys = AuditKeys.from(Pkcs12KeyStore.open(keystoreFile, password));
+        AuditKeys keys = AuditKeys.from(Pkcs12KeyStore.open(keystore, password));
         AuditLog log = AuditLog.open(AuditLogConfig.defaults(store.home().resolve("audit")), keys);
-        try (Telemetry off = Telemetry.open(TelemetrySettings.off())) {
-            Outcome outcome = switch (result.stopReason()) {
-                case MAX_TOKENS, CONTEXT_FULL -> Outcome.TRUNCATED;
-                case CANCELLED -> Outcome.CANCELLED;
-                default -> Outcome.OK;
-            };
-            InferenceFacts facts = new InferenceFacts(started, Principal.currentUser(), Origin.CLI, digest(store, nameOrPath), kind,
-                    result.promptTokens(), result.generatedTokens(), Duration.between(started, Instant.now()),
-                    Runtime.getRuntime().totalMemory(), outcome);
-            new InferenceRecorder(Optional.of(log), off).record(facts);
-        }
-    }
-
-    private static Path keystore(ModelStore store) {
-        String env = SecureCli.env().get("COVE_KEYSTORE");
-        return env != null && !env.isBlank() ? Path.of(env) : store.home().resolve("keys").resolve("cove.p12");
+        return new InferenceRecorder(Optional.of(log), Telemetry.open(TelemetrySettings.off()));
     }
 
     /** A store model's recorded digest, or a file's SHA-256. */
-    private static ModelDigest digest(ModelStore store, String nameOrPath) {
+    static ModelDigest digest(String nameOrPath) {
         Path file = Path.of(nameOrPath);
         if (Files.isRegularFile(file)) {
             return Sha256.of(file);
         }
-        return store.find(nameOrPath).map(Manifest::modelDigest).orElseThrow(
+        return SecureCli.store().find(nameOrPath).map(Manifest::modelDigest).orElseThrow(
                 () -> new IllegalArgumentException(nameOrPath + ": cannot identify the model for the audit log"));
+    }
+
+    /** Records one finished {@code cove run}. */
+    static void record(String nameOrPath, RequestKind kind, Instant started, GenerationResult result) {
+        Outcome outcome = switch (result.stopReason()) {
+            case MAX_TOKENS, CONTEXT_FULL -> Outcome.TRUNCATED;
+            case CANCELLED -> Outcome.CANCELLED;
+            default -> Outcome.OK;
+        };
+        openRecorder().record(new InferenceFacts(started, Principal.currentUser(), Origin.CLI, digest(nameOrPath), kind,
+                result.promptTokens(), result.generatedTokens(), Duration.between(started, Instant.now()),
+                Runtime.getRuntime().totalMemory(), outcome));
     }
 }

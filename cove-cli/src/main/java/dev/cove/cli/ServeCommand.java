@@ -47,6 +47,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "Signature policy for the served models (default: the store's).")
     String trustPolicy;
 
+    @Option(names = "--audit", description = "Append an audit record of every completed request (counts and times,"
+            + " never text) to $COVE_HOME/audit; also COVE_AUDIT=on.")
+    boolean audit;
+
     @Option(names = {"-np", "--parallel"}, defaultValue = "4",
             description = "Sequences generated at once per model, each with its own KV cache (default: ${DEFAULT-VALUE}).")
     int parallel;
@@ -100,6 +104,7 @@ final class ServeCommand implements Callable<Integer> {
         try {
             CoveServer.Builder builder = CoveServer.builder(config);
             List<String> names = new ArrayList<>();
+            java.util.Map<String, dev.cove.secure.ModelDigest> digests = new java.util.HashMap<>();
             for (String spec : models) {
                 int eq = spec.indexOf('=');
                 String nameOrPath = eq > 0 ? spec.substring(eq + 1) : spec;
@@ -109,6 +114,12 @@ final class ServeCommand implements Callable<Integer> {
                 loaded.add(model);
                 builder.model(name, model);
                 names.add(name);
+                if (CliAudit.enabled(audit)) {
+                    digests.put(name, CliAudit.digest(nameOrPath));
+                }
+            }
+            if (CliAudit.enabled(audit)) {
+                builder.observer(new ServerAudit(CliAudit.openRecorder(), digests));
             }
             try (CoveServer server = builder.start()) {
                 System.err.println("cove: serving " + String.join(", ", names) + " on " + server.baseUri()

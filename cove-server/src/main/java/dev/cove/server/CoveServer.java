@@ -7,6 +7,7 @@ import dev.cove.server.batch.DecodeEngine;
 import dev.cove.server.batch.GenerationEvent;
 import dev.cove.server.batch.Scheduler;
 import dev.cove.server.batch.BatchedDecodeEngine;
+import dev.cove.server.batch.SchedulerEvents;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.JavalinConfig;
@@ -49,6 +50,7 @@ public final class CoveServer implements AutoCloseable {
         private final ServerConfig config;
         private final Map<String, Model> models = new LinkedHashMap<>();
         private Function<Model, DecodeEngine> engines = m -> new BatchedDecodeEngine(m.forwardPass());
+        private SchedulerEvents observer = SchedulerEvents.NONE;
 
         private Builder(ServerConfig config) {
             this.config = config;
@@ -72,6 +74,12 @@ public final class CoveServer implements AutoCloseable {
             return this;
         }
 
+        /** Also reports every scheduler event to {@code observer} (an audit log, for instance). */
+        public Builder observer(SchedulerEvents observer) {
+            this.observer = observer;
+            return this;
+        }
+
         /**
          * Binds and starts serving.
          *
@@ -87,7 +95,7 @@ public final class CoveServer implements AutoCloseable {
                         + " without an API key: anyone who can reach it could use the models."
                         + " Give --api-key-file, or bind to 127.0.0.1");
             }
-            return new CoveServer(config, models, engines);
+            return new CoveServer(config, models, engines, observer);
         }
     }
 
@@ -95,7 +103,8 @@ public final class CoveServer implements AutoCloseable {
         return new Builder(config);
     }
 
-    private CoveServer(ServerConfig config, Map<String, Model> toServe, Function<Model, DecodeEngine> engines) {
+    private CoveServer(ServerConfig config, Map<String, Model> toServe, Function<Model, DecodeEngine> engines,
+                       SchedulerEvents observer) {
         this.config = config;
         this.keys = new ApiKeys(config.apiKeys());
         List<Scheduler> started = new ArrayList<>();
@@ -106,7 +115,7 @@ public final class CoveServer implements AutoCloseable {
                         : Math.min(model.config().contextLength(), 4096);
                 Scheduler scheduler = new Scheduler(e.getKey(), model,
                         new Scheduler.Config(config.parallel(), config.queueCapacity(), ctx, config.prefillChunk()),
-                        engines.apply(model), metrics);
+                        engines.apply(model), SchedulerEvents.both(metrics, observer));
                 started.add(scheduler);
                 ServedModel served = new ServedModel(e.getKey(), model, scheduler);
                 models.add(served);

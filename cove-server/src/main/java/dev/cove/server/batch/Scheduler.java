@@ -405,6 +405,8 @@ public final class Scheduler implements AutoCloseable {
         activeCount = Math.max(0, activeCount - 1);
         inSystem.decrementAndGet();
         events.finished(modelName, reason);
+        events.completed(modelName, s.kind == JobSpec.Kind.EMBED, reason, usage.promptTokens(), usage.generatedTokens(),
+                now - job.submittedNanos());
         long service = now - s.admittedNanos;
         serviceNanosEstimate = (long) (0.8 * serviceNanosEstimate + 0.2 * service);
         if (reason == FinishReason.EMBEDDED) {

@@ -26,6 +26,68 @@ public interface SchedulerEvents {
     default void finished(String model, FinishReason reason) {
     }
 
+    /**
+     * A request has ended and its answer is complete: the facts an audit log keeps (counts and
+     * durations, never text). {@code latencyNanos} runs from submission to the end.
+     */
+    default void completed(String model, boolean embedding, FinishReason reason, int promptTokens,
+                           int generatedTokens, long latencyNanos) {
+    }
+
+    /** Reports to {@code first}, then {@code second}. */
+    static SchedulerEvents both(SchedulerEvents first, SchedulerEvents second) {
+        return new SchedulerEvents() {
+            @Override
+            public void admitted(String model, long queueNanos) {
+                first.admitted(model, queueNanos);
+                second.admitted(model, queueNanos);
+            }
+
+            @Override
+            public void promptEvaluated(String model, int evaluatedTokens, int reusedTokens) {
+                first.promptEvaluated(model, evaluatedTokens, reusedTokens);
+                second.promptEvaluated(model, evaluatedTokens, reusedTokens);
+            }
+
+            @Override
+            public void firstToken(String model, long sinceSubmitNanos) {
+                first.firstToken(model, sinceSubmitNanos);
+                second.firstToken(model, sinceSubmitNanos);
+            }
+
+            @Override
+            public void tokensGenerated(String model, int tokens) {
+                first.tokensGenerated(model, tokens);
+                second.tokensGenerated(model, tokens);
+            }
+
+            @Override
+            public void step(String model, int sequences, int tokens, long nanos) {
+                first.step(model, sequences, tokens, nanos);
+                second.step(model, sequences, tokens, nanos);
+            }
+
+            @Override
+            public void finished(String model, FinishReason reason) {
+                first.finished(model, reason);
+                second.finished(model, reason);
+            }
+
+            @Override
+            public void completed(String model, boolean embedding, FinishReason reason, int promptTokens,
+                                  int generatedTokens, long latencyNanos) {
+                first.completed(model, embedding, reason, promptTokens, generatedTokens, latencyNanos);
+                second.completed(model, embedding, reason, promptTokens, generatedTokens, latencyNanos);
+            }
+
+            @Override
+            public void rejected(String model, String reason) {
+                first.rejected(model, reason);
+                second.rejected(model, reason);
+            }
+        };
+    }
+
     /** {@code reason}: {@code queue_full}, {@code queue_timeout}, {@code shutdown}, {@code engine_error}. */
     default void rejected(String model, String reason) {
     }

@@ -72,6 +72,26 @@ class SchedulerTest {
     }
 
     @Test
+    void completedRequestsAreReportedWithTheirCountsForTheAuditLog() throws Exception {
+        Model model = TestModels.stories();
+        List<String> reports = java.util.Collections.synchronizedList(new ArrayList<>());
+        SchedulerEvents observer = new SchedulerEvents() {
+            @Override
+            public void completed(String m, boolean embedding, FinishReason reason, int promptTokens,
+                                  int generatedTokens, long latencyNanos) {
+                reports.add(m + " " + embedding + " " + reason + " " + promptTokens + " " + generatedTokens + " " + (latencyNanos > 0));
+            }
+        };
+        int[] prompt = encode(model, "Once upon a time");
+        try (Scheduler s = new Scheduler("stories", model, new Scheduler.Config(2, 4, 128, 128),
+                new BatchedDecodeEngine(model.forwardPass()), SchedulerEvents.both(SchedulerEvents.NONE, observer))) {
+            collect(s.submit(JobSpec.generate(prompt, SamplingOptions.greedy(), 7, List.of(), TIMEOUT)));
+            await().atMost(Duration.ofSeconds(5)).until(() -> reports.size() == 1);
+        }
+        assertThat(reports).containsExactly("stories false LENGTH " + prompt.length + " 7 true");
+    }
+
+    @Test
     void interleavedSequencesAndChunkedPromptsGiveEachTheirOwnAnswer() throws Exception {
         Model model = TestModels.stories();
         List<String> prompts = List.of("Once upon a time", "The little dog", "Lily and Tom went to the park to play",
