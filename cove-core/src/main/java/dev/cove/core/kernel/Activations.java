@@ -17,6 +17,7 @@ public final class Activations {
     private final short[] quants;    // [token * width + k], in -127..127
     private final float[] scales;    // [token * blocks + b]
     private final short[] offsets;   // [token * blocks + b]: 8 * sum of the block's quants, mod 2^16
+    private final float[] floatQuants; // [token * width + k]: the quants as floats
     private int tokens = 1;
 
     public Activations(int width, int capacity) {
@@ -31,6 +32,7 @@ public final class Activations {
         this.quants = quantizable ? new short[values.length] : null;
         this.scales = quantizable ? new float[blocks * capacity] : null;
         this.offsets = quantizable ? new short[blocks * capacity] : null;
+        this.floatQuants = quantizable ? new float[values.length] : null;
     }
 
     /** Wraps an existing array of one token (its length is the width). */
@@ -46,6 +48,7 @@ public final class Activations {
         this.quants = quantizable ? new short[width] : null;
         this.scales = quantizable ? new float[width / BLOCK] : null;
         this.offsets = quantizable ? new short[width / BLOCK] : null;
+        this.floatQuants = quantizable ? new float[width] : null;
     }
 
     public int width() {
@@ -89,6 +92,14 @@ public final class Activations {
         return offsets;
     }
 
+    /**
+     * The quants as floats, for float kernels whose block sums (at most 32 * 127 * 128 < 2^24)
+     * are then exact integers: the same sums as the integer kernels', bit for bit.
+     */
+    float[] floatQuants() {
+        return floatQuants;
+    }
+
     /** Quantizes tokens [0, tokens()) to 8 bits per block of 32. */
     public void quantize() {
         quantize(0, tokens);
@@ -122,6 +133,7 @@ public final class Activations {
                     float v = values[base + i] * id;
                     int q = (int) (v + Math.copySign(0.5f, v)); // roundf: halves away from zero
                     quants[base + i] = (short) q;
+                    floatQuants[base + i] = q;
                     sum += q;
                 }
                 scales[t * blocks + b] = d;

@@ -34,9 +34,12 @@ import jdk.incubator.vector.VectorSpecies;
  * block (or sub-block) and scaled by the 32 rows' scales at once. Every 16-bit sum is kept
  * within range by construction (see each kernel), so the results are exact integer sums.
  *
- * <p>Matrix-matrix products run the matrix-vector kernel of one group of 32 rows for every
- * token in turn: the group's weights (at most a few hundred KiB) stay in L2 across the tokens,
- * so memory traffic is one pass over the weights per batch.
+ * <p>Matrix-matrix products take one group of 32 rows at a time (its weights stay in L2 across
+ * the tokens, so memory traffic is one pass over the weights per batch) and run tiles of four
+ * tokens ({@link #q8_0Tile}, {@link #q4_KTile}, {@link #q6_KTile}; two or three tokens run a
+ * tile with the last token repeated), which load and unpack each weight vector once for four
+ * tokens. Every tile gives the matrix-vector kernel's result bit for bit, so a batched prompt
+ * gives what one token at a time gives (BatchedForwardTest).
  */
 final class PackedKernels {
     private static final VectorSpecies<Float> F512 = FloatVector.SPECIES_512;
@@ -55,8 +58,8 @@ final class PackedKernels {
     private PackedKernels() {
     }
 
-    /** Scratch floats the kernels need (K-quant accumulators). */
-    static final int SCRATCH = 128;
+    /** Scratch floats the kernels need: K-quant accumulators (128), Q8_0 weights of 4 blocks (4096). */
+    static final int SCRATCH = 4 * 32 * 32;
 
     static void matVec(WeightMatrix w, Activations x, int t, float[] out, int outOffset, int rowStart, int rowEnd,
                        float[] scratch) {
@@ -68,11 +71,163 @@ final class PackedKernels {
     static void matMul(WeightMatrix w, Activations x, float[] out, int outStride, int rowStart, int rowEnd,
                        float[] scratch) {
         int tokens = x.tokens();
+        if (w.type() == dev.cove.core.tensor.GgmlType.Q8_0 && tokens > 1 && scratch.length >= 32 * 32) {
+            int nb = w.cols() / 32;
+            int chunk = Math.min(4, scratch.length / (32 * 32));
+            for (int g = rowStart / RowPacking.ROWS; g < rowEnd / RowPacking.ROWS; g++) {
+                for (int b0 = 0; b0 < nb; b0 += chunk) {
+                    int b1 = Math.min(nb, b0 + chunk);
+                    q8_0Widen(w, g, b0, b1, scratch);
+                    for (int t = 0; t < tokens; t += 4) {
+                        q8_0Tile(w, x, t, Math.min(4, tokens - t), out, outStride, g, b0, b1, scratch);
+                    }
+                }
+            }
+            return;
+        }
+        boolean q4k = w.type() == dev.cove.core.tensor.GgmlType.Q4_K && scratch.length >= 768;
+        boolean q6k = w.type() == dev.cove.core.tensor.GgmlType.Q6_K && scratch.length >= 1024;
         for (int g = rowStart / RowPacking.ROWS; g < rowEnd / RowPacking.ROWS; g++) {
-            for (int t = 0; t < tokens; t++) {
+            int t = 0;
+            for (; q4k && tokens - t >= 2; t += 4) {
+                q4_KTile(w, x, t, Math.min(4, tokens - t), out, outStride, g, scratch);
+            }
+            for (; q6k && tokens - t >= 2; t += 4) {
+                q6_KTile(w, x, t, Math.min(4, tokens - t), out, outStride, g, scratch);
+            }
+            for (; t < tokens; t++) {
                 group(w, x, t, out, t * outStride, g, scratch);
             }
         }
+    }
+
+    /** Blocks [b0, b1) of Q8_0 group g, widened to float: scratch[((b - b0) * 32 + m) * 32 + row]. */
+    private static void q8_0Widen(WeightMatrix w, int g, int b0, int b1, float[] scratch) {
+        MemorySegment p = w.packed();
+        long gBase = (long) g * (w.cols() / 32) * Q8_0_GROUP_BYTES;
+        for (int b = b0; b < b1; b++) {
+            long o = gBase + (long) b * Q8_0_GROUP_BYTES + 64;
+            int so = (b - b0) * 1024;
+            for (int m = 0; m < 32; m++) {
+                ShortVector q = (ShortVector) ByteVector.fromMemorySegment(B256, p, o + 32 * m, LE).convertShape(B2S, S512, 0);
+                ((FloatVector) q.convertShape(S2F, F512, 0)).intoArray(scratch, so + 32 * m);
+                ((FloatVector) q.convertShape(S2F, F512, 1)).intoArray(scratch, so + 32 * m + 16);
+            }
+        }
+    }
+
+    /**
+     * Blocks [bStart, bEnd) of Q8_0 group g times {@code n} (1 to 4) tokens from t0, added to
+     * {@code out} (which block 0 initializes): the weights, widened to float once per chunk by
+     * {@link #q8_0Widen} ({@code wf}, L1-resident), are multiplied (FMA) by four tokens' quants
+     * as floats. A block's sums are integers below 2^24, so exact in float, and are scaled as in
+     * {@link #q8_0}: the result is the integer kernel's bit for bit (a batch gives what one token
+     * at a time gives), without the per-token widening of weights and of 16-bit products. Fewer
+     * than four tokens repeat the last one; its repeats store the same values to the same place.
+     */
+    private static void q8_0Tile(WeightMatrix w, Activations x, int t0, int n, float[] out, int outStride, int g,
+                                 int bStart, int bEnd, float[] wf) {
+        MemorySegment p = w.packed();
+        int cols = w.cols();
+        int nb = cols / 32;
+        float[] xv = x.floatQuants();
+        float[] xd = x.scales();
+        int u1 = Math.min(1, n - 1);
+        int u2 = Math.min(2, n - 1);
+        int u3 = Math.min(3, n - 1);
+        int x0 = t0 * cols;
+        int x1 = x0 + cols * u1;
+        int x2 = x0 + cols * u2;
+        int x3 = x0 + cols * u3;
+        int s0 = t0 * nb;
+        int s1 = s0 + nb * u1;
+        int s2 = s0 + nb * u2;
+        int s3 = s0 + nb * u3;
+        int r = 32 * g;
+        int r0 = t0 * outStride + r;
+        int r1 = (t0 + u1) * outStride + r;
+        int r2 = (t0 + u2) * outStride + r;
+        int r3 = (t0 + u3) * outStride + r;
+        FloatVector a00;
+        FloatVector a01;
+        FloatVector a10;
+        FloatVector a11;
+        FloatVector a20;
+        FloatVector a21;
+        FloatVector a30;
+        FloatVector a31;
+        if (bStart == 0) {
+            a00 = FloatVector.zero(F512);
+            a01 = a00;
+            a10 = a00;
+            a11 = a00;
+            a20 = a00;
+            a21 = a00;
+            a30 = a00;
+            a31 = a00;
+        } else {
+            a00 = FloatVector.fromArray(F512, out, r0);
+            a01 = FloatVector.fromArray(F512, out, r0 + 16);
+            a10 = FloatVector.fromArray(F512, out, r1);
+            a11 = FloatVector.fromArray(F512, out, r1 + 16);
+            a20 = FloatVector.fromArray(F512, out, r2);
+            a21 = FloatVector.fromArray(F512, out, r2 + 16);
+            a30 = FloatVector.fromArray(F512, out, r3);
+            a31 = FloatVector.fromArray(F512, out, r3 + 16);
+        }
+        long gBase = (long) g * nb * Q8_0_GROUP_BYTES;
+        for (int b = bStart; b < bEnd; b++) {
+            long o = gBase + (long) b * Q8_0_GROUP_BYTES;
+            FloatVector b00 = FloatVector.zero(F512);
+            FloatVector b01 = b00;
+            FloatVector b10 = b00;
+            FloatVector b11 = b00;
+            FloatVector b20 = b00;
+            FloatVector b21 = b00;
+            FloatVector b30 = b00;
+            FloatVector b31 = b00;
+            int k = 32 * b;
+            int wo = (b - bStart) * 1024;
+            for (int m = 0; m < 32; m++) {
+                FloatVector w0 = FloatVector.fromArray(F512, wf, wo + 32 * m);
+                FloatVector w1 = FloatVector.fromArray(F512, wf, wo + 32 * m + 16);
+                int km = k + m;
+                FloatVector v0 = FloatVector.broadcast(F512, xv[x0 + km]);
+                b00 = w0.fma(v0, b00);
+                b01 = w1.fma(v0, b01);
+                FloatVector v1 = FloatVector.broadcast(F512, xv[x1 + km]);
+                b10 = w0.fma(v1, b10);
+                b11 = w1.fma(v1, b11);
+                FloatVector v2 = FloatVector.broadcast(F512, xv[x2 + km]);
+                b20 = w0.fma(v2, b20);
+                b21 = w1.fma(v2, b21);
+                FloatVector v3 = FloatVector.broadcast(F512, xv[x3 + km]);
+                b30 = w0.fma(v3, b30);
+                b31 = w1.fma(v3, b31);
+            }
+            FloatVector d0 = ((IntVector) ShortVector.fromMemorySegment(S256, p, o, LE).convertShape(S2I, I512, 0)).lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS);
+            FloatVector d1 = ((IntVector) ShortVector.fromMemorySegment(S256, p, o + 32, LE).convertShape(S2I, I512, 0)).lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS);
+            float dx0 = xd[s0 + b];
+            float dx1 = xd[s1 + b];
+            float dx2 = xd[s2 + b];
+            float dx3 = xd[s3 + b];
+            a00 = b00.fma(d0.mul(dx0), a00);
+            a01 = b01.fma(d1.mul(dx0), a01);
+            a10 = b10.fma(d0.mul(dx1), a10);
+            a11 = b11.fma(d1.mul(dx1), a11);
+            a20 = b20.fma(d0.mul(dx2), a20);
+            a21 = b21.fma(d1.mul(dx2), a21);
+            a30 = b30.fma(d0.mul(dx3), a30);
+            a31 = b31.fma(d1.mul(dx3), a31);
+        }
+        a00.intoArray(out, r0);
+        a01.intoArray(out, r0 + 16);
+        a10.intoArray(out, r1);
+        a11.intoArray(out, r1 + 16);
+        a20.intoArray(out, r2);
+        a21.intoArray(out, r2 + 16);
+        a30.intoArray(out, r3);
+        a31.intoArray(out, r3 + 16);
     }
 
     private static void group(WeightMatrix w, Activations x, int t, float[] out, int outOffset, int g, float[] scratch) {
@@ -202,13 +357,119 @@ final class PackedKernels {
      * the per-super-block sums reset.
      */
     private static void scaleSuperBlock(MemorySegment p, long d, long dmin, float[] acc) {
+        scaleSuperBlock(p, d, dmin, acc, 0);
+    }
+
+    /** {@link #scaleSuperBlock(MemorySegment, long, long, float[])} on acc[a0 .. a0 + 128). */
+    private static void scaleSuperBlock(MemorySegment p, long d, long dmin, float[] acc, int a0) {
         for (int part = 0; part < 2; part++) {
-            FloatVector.fromArray(F512, acc, 16 * part).fma(((IntVector) ShortVector.fromMemorySegment(S256, p, d + 32L * part, LE).convertShape(S2I, I512, 0)).lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS), FloatVector.fromArray(F512, acc, 64 + 16 * part))
-                    .intoArray(acc, 64 + 16 * part);
-            FloatVector.fromArray(F512, acc, 32 + 16 * part).fma(((IntVector) ShortVector.fromMemorySegment(S256, p, dmin + 32L * part, LE).convertShape(S2I, I512, 0)).lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS), FloatVector.fromArray(F512, acc, 96 + 16 * part))
-                    .intoArray(acc, 96 + 16 * part);
+            FloatVector.fromArray(F512, acc, a0 + 16 * part).fma(((IntVector) ShortVector.fromMemorySegment(S256, p, d + 32L * part, LE).convertShape(S2I, I512, 0)).lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS), FloatVector.fromArray(F512, acc, a0 + 64 + 16 * part))
+                    .intoArray(acc, a0 + 64 + 16 * part);
+            FloatVector.fromArray(F512, acc, a0 + 32 + 16 * part).fma(((IntVector) ShortVector.fromMemorySegment(S256, p, dmin + 32L * part, LE).convertShape(S2I, I512, 0)).lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS), FloatVector.fromArray(F512, acc, a0 + 96 + 16 * part))
+                    .intoArray(acc, a0 + 96 + 16 * part);
         }
-        java.util.Arrays.fill(acc, 0, 64, 0f);
+        java.util.Arrays.fill(acc, a0, a0 + 64, 0f);
+    }
+
+    /**
+     * Q4_K times {@code n} (2 to 4) tokens from t0: as {@link #q4_K} token by token, bit for bit,
+     * but each chunk's weight vectors are loaded and split into nibbles once for four tokens.
+     * The 16-bit sums go through {@code acc[512..768)} as floats; token i accumulates in
+     * {@code acc[128 i .. 128 i + 128)}. Fewer than four tokens repeat the last one, unstored.
+     */
+    private static void q4_KTile(WeightMatrix w, Activations x, int t0, int n, float[] out, int outStride, int g,
+                                 float[] acc) {
+        MemorySegment p = w.packed();
+        int cols = w.cols();
+        int nsb = cols / 256;
+        int nb = cols / 32;
+        short[] xq = x.quants();
+        float[] xd = x.scales();
+        short[] xoff = x.offsets();
+        int u1 = Math.min(1, n - 1);
+        int u2 = Math.min(2, n - 1);
+        int u3 = Math.min(3, n - 1);
+        java.util.Arrays.fill(acc, 0, 512, 0f);
+        long gBase = (long) g * nsb * Q4_K_GROUP_BYTES;
+        for (int sb = 0; sb < nsb; sb++) {
+            long o = gBase + (long) sb * Q4_K_GROUP_BYTES;
+            for (int c = 0; c < 4; c++) {
+                int kb0 = t0 * nb + 8 * sb + 2 * c;
+                int kb1 = kb0 + nb * u1;
+                int kb2 = kb0 + nb * u2;
+                int kb3 = kb0 + nb * u3;
+                int k0 = t0 * cols + 256 * sb + 64 * c;
+                int k1 = k0 + cols * u1;
+                int k2 = k0 + cols * u2;
+                int k3 = k0 + cols * u3;
+                ShortVector lo0 = ShortVector.broadcast(S512, (short) -xoff[kb0]);
+                ShortVector hi0 = ShortVector.broadcast(S512, (short) -xoff[kb0 + 1]);
+                ShortVector lo1 = ShortVector.broadcast(S512, (short) -xoff[kb1]);
+                ShortVector hi1 = ShortVector.broadcast(S512, (short) -xoff[kb1 + 1]);
+                ShortVector lo2 = ShortVector.broadcast(S512, (short) -xoff[kb2]);
+                ShortVector hi2 = ShortVector.broadcast(S512, (short) -xoff[kb2 + 1]);
+                ShortVector lo3 = ShortVector.broadcast(S512, (short) -xoff[kb3]);
+                ShortVector hi3 = ShortVector.broadcast(S512, (short) -xoff[kb3 + 1]);
+                long qo = o + Q4_K_QS + 32L * 32 * c;
+                for (int l = 0; l < 32; l++) {
+                    ShortVector q = (ShortVector) ByteVector.fromMemorySegment(B256, p, qo + 32L * l, LE).convertShape(ZERO_EXTEND_B2S, S512, 0);
+                    ShortVector ql = q.and(LOW4);
+                    ShortVector qh = q.lanewise(LSHR, 4);
+                    lo0 = lo0.add(ql.mul(ShortVector.broadcast(S512, xq[k0 + l])));
+                    hi0 = hi0.add(qh.mul(ShortVector.broadcast(S512, xq[k0 + 32 + l])));
+                    lo1 = lo1.add(ql.mul(ShortVector.broadcast(S512, xq[k1 + l])));
+                    hi1 = hi1.add(qh.mul(ShortVector.broadcast(S512, xq[k1 + 32 + l])));
+                    lo2 = lo2.add(ql.mul(ShortVector.broadcast(S512, xq[k2 + l])));
+                    hi2 = hi2.add(qh.mul(ShortVector.broadcast(S512, xq[k2 + 32 + l])));
+                    lo3 = lo3.add(ql.mul(ShortVector.broadcast(S512, xq[k3 + l])));
+                    hi3 = hi3.add(qh.mul(ShortVector.broadcast(S512, xq[k3 + 32 + l])));
+                }
+                for (int part = 0; part < 2; part++) {
+                    ((FloatVector) lo0.convertShape(S2F, F512, part)).intoArray(acc, 512 + 16 * part);
+                    ((FloatVector) hi0.convertShape(S2F, F512, part)).intoArray(acc, 512 + 32 + 16 * part);
+                    ((FloatVector) lo1.convertShape(S2F, F512, part)).intoArray(acc, 576 + 16 * part);
+                    ((FloatVector) hi1.convertShape(S2F, F512, part)).intoArray(acc, 576 + 32 + 16 * part);
+                    ((FloatVector) lo2.convertShape(S2F, F512, part)).intoArray(acc, 640 + 16 * part);
+                    ((FloatVector) hi2.convertShape(S2F, F512, part)).intoArray(acc, 640 + 32 + 16 * part);
+                    ((FloatVector) lo3.convertShape(S2F, F512, part)).intoArray(acc, 704 + 16 * part);
+                    ((FloatVector) hi3.convertShape(S2F, F512, part)).intoArray(acc, 704 + 32 + 16 * part);
+                }
+                long scOff = o + Q4_K_SC + 64L * c;
+                long mn = o + Q4_K_M + 64L * c;
+                ShortVector scLo = ((ShortVector) ByteVector.fromMemorySegment(B256, p, scOff, LE).convertShape(ZERO_EXTEND_B2S, S512, 0));
+                ShortVector scHi = ((ShortVector) ByteVector.fromMemorySegment(B256, p, scOff + 32, LE).convertShape(ZERO_EXTEND_B2S, S512, 0));
+                ShortVector mLo = ((ShortVector) ByteVector.fromMemorySegment(B256, p, mn, LE).convertShape(ZERO_EXTEND_B2S, S512, 0));
+                ShortVector mHi = ((ShortVector) ByteVector.fromMemorySegment(B256, p, mn + 32, LE).convertShape(ZERO_EXTEND_B2S, S512, 0));
+                for (int i = 0; i < n; i++) {
+                    int kb = kb0 + nb * i;
+                    int a0 = 128 * i;
+                    int sOff = 512 + 64 * i;
+                    float sumLo = xoff[kb] / 8;
+                    float sumHi = xoff[kb + 1] / 8;
+                    float dxLo = xd[kb];
+                    float dxHi = xd[kb + 1];
+                    for (int part = 0; part < 2; part++) {
+                        FloatVector a = FloatVector.fromArray(F512, acc, a0 + 16 * part);
+                        a = FloatVector.fromArray(F512, acc, sOff + 16 * part).add(8 * sumLo).mul(((FloatVector) scLo.convertShape(S2F, F512, part))).fma(FloatVector.broadcast(F512, dxLo), a);
+                        a = FloatVector.fromArray(F512, acc, sOff + 32 + 16 * part).add(8 * sumHi).mul(((FloatVector) scHi.convertShape(S2F, F512, part))).fma(FloatVector.broadcast(F512, dxHi), a);
+                        a.intoArray(acc, a0 + 16 * part);
+                        FloatVector m = FloatVector.fromArray(F512, acc, a0 + 32 + 16 * part);
+                        m = ((FloatVector) mLo.convertShape(S2F, F512, part)).fma(FloatVector.broadcast(F512, dxLo * sumLo), m);
+                        m = ((FloatVector) mHi.convertShape(S2F, F512, part)).fma(FloatVector.broadcast(F512, dxHi * sumHi), m);
+                        m.intoArray(acc, a0 + 32 + 16 * part);
+                    }
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                scaleSuperBlock(p, o, o + Q4_K_DMIN, acc, 128 * i);
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            int a0 = 128 * i;
+            int r = (t0 + i) * outStride + 32 * g;
+            FloatVector.fromArray(F512, acc, a0 + 64).sub(FloatVector.fromArray(F512, acc, a0 + 96)).intoArray(out, r);
+            FloatVector.fromArray(F512, acc, a0 + 80).sub(FloatVector.fromArray(F512, acc, a0 + 112)).intoArray(out, r + 16);
+        }
     }
 
     /**
@@ -236,6 +497,125 @@ final class PackedKernels {
         }
         FloatVector.fromArray(F512, acc, 64).intoArray(out, outOffset + 32 * g);
         FloatVector.fromArray(F512, acc, 80).intoArray(out, outOffset + 32 * g + 16);
+    }
+
+    /**
+     * Q6_K times {@code n} (2 to 4) tokens from t0: as {@link #q6_K} token by token, bit for bit,
+     * but the weights are loaded and unpacked once for four tokens. The 16-bit sums go through
+     * {@code acc[512..1024)} as floats; token i accumulates in {@code acc[128 i .. 128 i + 128)}.
+     */
+    private static void q6_KTile(WeightMatrix w, Activations x, int t0, int n, float[] out, int outStride, int g,
+                                 float[] acc) {
+        MemorySegment p = w.packed();
+        int cols = w.cols();
+        int nsb = cols / 256;
+        int nb = cols / 32;
+        short[] xq = x.quants();
+        float[] xd = x.scales();
+        int u1 = Math.min(1, n - 1);
+        int u2 = Math.min(2, n - 1);
+        int u3 = Math.min(3, n - 1);
+        java.util.Arrays.fill(acc, 0, 512, 0f);
+        long gBase = (long) g * nsb * Q6_K_GROUP_BYTES;
+        for (int sb = 0; sb < nsb; sb++) {
+            long o = gBase + (long) sb * Q6_K_GROUP_BYTES;
+            for (int h = 0; h < 2; h++) {
+                for (int l0 = 0; l0 < 32; l0 += 8) {
+                    int k0 = t0 * cols + 256 * sb + 128 * h + l0;
+                    int k1 = k0 + cols * u1;
+                    int k2 = k0 + cols * u2;
+                    int k3 = k0 + cols * u3;
+                    ShortVector s00 = ShortVector.zero(S512);
+                    ShortVector s01 = s00;
+                    ShortVector s02 = s00;
+                    ShortVector s03 = s00;
+                    ShortVector s10 = s00;
+                    ShortVector s11 = s00;
+                    ShortVector s12 = s00;
+                    ShortVector s13 = s00;
+                    ShortVector s20 = s00;
+                    ShortVector s21 = s00;
+                    ShortVector s22 = s00;
+                    ShortVector s23 = s00;
+                    ShortVector s30 = s00;
+                    ShortVector s31 = s00;
+                    ShortVector s32 = s00;
+                    ShortVector s33 = s00;
+                    long ql = o + Q6_K_QL + 32L * (64 * h + l0);
+                    long qh = o + Q6_K_QH + 32L * (32 * h + l0);
+                    for (int l = 0; l < 8; l++) {
+                        ShortVector a = ((ShortVector) ByteVector.fromMemorySegment(B256, p, ql + 32L * l, LE).convertShape(ZERO_EXTEND_B2S, S512, 0));
+                        ShortVector b = ((ShortVector) ByteVector.fromMemorySegment(B256, p, ql + 32L * (l + 32), LE).convertShape(ZERO_EXTEND_B2S, S512, 0));
+                        ShortVector hb = ((ShortVector) ByteVector.fromMemorySegment(B256, p, qh + 32L * l, LE).convertShape(ZERO_EXTEND_B2S, S512, 0));
+                        ShortVector q0 = a.and(LOW4).or(hb.lanewise(LSHL, 4).and(BITS45)).sub(BIAS32);
+                        ShortVector q1 = b.and(LOW4).or(hb.lanewise(LSHL, 2).and(BITS45)).sub(BIAS32);
+                        ShortVector q2 = a.lanewise(LSHR, 4).or(hb.and(BITS45)).sub(BIAS32);
+                        ShortVector q3 = b.lanewise(LSHR, 4).or(hb.lanewise(LSHR, 2).and(BITS45)).sub(BIAS32);
+                        s00 = s00.add(q0.mul(ShortVector.broadcast(S512, xq[k0 + l])));
+                        s01 = s01.add(q1.mul(ShortVector.broadcast(S512, xq[k0 + 32 + l])));
+                        s02 = s02.add(q2.mul(ShortVector.broadcast(S512, xq[k0 + 64 + l])));
+                        s03 = s03.add(q3.mul(ShortVector.broadcast(S512, xq[k0 + 96 + l])));
+                        s10 = s10.add(q0.mul(ShortVector.broadcast(S512, xq[k1 + l])));
+                        s11 = s11.add(q1.mul(ShortVector.broadcast(S512, xq[k1 + 32 + l])));
+                        s12 = s12.add(q2.mul(ShortVector.broadcast(S512, xq[k1 + 64 + l])));
+                        s13 = s13.add(q3.mul(ShortVector.broadcast(S512, xq[k1 + 96 + l])));
+                        s20 = s20.add(q0.mul(ShortVector.broadcast(S512, xq[k2 + l])));
+                        s21 = s21.add(q1.mul(ShortVector.broadcast(S512, xq[k2 + 32 + l])));
+                        s22 = s22.add(q2.mul(ShortVector.broadcast(S512, xq[k2 + 64 + l])));
+                        s23 = s23.add(q3.mul(ShortVector.broadcast(S512, xq[k2 + 96 + l])));
+                        s30 = s30.add(q0.mul(ShortVector.broadcast(S512, xq[k3 + l])));
+                        s31 = s31.add(q1.mul(ShortVector.broadcast(S512, xq[k3 + 32 + l])));
+                        s32 = s32.add(q2.mul(ShortVector.broadcast(S512, xq[k3 + 64 + l])));
+                        s33 = s33.add(q3.mul(ShortVector.broadcast(S512, xq[k3 + 96 + l])));
+                    }
+                    for (int part = 0; part < 2; part++) {
+                        int e = 512 + 16 * part;
+                        ((FloatVector) s00.convertShape(S2F, F512, part)).intoArray(acc, e);
+                        ((FloatVector) s01.convertShape(S2F, F512, part)).intoArray(acc, e + 32);
+                        ((FloatVector) s02.convertShape(S2F, F512, part)).intoArray(acc, e + 64);
+                        ((FloatVector) s03.convertShape(S2F, F512, part)).intoArray(acc, e + 96);
+                        ((FloatVector) s10.convertShape(S2F, F512, part)).intoArray(acc, e + 128);
+                        ((FloatVector) s11.convertShape(S2F, F512, part)).intoArray(acc, e + 160);
+                        ((FloatVector) s12.convertShape(S2F, F512, part)).intoArray(acc, e + 192);
+                        ((FloatVector) s13.convertShape(S2F, F512, part)).intoArray(acc, e + 224);
+                        ((FloatVector) s20.convertShape(S2F, F512, part)).intoArray(acc, e + 256);
+                        ((FloatVector) s21.convertShape(S2F, F512, part)).intoArray(acc, e + 288);
+                        ((FloatVector) s22.convertShape(S2F, F512, part)).intoArray(acc, e + 320);
+                        ((FloatVector) s23.convertShape(S2F, F512, part)).intoArray(acc, e + 352);
+                        ((FloatVector) s30.convertShape(S2F, F512, part)).intoArray(acc, e + 384);
+                        ((FloatVector) s31.convertShape(S2F, F512, part)).intoArray(acc, e + 416);
+                        ((FloatVector) s32.convertShape(S2F, F512, part)).intoArray(acc, e + 448);
+                        ((FloatVector) s33.convertShape(S2F, F512, part)).intoArray(acc, e + 480);
+                    }
+                    long sc = o + Q6_K_SC + 32L * (8 * h + l0 / 16);
+                    ShortVector sc0 = ((ShortVector) ByteVector.fromMemorySegment(B256, p, sc, LE).convertShape(B2S, S512, 0));
+                    ShortVector sc1 = ((ShortVector) ByteVector.fromMemorySegment(B256, p, sc + 64, LE).convertShape(B2S, S512, 0));
+                    ShortVector sc2 = ((ShortVector) ByteVector.fromMemorySegment(B256, p, sc + 128, LE).convertShape(B2S, S512, 0));
+                    ShortVector sc3 = ((ShortVector) ByteVector.fromMemorySegment(B256, p, sc + 192, LE).convertShape(B2S, S512, 0));
+                    for (int i = 0; i < n; i++) {
+                        int kb = (t0 + i) * nb + 8 * sb + 4 * h;
+                        int a0 = 128 * i;
+                        int e = 512 + 128 * i;
+                        for (int part = 0; part < 2; part++) {
+                            FloatVector a = FloatVector.fromArray(F512, acc, a0 + 16 * part);
+                            a = FloatVector.fromArray(F512, acc, e + 16 * part).mul((FloatVector) sc0.convertShape(S2F, F512, part)).fma(FloatVector.broadcast(F512, xd[kb]), a);
+                            a = FloatVector.fromArray(F512, acc, e + 32 + 16 * part).mul((FloatVector) sc1.convertShape(S2F, F512, part)).fma(FloatVector.broadcast(F512, xd[kb + 1]), a);
+                            a = FloatVector.fromArray(F512, acc, e + 64 + 16 * part).mul((FloatVector) sc2.convertShape(S2F, F512, part)).fma(FloatVector.broadcast(F512, xd[kb + 2]), a);
+                            a = FloatVector.fromArray(F512, acc, e + 96 + 16 * part).mul((FloatVector) sc3.convertShape(S2F, F512, part)).fma(FloatVector.broadcast(F512, xd[kb + 3]), a);
+                            a.intoArray(acc, a0 + 16 * part);
+                        }
+                    }
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                scaleSuperBlock(p, o, o, acc, 128 * i);
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            int r = (t0 + i) * outStride + 32 * g;
+            FloatVector.fromArray(F512, acc, 128 * i + 64).intoArray(out, r);
+            FloatVector.fromArray(F512, acc, 128 * i + 80).intoArray(out, r + 16);
+        }
     }
 
     /** Columns 128h + l0 + [0, 8) and +32, +64, +96 of a Q6_K super-block, added to acc[0..32). */

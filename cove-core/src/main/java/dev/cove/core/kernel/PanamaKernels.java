@@ -66,12 +66,12 @@ final class PanamaKernels extends Kernels {
     private final boolean packQ4_0;
     /**
      * Types given the {@link RowPacking} layout and integer kernels ({@code -Dcove.rowPack=...},
-     * a comma-separated list, to compare against the file-layout float kernels). Q8_0 is off by
-     * default: its packed kernel is 1.4x faster alone (JMH, 155 vs 219 us for 2048x2048) but the
-     * whole model ran 3x slower with it (tg 6.5 vs 20.7 tok/s), not yet explained.
+     * a comma-separated list, to compare against the file-layout float kernels). Q8_0 is on by
+     * default since its batched product got a 4-token tile: tinyllama Q8_0, 2 threads, pp128
+     * 77-79 vs 73.5 tok/s and tg64 29-40 vs 25 tok/s for the file layout.
      */
     private static final java.util.Set<String> ROW_PACKED =
-            java.util.Set.of(System.getProperty("cove.rowPack", "Q4_K,Q6_K").split(","));
+            java.util.Set.of(System.getProperty("cove.rowPack", "Q8_0,Q4_K,Q6_K").split(","));
 
     private PanamaKernels(boolean packQ4_0) {
         this.packQ4_0 = packQ4_0;
@@ -371,8 +371,11 @@ final class PanamaKernels extends Kernels {
         }
     }
 
-    /** Packed Q4_0 times four quantized tokens at once: each unpacked weight vector serves four tokens. */
-    private static void q4_0PackedMatMul4(WeightMatrix w, Activations x, int t0, float[] out, int outStride,
+    /**
+     * Packed Q4_0 times four quantized tokens at once: each unpacked weight vector serves four
+     * tokens. With {@code n} = 3 the last token is computed twice and stored once.
+     */
+    private static void q4_0PackedMatMul4(WeightMatrix w, Activations x, int t0, int n, float[] out, int outStride,
                                           int group) {
         MemorySegment p = w.packed();
         int cols = w.cols();
@@ -392,14 +395,15 @@ final class PanamaKernels extends Kernels {
         int q0 = t0 * cols;
         int q1 = q0 + cols;
         int q2 = q1 + cols;
-        int q3 = q2 + cols;
+        int q3 = q0 + cols * Math.min(3, n - 1);
+        int nb3 = nb * Math.min(3, n - 1);
         for (int b = 0; b < nb; b++) {
             long o = gBase + (long) b * GBB;
             int sb = t0 * nb + b;
             ShortVector s0 = ShortVector.broadcast(S512, (short) -xoff[sb]);
             ShortVector s1 = ShortVector.broadcast(S512, (short) -xoff[sb + nb]);
             ShortVector s2 = ShortVector.broadcast(S512, (short) -xoff[sb + 2 * nb]);
-            ShortVector s3 = ShortVector.broadcast(S512, (short) -xoff[sb + 3 * nb]);
+            ShortVector s3 = ShortVector.broadcast(S512, (short) -xoff[sb + nb3]);
             int k = 32 * b;
             for (int m = 0; m < 16; m++) {
                 ShortVector q = (ShortVector) ByteVector.fromMemorySegment(B256, p, o + 64 + 32 * m, LE)
@@ -419,7 +423,7 @@ final class PanamaKernels extends Kernels {
             float dx0 = xd[sb];
             float dx1 = xd[sb + nb];
             float dx2 = xd[sb + 2 * nb];
-            float dx3 = xd[sb + 3 * nb];
+            float dx3 = xd[sb + nb3];
             f00 = ((FloatVector) s0.convertShape(S2F, F512, 0)).fma(d0.mul(dx0), f00);
             f01 = ((FloatVector) s0.convertShape(S2F, F512, 1)).fma(d1.mul(dx0), f01);
             f10 = ((FloatVector) s1.convertShape(S2F, F512, 0)).fma(d0.mul(dx1), f10);
@@ -437,8 +441,65 @@ final class PanamaKernels extends Kernels {
         f11.intoArray(out, o0 + outStride + 16);
         f20.intoArray(out, o0 + 2 * outStride);
         f21.intoArray(out, o0 + 2 * outStride + 16);
-        f30.intoArray(out, o0 + 3 * outStride);
-        f31.intoArray(out, o0 + 3 * outStride + 16);
+        if (n > 3) {
+            f30.intoArray(out, o0 + 3 * outStride);
+            f31.intoArray(out, o0 + 3 * outStride + 16);
+        }
+    }
+
+    /** Packed Q4_0 times two quantized tokens at once (the server's decode step with two sequences). */
+    private static void q4_0PackedMatMul2(WeightMatrix w, Activations x, int t0, float[] out, int outStride,
+                                          int group) {
+        MemorySegment p = w.packed();
+        int cols = w.cols();
+        int nb = cols / 32;
+        short[] xq = x.quants();
+        float[] xd = x.scales();
+        short[] xoff = x.offsets();
+        FloatVector f00 = FloatVector.zero(F512);
+        FloatVector f01 = f00;
+        FloatVector f10 = f00;
+        FloatVector f11 = f00;
+        long gBase = (long) group * nb * GBB;
+        int q0 = t0 * cols;
+        int q1 = q0 + cols;
+        for (int b = 0; b < nb; b++) {
+            long o = gBase + (long) b * GBB;
+            int sb = t0 * nb + b;
+            ShortVector s0 = ShortVector.broadcast(S512, (short) -xoff[sb]);
+            ShortVector s1 = ShortVector.broadcast(S512, (short) -xoff[sb + nb]);
+            ShortVector u0 = ShortVector.zero(S512);
+            ShortVector u1 = u0;
+            int k = 32 * b;
+            for (int m = 0; m < 16; m++) {
+                ShortVector q = (ShortVector) ByteVector.fromMemorySegment(B256, p, o + 64 + 32 * m, LE)
+                        .convertShape(ZERO_EXTEND_B2S, S512, 0);
+                ShortVector lo = q.and(NIBBLE);
+                ShortVector hi = q.lanewise(LSHR, 4);
+                int km = k + m;
+                s0 = s0.add(lo.mul(ShortVector.broadcast(S512, xq[q0 + km])));
+                u0 = u0.add(hi.mul(ShortVector.broadcast(S512, xq[q0 + km + 16])));
+                s1 = s1.add(lo.mul(ShortVector.broadcast(S512, xq[q1 + km])));
+                u1 = u1.add(hi.mul(ShortVector.broadcast(S512, xq[q1 + km + 16])));
+            }
+            s0 = s0.add(u0);
+            s1 = s1.add(u1);
+            IntVector h0 = (IntVector) ShortVector.fromMemorySegment(S256, p, o, LE).convertShape(S2I, I512, 0);
+            IntVector h1 = (IntVector) ShortVector.fromMemorySegment(S256, p, o + 32, LE).convertShape(S2I, I512, 0);
+            FloatVector d0 = h0.lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS);
+            FloatVector d1 = h1.lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS);
+            float dx0 = xd[sb];
+            float dx1 = xd[sb + nb];
+            f00 = ((FloatVector) s0.convertShape(S2F, F512, 0)).fma(d0.mul(dx0), f00);
+            f01 = ((FloatVector) s0.convertShape(S2F, F512, 1)).fma(d1.mul(dx0), f01);
+            f10 = ((FloatVector) s1.convertShape(S2F, F512, 0)).fma(d0.mul(dx1), f10);
+            f11 = ((FloatVector) s1.convertShape(S2F, F512, 1)).fma(d1.mul(dx1), f11);
+        }
+        int o0 = t0 * outStride + 32 * group;
+        f00.intoArray(out, o0);
+        f01.intoArray(out, o0 + 16);
+        f10.intoArray(out, o0 + outStride);
+        f11.intoArray(out, o0 + outStride + 16);
     }
 
     // ---------------------------------------------------------------- matrix-matrix
@@ -454,8 +515,12 @@ final class PanamaKernels extends Kernels {
         if (w.packed() != null) {
             for (int g = rowStart / 32; g < rowEnd / 32; g++) {
                 int t = 0;
-                for (; t + 4 <= tokens; t += 4) {
-                    q4_0PackedMatMul4(w, x, t, out, outStride, g);
+                for (; t + 3 <= tokens; t += 4) {
+                    q4_0PackedMatMul4(w, x, t, Math.min(4, tokens - t), out, outStride, g);
+                }
+                if (t + 2 == tokens) {
+                    q4_0PackedMatMul2(w, x, t, out, outStride, g);
+                    t += 2;
                 }
                 for (; t < tokens; t++) {
                     q4_0PackedMatVec(w, x, t, out, t * outStride, 32 * g, 32 * g + 32);
@@ -736,6 +801,7 @@ final class PanamaKernels extends Kernels {
         short[] quants = x.quants();
         float[] scales = x.scales();
         short[] offsets = x.offsets();
+        float[] floatQuants = x.floatQuants();
         int width = x.width();
         int blocks = width / 32;
         for (int t = from; t < to; t++) {
@@ -753,6 +819,8 @@ final class PanamaKernels extends Kernels {
                 IntVector q1 = (IntVector) s1.add(HALF_UP.blend(HALF_DOWN, s1.lt(0f))).convert(jdk.incubator.vector.VectorOperators.F2I, 0);
                 ((ShortVector) q0.convertShape(jdk.incubator.vector.VectorOperators.I2S, HS, 0)).intoArray(quants, base);
                 ((ShortVector) q1.convertShape(jdk.incubator.vector.VectorOperators.I2S, HS, 0)).intoArray(quants, base + 16);
+                ((FloatVector) q0.convert(jdk.incubator.vector.VectorOperators.I2F, 0)).intoArray(floatQuants, base);
+                ((FloatVector) q1.convert(jdk.incubator.vector.VectorOperators.I2F, 0)).intoArray(floatQuants, base + 16);
                 scales[t * blocks + b] = d;
                 offsets[t * blocks + b] = (short) (8 * q0.add(q1).reduceLanes(ADD));
             }

@@ -161,7 +161,9 @@ class HfConverterTest {
             assertThat(f.tensor("blk.0.attn_norm.weight").type()).isEqualTo(GgmlType.F32);
             assertThat(f.metadata().getLong("general.file_type")).isEqualTo(7);
         }
-        assertLogitsMatch(q8, LLAMA, w, 1e-3);
+        // Q8_0 matrices run with 8-bit activations (as in llama.cpp): the tolerance of the
+        // quantized reference files, not of exact float arithmetic.
+        assertLogitsMatch(q8, LLAMA, w, 5e-3);
     }
 
     @Test
