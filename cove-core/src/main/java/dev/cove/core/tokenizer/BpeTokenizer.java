@@ -88,13 +88,8 @@ final class BpeTokenizer extends BaseTokenizer {
     }
 
     /** The merge state of one word: symbols as a linked list over the word, and the queue. */
-    private final class Session {
-        private final BigramQueue queue = new BigramQueue();
+    private final class Session extends SymbolMerger {
         private String word;
-        private int[] start = new int[16];
-        private int[] length = new int[16];
-        private int[] prev = new int[16];
-        private int[] next = new int[16];
 
         /** Tokenizes one byte-level-encoded word (every char is one symbol: the alphabet is U+0021..U+0143). */
         void tokenizeWord(String w, IntList out) {
@@ -110,40 +105,12 @@ final class BpeTokenizer extends BaseTokenizer {
                 }
             }
             word = w;
-            if (start.length < n) {
-                int cap = Math.max(n, start.length * 2);
-                start = new int[cap];
-                length = new int[cap];
-                prev = new int[cap];
-                next = new int[cap];
-            }
+            reserve(n);
             for (int i = 0; i < n; i++) {
                 start[i] = i;
                 length[i] = 1;
-                prev[i] = i - 1;
-                next[i] = i + 1 < n ? i + 1 : -1;
             }
-            queue.clear();
-            for (int i = 1; i < n; i++) {
-                addBigram(i - 1, i);
-            }
-            while (!queue.isEmpty()) {
-                queue.pop();
-                int left = queue.left();
-                int right = queue.right();
-                // skip pairs one of whose symbols has changed since the pair was queued
-                if (length[left] == 0 || length[right] == 0 || length[left] + length[right] != queue.size()) {
-                    continue;
-                }
-                length[left] += length[right];
-                length[right] = 0;
-                next[left] = next[right];
-                if (next[right] >= 0) {
-                    prev[next[right]] = left;
-                }
-                addBigram(prev[left], left);
-                addBigram(left, next[left]);
-            }
+            mergeAll(n);
             for (int i = 0; i != -1; i = next[i]) {
                 String symbol = w.substring(start[i], start[i] + length[i]);
                 int id = vocab.tokenId(symbol);
@@ -165,7 +132,8 @@ final class BpeTokenizer extends BaseTokenizer {
             }
         }
 
-        private void addBigram(int left, int right) {
+        @Override
+        void queueBigram(int left, int right) {
             if (left == -1 || right == -1) {
                 return;
             }

@@ -62,13 +62,8 @@ final class SpmTokenizer extends BaseTokenizer {
     }
 
     /** The working state of one tokenization: symbols as a linked list over the text, and the queue. */
-    private final class Session {
-        private final BigramQueue queue = new BigramQueue();
+    private final class Session extends SymbolMerger {
         private String text;
-        private int[] start = new int[0];
-        private int[] length = new int[0];
-        private int[] prev = new int[0];
-        private int[] next = new int[0];
 
         void tokenize(String s, IntList out) {
             text = s;
@@ -76,47 +71,21 @@ final class SpmTokenizer extends BaseTokenizer {
             if (n == 0) {
                 return;
             }
-            if (start.length < n) {
-                start = new int[n];
-                length = new int[n];
-                prev = new int[n];
-                next = new int[n];
-            }
+            reserve(n);
             for (int i = 0, offset = 0; i < n; i++) {
                 int len = Character.charCount(s.codePointAt(offset));
                 start[i] = offset;
                 length[i] = len;
-                prev[i] = i - 1;
-                next[i] = i + 1 < n ? i + 1 : -1;
                 offset += len;
             }
-            queue.clear();
-            for (int i = 1; i < n; i++) {
-                tryAddBigram(i - 1, i);
-            }
-            while (!queue.isEmpty()) {
-                queue.pop();
-                int left = queue.left();
-                int right = queue.right();
-                // skip pairs one of whose symbols has changed since the pair was queued
-                if (length[left] == 0 || length[right] == 0 || length[left] + length[right] != queue.size()) {
-                    continue;
-                }
-                length[left] += length[right];
-                length[right] = 0;
-                next[left] = next[right];
-                if (next[right] >= 0) {
-                    prev[next[right]] = left;
-                }
-                tryAddBigram(prev[left], left);
-                tryAddBigram(left, next[left]);
-            }
+            mergeAll(n);
             for (int i = 0; i != -1; i = next[i]) {
                 resegment(i, out);
             }
         }
 
-        private void tryAddBigram(int left, int right) {
+        @Override
+        void queueBigram(int left, int right) {
             if (left == -1 || right == -1) {
                 return;
             }
