@@ -6,8 +6,7 @@ import static dev.cove.core.kernel.RowPacking.Q4_K_M;
 import static dev.cove.core.kernel.RowPacking.Q4_K_QS;
 import static dev.cove.core.kernel.RowPacking.Q4_K_SC;
 import static dev.cove.core.kernel.RowPacking.Q6_K_GROUP_BYTES;
-import static dev.cove.core.kernel.RowPacking.Q6_K_QH;
-import static dev.cove.core.kernel.RowPacking.Q6_K_QL;
+import static dev.cove.core.kernel.RowPacking.Q6_K_Q;
 import static dev.cove.core.kernel.RowPacking.Q6_K_SC;
 import static dev.cove.core.kernel.RowPacking.Q8_0_GROUP_BYTES;
 import static jdk.incubator.vector.VectorOperators.B2S;
@@ -323,6 +322,14 @@ final class PackedKernels {
         short[] xoff = x.offsets();
         ShortVector lo = ShortVector.broadcast(S512, (short) -xoff[kb]);
         ShortVector hi = ShortVector.broadcast(S512, (short) -xoff[kb + 1]);
+        // The scales and mins lie before the quants in memory: loaded first, so that a cache miss
+        // on them overlaps the products instead of stalling after them.
+        long sc = o + Q4_K_SC + 64L * c;
+        long mn = o + Q4_K_M + 64L * c;
+        ShortVector scLo = ((ShortVector) ByteVector.fromMemorySegment(B256, p, sc, LE).convertShape(ZERO_EXTEND_B2S, S512, 0));
+        ShortVector scHi = ((ShortVector) ByteVector.fromMemorySegment(B256, p, sc + 32, LE).convertShape(ZERO_EXTEND_B2S, S512, 0));
+        ShortVector mLo = ((ShortVector) ByteVector.fromMemorySegment(B256, p, mn, LE).convertShape(ZERO_EXTEND_B2S, S512, 0));
+        ShortVector mHi = ((ShortVector) ByteVector.fromMemorySegment(B256, p, mn + 32, LE).convertShape(ZERO_EXTEND_B2S, S512, 0));
         long qo = o + Q4_K_QS + 32L * 32 * c;
         for (int l = 0; l < 32; l++) {
             ShortVector q = (ShortVector) ByteVector.fromMemorySegment(B256, p, qo + 32L * l, LE).convertShape(ZERO_EXTEND_B2S, S512, 0);
@@ -331,12 +338,6 @@ final class PackedKernels {
         }
         float sumLo = xoff[kb] / 8; // exact: the offset is 8 * sum(x) and fits in 16 bits
         float sumHi = xoff[kb + 1] / 8;
-        long sc = o + Q4_K_SC + 64L * c;
-        long mn = o + Q4_K_M + 64L * c;
-        ShortVector scLo = ((ShortVector) ByteVector.fromMemorySegment(B256, p, sc, LE).convertShape(ZERO_EXTEND_B2S, S512, 0));
-        ShortVector scHi = ((ShortVector) ByteVector.fromMemorySegment(B256, p, sc + 32, LE).convertShape(ZERO_EXTEND_B2S, S512, 0));
-        ShortVector mLo = ((ShortVector) ByteVector.fromMemorySegment(B256, p, mn, LE).convertShape(ZERO_EXTEND_B2S, S512, 0));
-        ShortVector mHi = ((ShortVector) ByteVector.fromMemorySegment(B256, p, mn + 32, LE).convertShape(ZERO_EXTEND_B2S, S512, 0));
         float dxLo = xd[kb];
         float dxHi = xd[kb + 1];
         for (int part = 0; part < 2; part++) {
@@ -410,6 +411,13 @@ final class PackedKernels {
                 ShortVector hi2 = ShortVector.broadcast(S512, (short) -xoff[kb2 + 1]);
                 ShortVector lo3 = ShortVector.broadcast(S512, (short) -xoff[kb3]);
                 ShortVector hi3 = ShortVector.broadcast(S512, (short) -xoff[kb3 + 1]);
+                // scales and mins first, as in q4_KChunk
+                long scOff = o + Q4_K_SC + 64L * c;
+                long mn = o + Q4_K_M + 64L * c;
+                ShortVector scLo = ((ShortVector) ByteVector.fromMemorySegment(B256, p, scOff, LE).convertShape(ZERO_EXTEND_B2S, S512, 0));
+                ShortVector scHi = ((ShortVector) ByteVector.fromMemorySegment(B256, p, scOff + 32, LE).convertShape(ZERO_EXTEND_B2S, S512, 0));
+                ShortVector mLo = ((ShortVector) ByteVector.fromMemorySegment(B256, p, mn, LE).convertShape(ZERO_EXTEND_B2S, S512, 0));
+                ShortVector mHi = ((ShortVector) ByteVector.fromMemorySegment(B256, p, mn + 32, LE).convertShape(ZERO_EXTEND_B2S, S512, 0));
                 long qo = o + Q4_K_QS + 32L * 32 * c;
                 for (int l = 0; l < 32; l++) {
                     ShortVector q = (ShortVector) ByteVector.fromMemorySegment(B256, p, qo + 32L * l, LE).convertShape(ZERO_EXTEND_B2S, S512, 0);
@@ -434,12 +442,6 @@ final class PackedKernels {
                     ((FloatVector) lo3.convertShape(S2F, F512, part)).intoArray(acc, 704 + 16 * part);
                     ((FloatVector) hi3.convertShape(S2F, F512, part)).intoArray(acc, 704 + 32 + 16 * part);
                 }
-                long scOff = o + Q4_K_SC + 64L * c;
-                long mn = o + Q4_K_M + 64L * c;
-                ShortVector scLo = ((ShortVector) ByteVector.fromMemorySegment(B256, p, scOff, LE).convertShape(ZERO_EXTEND_B2S, S512, 0));
-                ShortVector scHi = ((ShortVector) ByteVector.fromMemorySegment(B256, p, scOff + 32, LE).convertShape(ZERO_EXTEND_B2S, S512, 0));
-                ShortVector mLo = ((ShortVector) ByteVector.fromMemorySegment(B256, p, mn, LE).convertShape(ZERO_EXTEND_B2S, S512, 0));
-                ShortVector mHi = ((ShortVector) ByteVector.fromMemorySegment(B256, p, mn + 32, LE).convertShape(ZERO_EXTEND_B2S, S512, 0));
                 for (int i = 0; i < n; i++) {
                     int kb = kb0 + nb * i;
                     int a0 = 128 * i;
@@ -541,12 +543,11 @@ final class PackedKernels {
                     ShortVector s31 = s00;
                     ShortVector s32 = s00;
                     ShortVector s33 = s00;
-                    long ql = o + Q6_K_QL + 32L * (64 * h + l0);
-                    long qh = o + Q6_K_QH + 32L * (32 * h + l0);
+                    long q = o + Q6_K_Q + 96L * (32 * h + l0);
                     for (int l = 0; l < 8; l++) {
-                        ShortVector a = ((ShortVector) ByteVector.fromMemorySegment(B256, p, ql + 32L * l, LE).convertShape(ZERO_EXTEND_B2S, S512, 0));
-                        ShortVector b = ((ShortVector) ByteVector.fromMemorySegment(B256, p, ql + 32L * (l + 32), LE).convertShape(ZERO_EXTEND_B2S, S512, 0));
-                        ShortVector hb = ((ShortVector) ByteVector.fromMemorySegment(B256, p, qh + 32L * l, LE).convertShape(ZERO_EXTEND_B2S, S512, 0));
+                        ShortVector a = ((ShortVector) ByteVector.fromMemorySegment(B256, p, q + 96L * l, LE).convertShape(ZERO_EXTEND_B2S, S512, 0));
+                        ShortVector b = ((ShortVector) ByteVector.fromMemorySegment(B256, p, q + 96L * l + 32, LE).convertShape(ZERO_EXTEND_B2S, S512, 0));
+                        ShortVector hb = ((ShortVector) ByteVector.fromMemorySegment(B256, p, q + 96L * l + 64, LE).convertShape(ZERO_EXTEND_B2S, S512, 0));
                         ShortVector q0 = a.and(LOW4).or(hb.lanewise(LSHL, 4).and(BITS45)).sub(BIAS32);
                         ShortVector q1 = b.and(LOW4).or(hb.lanewise(LSHL, 2).and(BITS45)).sub(BIAS32);
                         ShortVector q2 = a.lanewise(LSHR, 4).or(hb.and(BITS45)).sub(BIAS32);
@@ -626,12 +627,18 @@ final class PackedKernels {
         ShortVector s1 = s0;
         ShortVector s2 = s0;
         ShortVector s3 = s0;
-        long ql = o + Q6_K_QL + 32L * (64 * h + l0);
-        long qh = o + Q6_K_QH + 32L * (32 * h + l0);
+        // Scales first: they lie before the quants, and a miss on them then overlaps the products.
+        // column 128h + 32i + l is in group 8h + 2i + l / 16 and activation block kb + i
+        long sc = o + Q6_K_SC + 32L * (8 * h + l0 / 16);
+        ShortVector sc0 = ((ShortVector) ByteVector.fromMemorySegment(B256, p, sc, LE).convertShape(B2S, S512, 0));
+        ShortVector sc1 = ((ShortVector) ByteVector.fromMemorySegment(B256, p, sc + 64, LE).convertShape(B2S, S512, 0));
+        ShortVector sc2 = ((ShortVector) ByteVector.fromMemorySegment(B256, p, sc + 128, LE).convertShape(B2S, S512, 0));
+        ShortVector sc3 = ((ShortVector) ByteVector.fromMemorySegment(B256, p, sc + 192, LE).convertShape(B2S, S512, 0));
+        long q = o + Q6_K_Q + 96L * (32 * h + l0);
         for (int l = 0; l < 8; l++) {
-            ShortVector a = ((ShortVector) ByteVector.fromMemorySegment(B256, p, ql + 32L * l, LE).convertShape(ZERO_EXTEND_B2S, S512, 0));
-            ShortVector b = ((ShortVector) ByteVector.fromMemorySegment(B256, p, ql + 32L * (l + 32), LE).convertShape(ZERO_EXTEND_B2S, S512, 0));
-            ShortVector hb = ((ShortVector) ByteVector.fromMemorySegment(B256, p, qh + 32L * l, LE).convertShape(ZERO_EXTEND_B2S, S512, 0));
+            ShortVector a = ((ShortVector) ByteVector.fromMemorySegment(B256, p, q + 96L * l, LE).convertShape(ZERO_EXTEND_B2S, S512, 0));
+            ShortVector b = ((ShortVector) ByteVector.fromMemorySegment(B256, p, q + 96L * l + 32, LE).convertShape(ZERO_EXTEND_B2S, S512, 0));
+            ShortVector hb = ((ShortVector) ByteVector.fromMemorySegment(B256, p, q + 96L * l + 64, LE).convertShape(ZERO_EXTEND_B2S, S512, 0));
             ShortVector q0 = a.and(LOW4).or(hb.lanewise(LSHL, 4).and(BITS45)).sub(BIAS32);
             ShortVector q1 = b.and(LOW4).or(hb.lanewise(LSHL, 2).and(BITS45)).sub(BIAS32);
             ShortVector q2 = a.lanewise(LSHR, 4).or(hb.and(BITS45)).sub(BIAS32);
@@ -641,12 +648,6 @@ final class PackedKernels {
             s2 = s2.add(q2.mul(ShortVector.broadcast(S512, xq[k + 64 + l])));
             s3 = s3.add(q3.mul(ShortVector.broadcast(S512, xq[k + 96 + l])));
         }
-        // column 128h + 32i + l is in group 8h + 2i + l / 16 and activation block kb + i
-        long sc = o + Q6_K_SC + 32L * (8 * h + l0 / 16);
-        ShortVector sc0 = ((ShortVector) ByteVector.fromMemorySegment(B256, p, sc, LE).convertShape(B2S, S512, 0));
-        ShortVector sc1 = ((ShortVector) ByteVector.fromMemorySegment(B256, p, sc + 64, LE).convertShape(B2S, S512, 0));
-        ShortVector sc2 = ((ShortVector) ByteVector.fromMemorySegment(B256, p, sc + 128, LE).convertShape(B2S, S512, 0));
-        ShortVector sc3 = ((ShortVector) ByteVector.fromMemorySegment(B256, p, sc + 192, LE).convertShape(B2S, S512, 0));
         for (int part = 0; part < 2; part++) {
             FloatVector a = FloatVector.fromArray(F512, acc, 16 * part);
             a = ((FloatVector) s0.convertShape(S2F, F512, part)).mul((FloatVector) sc0.convertShape(S2F, F512, part)).fma(FloatVector.broadcast(F512, xd[kb]), a);
