@@ -2,12 +2,13 @@ package dev.cove.core.kernel;
 
 /**
  * One parallel region computing up to three products of the same input, e.g. the Q, K and V
- * projections or the gate and up projections: the rows of all matrices are split into one
- * contiguous share per thread (in multiples of each matrix's {@link Kernels#rowGranule}), so the
- * threads meet once per region rather than once per matrix. Reusable: one instance per sequence
+ * projections or the gate and up projections: the rows of all matrices are split into
+ * contiguous shares, several per thread (in multiples of each matrix's {@link Kernels#rowGranule}),
+ * which the threads claim as they go ({@link WorkerPool#runShares}),
+ * so the threads meet once per region rather than once per matrix. Reusable: one instance per sequence
  * state, with per-thread scratch, so that the per-token path allocates nothing. Not thread-safe.
  */
-public final class Projection implements WorkerPool.ThreadTask {
+public final class Projection implements WorkerPool.ShareTask {
     private static final int MAX = 3;
 
     private final Kernels kernels;
@@ -95,8 +96,12 @@ public final class Projection implements WorkerPool.ThreadTask {
         if (quantize) {
             input.quantize(0, batched ? input.tokens() : 1);
         }
+        int units = 0;
+        for (int i = 0; i < count; i++) {
+            units += unitsOf(matrices[i]);
+        }
         try {
-            pool.runOnAll(this);
+            pool.runShares(pool.sharesFor(units), this);
         } finally {
             for (int i = 0; i < count; i++) {
                 matrices[i] = null;
@@ -107,13 +112,13 @@ public final class Projection implements WorkerPool.ThreadTask {
     }
 
     @Override
-    public void run(int thread, int threads) {
+    public void run(int share, int shares, int worker) {
         int units = 0;
         for (int i = 0; i < count; i++) {
             units += unitsOf(matrices[i]);
         }
-        int first = (int) ((long) units * thread / threads);
-        int last = (int) ((long) units * (thread + 1) / threads);
+        int first = (int) ((long) units * share / shares);
+        int last = (int) ((long) units * (share + 1) / shares);
         int base = 0;
         for (int i = 0; i < count && base < last; i++) {
             WeightMatrix w = matrices[i];
@@ -125,9 +130,9 @@ public final class Projection implements WorkerPool.ThreadTask {
                 int rowStart = from * granule;
                 int rowEnd = Math.min(w.rows(), to * granule);
                 if (batched) {
-                    kernels.matMul(w, input, outputs[i], w.rows(), rowStart, rowEnd, scratch[thread]);
+                    kernels.matMul(w, input, outputs[i], w.rows(), rowStart, rowEnd, scratch[worker]);
                 } else {
-                    kernels.matVec(w, input, 0, outputs[i], 0, rowStart, rowEnd, scratch[thread]);
+                    kernels.matVec(w, input, 0, outputs[i], 0, rowStart, rowEnd, scratch[worker]);
                 }
             }
             base += u;

@@ -1,13 +1,20 @@
 package dev.cove.core.kernel;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A persistent pool of worker threads for data-parallel loops. {@link #parallelFor} splits a
- * range statically into one contiguous chunk per thread; the calling thread works on the first
- * chunk itself, so a pool of N threads starts N-1 workers. Workers spin briefly before parking,
- * because in a forward pass the next loop arrives within microseconds.
+ * A persistent pool of worker threads for data-parallel loops. The calling thread takes part, so
+ * a pool of N threads starts N-1 workers. Workers spin briefly before parking, because in a
+ * forward pass the next loop arrives within microseconds.
+ *
+ * <p>Two ways to split work. {@link #runShares} cuts it into more shares than threads, and each
+ * thread claims the next unclaimed share until none is left: a thread that the operating system
+ * has descheduled (other processes on the cores, or a busy JVM) holds up the loop by at most the
+ * one share it is running, instead of the whole region it was given, and unequal shares even
+ * out. {@link #runOnAll} and {@link #parallelFor} give every thread exactly one static part,
+ * for work that must run once per thread.
  *
  * <p>One loop runs at a time: calls from several threads are serialised. Tasks must not throw;
  * an exception in a worker is rethrown to the caller after all chunks have finished.
@@ -31,7 +38,18 @@ public final class WorkerPool implements AutoCloseable {
         void run(int thread, int threads);
     }
 
+    /**
+     * One share of a loop split by {@link #runShares}: {@code share} of {@code shares}, run by the
+     * thread numbered {@code worker} (0 to {@link #threads()} - 1, 0 being the caller), which may
+     * index per-thread scratch memory: no two shares run on the same worker at once.
+     */
+    @FunctionalInterface
+    public interface ShareTask {
+        void run(int share, int shares, int worker);
+    }
+
     private static final int SPINS_BEFORE_PARK = 20_000;
+    private static final int SHARES_PER_THREAD = 4;
 
     private final int threads;
     private final Thread[] workers;
@@ -40,6 +58,15 @@ public final class WorkerPool implements AutoCloseable {
     private volatile boolean closed;
     private volatile RangeTask task;
     private volatile ThreadTask threadTask;
+    private volatile ShareTask shareTask;
+    /** What the latest loop is: one of the kinds below, written before its generation. */
+    private volatile int kind;
+    private static final int RANGE = 0;
+    private static final int THREADS = 1;
+    private static final int SHARES = 2;
+    /** The share loop being claimed: generation (high 32 bits), share count (16), next share (16). */
+    private final AtomicLong claims = new AtomicLong(-1L << 32);
+    private final AtomicInteger sharesDone = new AtomicInteger();
     private volatile int count;
     private volatile Throwable failure;
     private final Thread[] waiting;
@@ -97,6 +124,15 @@ public final class WorkerPool implements AutoCloseable {
         return threads;
     }
 
+    /**
+     * A share count for {@link #runShares} over {@code units} indivisible pieces of work:
+     * {@value #SHARES_PER_THREAD} per thread, enough for a thread delayed by the operating system
+     * to leave most of its work to the others, but no more shares than units, and at least one.
+     */
+    public int sharesFor(int units) {
+        return Math.max(1, Math.min(units, threads * SHARES_PER_THREAD));
+    }
+
     /** Runs {@code task} over [0, count) split into {@link #threads()} contiguous chunks, and waits. */
     public synchronized void parallelFor(int count, RangeTask task) {
         if (threads == 1 || count < 2) {
@@ -104,7 +140,7 @@ public final class WorkerPool implements AutoCloseable {
             return;
         }
         this.task = task;
-        this.threadTask = null;
+        this.kind = RANGE;
         this.count = count;
         this.failure = null;
         pending.set(workers.length);
@@ -130,7 +166,7 @@ public final class WorkerPool implements AutoCloseable {
             return;
         }
         this.threadTask = task;
-        this.task = null;
+        this.kind = THREADS;
         this.failure = null;
         pending.set(workers.length);
         waiting[0] = Thread.currentThread();
@@ -146,6 +182,69 @@ public final class WorkerPool implements AutoCloseable {
         awaitWorkers();
         this.threadTask = null;
         rethrowFailure();
+    }
+
+    /**
+     * Runs {@code task} for shares 0 to {@code shares - 1}, claimed one at a time by whichever of
+     * the pool's threads is free, and waits until all have run. At most 65535 shares.
+     */
+    public synchronized void runShares(int shares, ShareTask task) {
+        if (shares < 1 || shares > 0xFFFF) {
+            throw new IllegalArgumentException("shares must be in 1..65535: " + shares);
+        }
+        if (threads == 1 || shares == 1) {
+            for (int i = 0; i < shares; i++) {
+                task.run(i, shares, 0);
+            }
+            return;
+        }
+        this.shareTask = task;
+        this.kind = SHARES;
+        this.failure = null;
+        sharesDone.set(0);
+        waiting[0] = Thread.currentThread();
+        long next = generation + 1;
+        claims.set(next << 32 | (long) shares << 16);
+        generation = next; // publishes the task to the workers (volatile write)
+        for (Thread w : workers) {
+            LockSupport.unpark(w);
+        }
+        runClaimedShares(next, 0);
+        int spins = 0;
+        while (sharesDone.get() != shares) {
+            if (++spins < SPINS_BEFORE_PARK) {
+                Thread.onSpinWait();
+            } else {
+                LockSupport.parkNanos(50_000);
+            }
+        }
+        this.shareTask = null;
+        rethrowFailure();
+    }
+
+    /** Claims and runs shares of the share loop of {@code gen} until none is left (or it is over). */
+    private void runClaimedShares(long gen, int worker) {
+        while (true) {
+            long c = claims.get();
+            int share = (int) (c & 0xFFFF);
+            int shares = (int) (c >>> 16 & 0xFFFF);
+            if (c >>> 32 != gen || share >= shares) {
+                return;
+            }
+            if (!claims.compareAndSet(c, c + 1)) {
+                continue;
+            }
+            // The caller cannot start another loop before this claimed share is done, so the
+            // task read here is the one of generation gen.
+            try {
+                shareTask.run(share, shares, worker);
+            } catch (Throwable t) {
+                failure = t;
+            }
+            if (sharesDone.incrementAndGet() == shares) {
+                LockSupport.unpark(waiting[0]);
+            }
+        }
     }
 
     private void awaitWorkers() {
@@ -194,13 +293,27 @@ public final class WorkerPool implements AutoCloseable {
             if (closed) {
                 return;
             }
-            seen = generation;
+            long current = generation;
+            int k = kind;
+            ThreadTask tt = threadTask;
+            RangeTask rt = task;
+            if (generation != current) {
+                continue; // a newer loop was published while reading: read it again
+            }
+            seen = current;
+            if (k == SHARES) {
+                // A share loop may already be over (the caller and the other workers took every
+                // share): then there is nothing to do and nobody waits for this thread.
+                runClaimedShares(current, index);
+                continue;
+            }
+            // runOnAll and parallelFor wait for every worker, so their fields cannot change
+            // before this thread has run its part.
             try {
-                ThreadTask tt = threadTask;
-                if (tt != null) {
+                if (k == THREADS) {
                     tt.run(index, threads);
                 } else {
-                    runChunk(index, task, count);
+                    runChunk(index, rt, count);
                 }
             } catch (Throwable t) {
                 failure = t;

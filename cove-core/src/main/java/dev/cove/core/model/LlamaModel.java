@@ -317,7 +317,7 @@ public final class LlamaModel {
      * sequence's cached positions up to its own, split between threads by (token, head). A
      * reusable task: one per batch, so nothing is allocated per call.
      */
-    final class Attention implements WorkerPool.ThreadTask {
+    final class Attention implements WorkerPool.ShareTask {
         private final TokenBatch b;
         private int layer;
 
@@ -327,19 +327,20 @@ public final class LlamaModel {
 
         void run(int layer) {
             this.layer = layer;
-            pool.runOnAll(this);
+            int total = config.headCount() * b.size();
+            pool.runShares(pool.sharesFor(total), this);
         }
 
         @Override
-        public void run(int thread, int threads) {
+        public void run(int share, int shares, int worker) {
             int heads = config.headCount();
             int total = heads * b.size();
-            int first = (int) ((long) total * thread / threads);
-            int last = (int) ((long) total * (thread + 1) / threads);
+            int first = (int) ((long) total * share / shares);
+            int last = (int) ((long) total * (share + 1) / shares);
             for (int i = first; i < last; i++) {
                 int t = i / heads;
                 ForwardState s = b.sequences[t];
-                attendOneHead(s.scores[thread], s.cache, t * config.queryDim(), i % heads, b.positions[t]);
+                attendOneHead(s.scores[worker], s.cache, t * config.queryDim(), i % heads, b.positions[t]);
             }
         }
 
