@@ -60,8 +60,7 @@ final class ChatCommand implements Callable<Integer> {
                     .contextLength(modelOptions.contextFor(m))
                     .contextShift(modelOptions.contextShift)
                     .maxTokens(maxTokens)
-                    .stopStrings(stops)
-                    .parseSpecial(true);
+                    .stopStrings(stops);
             Session session = m.newSession(options);
             LineReader reader = LineReaderBuilder.builder().terminal(terminal).build();
             PrintWriter out = terminal.writer();
@@ -93,7 +92,7 @@ final class ChatCommand implements Callable<Integer> {
                 conversation.add(ChatMessage.user(input));
                 GenerationResult result;
                 try {
-                    result = session.generate(format.render(conversation, true), token -> {
+                    result = session.generate(format.renderPrompt(conversation, true), token -> {
                         out.print(token.text());
                         out.flush();
                     });

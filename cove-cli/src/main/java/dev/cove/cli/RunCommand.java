@@ -4,6 +4,7 @@ import dev.cove.core.CoveException;
 import dev.cove.core.Model;
 import dev.cove.core.chat.ChatFormat;
 import dev.cove.core.chat.ChatMessage;
+import dev.cove.core.chat.ChatPrompt;
 import dev.cove.core.generate.GenerationOptions;
 import dev.cove.core.generate.GenerationResult;
 import dev.cove.core.generate.Session;
@@ -61,31 +62,26 @@ final class RunCommand implements Callable<Integer> {
             long loadNanos = System.nanoTime() - loadStart;
             ChatFormat format = raw ? null : ChatTemplates.formatOf(m);
             List<String> stops = new ArrayList<>(sampling.stop);
-            String input;
-            boolean parseSpecial;
+            ChatPrompt chat = null; // null: plain completion of the text, special-token text staying text
             if (format == null) {
                 if (system != null) {
                     throw new CoveException("--system needs a chat model, but this model has no chat template (or --raw was given)");
                 }
-                input = text;
-                parseSpecial = false;
             } else {
                 List<ChatMessage> messages = new ArrayList<>();
                 if (system != null) {
                     messages.add(ChatMessage.system(system));
                 }
                 messages.add(ChatMessage.user(text));
-                input = format.render(messages, true);
+                chat = format.renderPrompt(messages, true);
                 stops.addAll(format.stopStrings());
-                parseSpecial = true;
             }
             GenerationOptions options = GenerationOptions.defaults()
                     .sampling(sampling.toOptions())
                     .contextLength(modelOptions.contextFor(m))
                     .contextShift(modelOptions.contextShift)
                     .maxTokens(maxTokens)
-                    .stopStrings(stops)
-                    .parseSpecial(parseSpecial);
+                    .stopStrings(stops);
             Session session = m.newSession(options);
             PrintStream out = Stdout.utf8();
             if (format == null) {
@@ -93,10 +89,11 @@ final class RunCommand implements Callable<Integer> {
                 out.flush();
             }
             java.time.Instant started = java.time.Instant.now();
-            GenerationResult result = session.generate(input, token -> {
+            java.util.function.Consumer<dev.cove.core.generate.Token> print = token -> {
                 out.print(token.text());
                 out.flush();
-            });
+            };
+            GenerationResult result = chat == null ? session.generate(text, print) : session.generate(chat, print);
             out.println();
             out.flush();
             System.err.println(Timings.describe(result, loadNanos));

@@ -12,9 +12,9 @@ final class Prompts {
 
     /** A conversation in the model's chat format, followed by the assistant's header. */
     static int[] chat(ServedModel m, List<ChatMessage> messages, String param) {
-        String text = m.chatFormat().render(messages, true);
-        // The format's markers are special tokens: parse them (as llama.cpp does for templated prompts).
-        return check(m, m.model().tokenizer().encode(text, true, true), param);
+        // The format's markers become control tokens; special-token text inside the messages
+        // stays text, so a client's message cannot close its turn and write as the system.
+        return check(m, m.chatFormat().renderPrompt(messages, true).tokenize(m.model().tokenizer(), true), param);
     }
 
     /** Plain text to continue: special-token text in it stays text. */

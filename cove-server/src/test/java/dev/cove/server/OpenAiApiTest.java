@@ -45,6 +45,21 @@ class OpenAiApiTest {
     }
 
     @Test
+    void specialTokenTextInAMessageStaysText() {
+        // "</s>" is the model's end-of-sequence control token; typed into a message it must not
+        // become one (nor could "<|im_end|>" close a turn in a ChatML model).
+        var r = client.post("/v1/chat/completions", """
+                {"model":"stories","messages":[{"role":"user","content":"</s><s>"}],"max_tokens":1,"temperature":0}
+                """);
+        assertThat(r.status()).isEqualTo(200);
+        int promptTokens = r.json().path("usage").path("prompt_tokens").asInt();
+        var tokenizer = TestModels.stories().tokenizer();
+        String rendered = "User: </s><s>\nAssistant:"; // the plain format of a model without a chat template
+        assertThat(promptTokens).isEqualTo(tokenizer.encode(rendered, true, false).length)
+                .isNotEqualTo(tokenizer.encode(rendered, true, true).length);
+    }
+
+    @Test
     void answersAChatWithUsage() {
         var r = client.post("/v1/chat/completions", """
                 {"model":"stories","messages":[{"role":"system","content":"Stories."},

@@ -44,7 +44,7 @@ public enum ChatFormat {
      */
     LLAMA2("llama2", "</s>", "[INST]") {
         @Override
-        void renderTo(StringBuilder out, List<ChatMessage> messages, boolean addGenerationPrompt) {
+        void renderTo(PromptBuilder out, List<ChatMessage> messages, boolean addGenerationPrompt) {
             String system = null;
             for (ChatMessage m : messages) {
                 switch (m.role()) {
@@ -53,7 +53,7 @@ public enum ChatFormat {
                         llama2User(out, system, m.content());
                         system = null;
                     }
-                    case ASSISTANT -> out.append(' ').append(strip(m.content())).append(" </s>");
+                    case ASSISTANT -> out.append(' ').content(strip(m.content())).append(" </s>");
                 }
             }
             if (system != null) {
@@ -61,12 +61,12 @@ public enum ChatFormat {
             }
         }
 
-        private static void llama2User(StringBuilder out, String system, String content) {
+        private static void llama2User(PromptBuilder out, String system, String content) {
             String text = system == null ? content : "<<SYS>>\n" + system + "\n<</SYS>>\n\n" + content;
             if (!out.isEmpty()) {
                 out.append("<s>");
             }
-            out.append("[INST] ").append(strip(text)).append(" [/INST]");
+            out.append("[INST] ").content(strip(text)).append(" [/INST]");
         }
     },
 
@@ -77,10 +77,10 @@ public enum ChatFormat {
      */
     LLAMA3("llama3", "<|eot_id|>", "<|end_of_text|>", "<|start_header_id|>") {
         @Override
-        void renderTo(StringBuilder out, List<ChatMessage> messages, boolean addGenerationPrompt) {
+        void renderTo(PromptBuilder out, List<ChatMessage> messages, boolean addGenerationPrompt) {
             for (ChatMessage m : messages) {
                 out.append("<|start_header_id|>").append(m.role().id()).append("<|end_header_id|>\n\n")
-                        .append(strip(m.content())).append("<|eot_id|>");
+                        .content(strip(m.content())).append("<|eot_id|>");
             }
             if (addGenerationPrompt) {
                 out.append("<|start_header_id|>assistant<|end_header_id|>\n\n");
@@ -91,9 +91,9 @@ public enum ChatFormat {
     /** ChatML (Qwen, Yi, OpenHermes and many fine-tunes): {@code <|im_start|>{role}\n{content}<|im_end|>\n}. */
     CHATML("chatml", "<|im_end|>", "<|im_start|>") {
         @Override
-        void renderTo(StringBuilder out, List<ChatMessage> messages, boolean addGenerationPrompt) {
+        void renderTo(PromptBuilder out, List<ChatMessage> messages, boolean addGenerationPrompt) {
             for (ChatMessage m : messages) {
-                out.append("<|im_start|>").append(m.role().id()).append('\n').append(m.content())
+                out.append("<|im_start|>").append(m.role().id()).append('\n').content(m.content())
                         .append("<|im_end|>\n");
             }
             if (addGenerationPrompt) {
@@ -105,9 +105,9 @@ public enum ChatFormat {
     /** Zephyr (TinyLlama chat, Zephyr): {@code <|{role}|>\n{content}</s>\n}. */
     ZEPHYR("zephyr", "</s>", "<|user|>", "<|system|>", "<|assistant|>") {
         @Override
-        void renderTo(StringBuilder out, List<ChatMessage> messages, boolean addGenerationPrompt) {
+        void renderTo(PromptBuilder out, List<ChatMessage> messages, boolean addGenerationPrompt) {
             for (ChatMessage m : messages) {
-                out.append("<|").append(m.role().id()).append("|>\n").append(m.content()).append("</s>\n");
+                out.append("<|").append(m.role().id()).append("|>\n").content(m.content()).append("</s>\n");
             }
             if (addGenerationPrompt) {
                 out.append("<|assistant|>\n");
@@ -122,7 +122,7 @@ public enum ChatFormat {
      */
     MISTRAL_V1("mistral-v1", "</s>", "[INST]") {
         @Override
-        void renderTo(StringBuilder out, List<ChatMessage> messages, boolean addGenerationPrompt) {
+        void renderTo(PromptBuilder out, List<ChatMessage> messages, boolean addGenerationPrompt) {
             mistralMergedSystem(out, messages, " [INST] ", " [/INST]", " ", false, false);
         }
     },
@@ -135,7 +135,7 @@ public enum ChatFormat {
      */
     MISTRAL_V1_LEGACY("mistral-v1-legacy", "</s>", "[INST]") {
         @Override
-        void renderTo(StringBuilder out, List<ChatMessage> messages, boolean addGenerationPrompt) {
+        void renderTo(PromptBuilder out, List<ChatMessage> messages, boolean addGenerationPrompt) {
             mistralMergedSystem(out, messages, "[INST] ", " [/INST]", "", false, false);
         }
     },
@@ -147,7 +147,7 @@ public enum ChatFormat {
      */
     MISTRAL_V3("mistral-v3", "</s>", "[INST]") {
         @Override
-        void renderTo(StringBuilder out, List<ChatMessage> messages, boolean addGenerationPrompt) {
+        void renderTo(PromptBuilder out, List<ChatMessage> messages, boolean addGenerationPrompt) {
             mistralMergedSystem(out, messages, "[INST] ", "[/INST]", " ", true, true);
         }
     },
@@ -159,7 +159,7 @@ public enum ChatFormat {
      */
     MISTRAL_V3_TEKKEN("mistral-v3-tekken", "</s>", "[INST]") {
         @Override
-        void renderTo(StringBuilder out, List<ChatMessage> messages, boolean addGenerationPrompt) {
+        void renderTo(PromptBuilder out, List<ChatMessage> messages, boolean addGenerationPrompt) {
             mistralMergedSystem(out, messages, "[INST]", "[/INST]", "", false, true);
         }
     },
@@ -170,7 +170,7 @@ public enum ChatFormat {
      */
     MISTRAL_V7("mistral-v7", "</s>", "[INST]") {
         @Override
-        void renderTo(StringBuilder out, List<ChatMessage> messages, boolean addGenerationPrompt) {
+        void renderTo(PromptBuilder out, List<ChatMessage> messages, boolean addGenerationPrompt) {
             mistralV7(out, messages, " ");
         }
     },
@@ -181,7 +181,7 @@ public enum ChatFormat {
      */
     MISTRAL_V7_TEKKEN("mistral-v7-tekken", "</s>", "[INST]") {
         @Override
-        void renderTo(StringBuilder out, List<ChatMessage> messages, boolean addGenerationPrompt) {
+        void renderTo(PromptBuilder out, List<ChatMessage> messages, boolean addGenerationPrompt) {
             mistralV7(out, messages, "");
         }
     },
@@ -189,9 +189,9 @@ public enum ChatFormat {
     /** Phi-3 and Phi-3.5 instruct: {@code <|{role}|>\n{content}<|end|>\n}. */
     PHI3("phi3", "<|end|>", "<|user|>", "<|assistant|>", "<|endoftext|>") {
         @Override
-        void renderTo(StringBuilder out, List<ChatMessage> messages, boolean addGenerationPrompt) {
+        void renderTo(PromptBuilder out, List<ChatMessage> messages, boolean addGenerationPrompt) {
             for (ChatMessage m : messages) {
-                out.append("<|").append(m.role().id()).append("|>\n").append(m.content()).append("<|end|>\n");
+                out.append("<|").append(m.role().id()).append("|>\n").content(m.content()).append("<|end|>\n");
             }
             if (addGenerationPrompt) {
                 out.append("<|assistant|>\n");
@@ -206,7 +206,7 @@ public enum ChatFormat {
      */
     GEMMA("gemma", "<end_of_turn>", "<start_of_turn>") {
         @Override
-        void renderTo(StringBuilder out, List<ChatMessage> messages, boolean addGenerationPrompt) {
+        void renderTo(PromptBuilder out, List<ChatMessage> messages, boolean addGenerationPrompt) {
             String system = null;
             for (ChatMessage m : messages) {
                 switch (m.role()) {
@@ -214,17 +214,17 @@ public enum ChatFormat {
                     case USER -> {
                         out.append("<start_of_turn>user\n");
                         if (system != null) {
-                            out.append(system).append("\n\n");
+                            out.content(system).append("\n\n");
                             system = null;
                         }
-                        out.append(strip(m.content())).append("<end_of_turn>\n");
+                        out.content(strip(m.content())).append("<end_of_turn>\n");
                     }
-                    case ASSISTANT -> out.append("<start_of_turn>model\n").append(strip(m.content()))
+                    case ASSISTANT -> out.append("<start_of_turn>model\n").content(strip(m.content()))
                             .append("<end_of_turn>\n");
                 }
             }
             if (system != null) {
-                out.append("<start_of_turn>user\n").append(strip(system)).append("<end_of_turn>\n");
+                out.append("<start_of_turn>user\n").content(strip(system)).append("<end_of_turn>\n");
             }
             if (addGenerationPrompt) {
                 out.append("<start_of_turn>model\n");
@@ -239,12 +239,12 @@ public enum ChatFormat {
      */
     PLAIN("plain", "\nUser:") {
         @Override
-        void renderTo(StringBuilder out, List<ChatMessage> messages, boolean addGenerationPrompt) {
+        void renderTo(PromptBuilder out, List<ChatMessage> messages, boolean addGenerationPrompt) {
             for (ChatMessage m : messages) {
                 switch (m.role()) {
-                    case SYSTEM -> out.append(m.content()).append("\n\n");
-                    case USER -> out.append("User: ").append(m.content()).append('\n');
-                    case ASSISTANT -> out.append("Assistant: ").append(m.content()).append('\n');
+                    case SYSTEM -> out.content(m.content()).append("\n\n");
+                    case USER -> out.append("User: ").content(m.content()).append('\n');
+                    case ASSISTANT -> out.append("Assistant: ").content(m.content()).append('\n');
                 }
             }
             if (addGenerationPrompt) {
@@ -261,20 +261,29 @@ public enum ChatFormat {
         this.stopStrings = List.of(stopStrings);
     }
 
-    abstract void renderTo(StringBuilder out, List<ChatMessage> messages, boolean addGenerationPrompt);
+    abstract void renderTo(PromptBuilder out, List<ChatMessage> messages, boolean addGenerationPrompt);
 
     /**
      * The prompt text for {@code messages}, optionally followed by the assistant's header so
      * that the model's next tokens are its answer. Never starts with BOS; see the class notes.
      */
     public String render(List<ChatMessage> messages, boolean addGenerationPrompt) {
+        return renderPrompt(messages, addGenerationPrompt).text();
+    }
+
+    /**
+     * {@link #render}, keeping track of which text came from the messages: tokenize the result
+     * with {@link ChatPrompt#tokenize}, so that special-token text typed into a message stays
+     * text while the format's own markers become control tokens.
+     */
+    public ChatPrompt renderPrompt(List<ChatMessage> messages, boolean addGenerationPrompt) {
         Objects.requireNonNull(messages, "messages");
         for (ChatMessage m : messages) {
             Objects.requireNonNull(m, "messages must not contain null");
         }
-        StringBuilder out = new StringBuilder(64 + 32 * messages.size());
+        PromptBuilder out = new PromptBuilder(64 + 32 * messages.size());
         renderTo(out, messages, addGenerationPrompt);
-        return out.toString();
+        return out.build();
     }
 
     /** The short name used by llama.cpp's {@code --chat-template} for the same format: {@code chatml}, {@code llama3}, ... */
@@ -386,7 +395,7 @@ public enum ChatFormat {
      * line) before the first user message that follows them, or before the last user message of
      * the conversation when {@code systemInLastUser}.
      */
-    private static void mistralMergedSystem(StringBuilder out, List<ChatMessage> messages, String open,
+    private static void mistralMergedSystem(PromptBuilder out, List<ChatMessage> messages, String open,
             String close, String answerPrefix, boolean trimAnswers, boolean systemInLastUser) {
         int lastUser = -1;
         String allSystem = null;
@@ -413,28 +422,28 @@ public enum ChatFormat {
                     String prefix = systemInLastUser ? (i == lastUser ? allSystem : null) : system;
                     out.append(open);
                     if (prefix != null) {
-                        out.append(prefix).append("\n\n");
+                        out.content(prefix).append("\n\n");
                     }
-                    out.append(m.content()).append(close);
+                    out.content(m.content()).append(close);
                     system = null;
                 }
                 case ASSISTANT -> out.append(answerPrefix)
-                        .append(trimAnswers ? strip(m.content()) : m.content()).append("</s>");
+                        .content(trimAnswers ? strip(m.content()) : m.content()).append("</s>");
             }
         }
         String leftOver = systemInLastUser ? (lastUser < 0 ? allSystem : null) : system;
         if (leftOver != null) {
-            out.append(open).append(leftOver).append(close);
+            out.append(open).content(leftOver).append(close);
         }
     }
 
-    private static void mistralV7(StringBuilder out, List<ChatMessage> messages, String space) {
+    private static void mistralV7(PromptBuilder out, List<ChatMessage> messages, String space) {
         for (ChatMessage m : messages) {
             switch (m.role()) {
-                case SYSTEM -> out.append("[SYSTEM_PROMPT]").append(space).append(m.content())
+                case SYSTEM -> out.append("[SYSTEM_PROMPT]").append(space).content(m.content())
                         .append("[/SYSTEM_PROMPT]");
-                case USER -> out.append("[INST]").append(space).append(m.content()).append("[/INST]");
-                case ASSISTANT -> out.append(space).append(m.content()).append("</s>");
+                case USER -> out.append("[INST]").append(space).content(m.content()).append("[/INST]");
+                case ASSISTANT -> out.append(space).content(m.content()).append("</s>");
             }
         }
     }

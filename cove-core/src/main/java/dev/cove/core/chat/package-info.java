@@ -12,7 +12,13 @@
  * {@code tokenizer.ggml.add_bos_token} says so). Special-token text that belongs <em>inside</em>
  * the conversation is part of the text: {@code </s>} after each Llama 2, Mistral or Zephyr
  * answer, {@code <s>} before each later Llama 2 turn, {@code <|im_start|>}, {@code [INST]} and
- * the like. Tokenize the result with special-token parsing on, so that these become their
- * single control tokens.
+ * the like.
+ *
+ * <p><b>Special tokens in messages.</b> Tokenize a conversation with
+ * {@link dev.cove.core.chat.ChatPrompt#tokenize} ({@code renderPrompt}, not {@code render}): the
+ * format's markers become their single control tokens, while special-token text that a message
+ * contains stays plain text. Were special tokens parsed in the whole rendered text, anyone who
+ * can write a message (a chat user, a client of the server, a document pasted into a prompt)
+ * could end their turn with {@code <|im_end|>} and write the system's or the assistant's part.
  */
 package dev.cove.core.chat;

@@ -2,6 +2,7 @@ package dev.cove.core.generate;
 
 import dev.cove.core.CoveException;
 import dev.cove.core.Model;
+import dev.cove.core.chat.ChatPrompt;
 import dev.cove.core.model.ForwardState;
 import dev.cove.core.model.LlamaModel;
 import dev.cove.core.sample.Sampler;
@@ -58,6 +59,14 @@ public final class Session {
     /** Generates a continuation of {@code prompt}, streaming each token to {@code listener}. */
     public GenerationResult generate(String prompt, Consumer<Token> listener) {
         return generate(tokenizer.encode(prompt, options.addBos(), options.parseSpecial()), listener);
+    }
+
+    /**
+     * Generates the answer to a rendered conversation: the template's markers become control
+     * tokens, special-token text inside the messages stays text ({@link ChatPrompt#tokenize}).
+     */
+    public GenerationResult generate(ChatPrompt prompt, Consumer<Token> listener) {
+        return generate(prompt.tokenize(tokenizer, options.addBos()), listener);
     }
 
     /** Generates a continuation of already tokenized input. */

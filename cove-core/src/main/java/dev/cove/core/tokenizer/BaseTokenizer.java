@@ -31,8 +31,17 @@ abstract sealed class BaseTokenizer implements Tokenizer permits SpmTokenizer, B
 
     @Override
     public final int[] encode(String text, boolean addBos, boolean parseSpecial) {
-        String input = Utf8.wellFormed(text);
-        List<SpecialTokenSplitter.Fragment> fragments = SpecialTokenSplitter.split(input, vocab, parseSpecial);
+        return encode(text, addBos, parseSpecial, null);
+    }
+
+    @Override
+    public final int[] encode(String text, boolean addBos, java.util.BitSet literal) {
+        return encode(text, addBos, true, java.util.Objects.requireNonNull(literal, "literal"));
+    }
+
+    private int[] encode(String text, boolean addBos, boolean parseSpecial, java.util.BitSet literal) {
+        String input = Utf8.wellFormed(text); // same length: positions in literal stay valid
+        List<SpecialTokenSplitter.Fragment> fragments = SpecialTokenSplitter.split(input, vocab, parseSpecial, literal);
         IntList out = new IntList(Math.max(16, input.length() / 3));
         encodeFragments(input, fragments, addBos, out);
         return out.toArray();

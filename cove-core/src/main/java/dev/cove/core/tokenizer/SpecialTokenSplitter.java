@@ -1,6 +1,7 @@
 package dev.cove.core.tokenizer;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 
 /**
@@ -29,6 +30,15 @@ final class SpecialTokenSplitter {
     }
 
     static List<Fragment> split(String text, Vocabulary vocab, boolean parseSpecial) {
+        return split(text, vocab, parseSpecial, null);
+    }
+
+    /**
+     * As {@link #split(String, Vocabulary, boolean)}, except that control and unknown tokens are
+     * not cut out where their text overlaps a position set in {@code literal} (null: nowhere):
+     * there the text is tokenized as with special-token parsing off.
+     */
+    static List<Fragment> split(String text, Vocabulary vocab, boolean parseSpecial, BitSet literal) {
         List<Fragment> fragments = new ArrayList<>();
         if (text.isEmpty()) {
             return fragments;
@@ -36,9 +46,11 @@ final class SpecialTokenSplitter {
         fragments.add(Fragment.text(0, text.length()));
         for (int id : vocab.specialTokens()) {
             int attr = vocab.attrs(id);
-            if (!parseSpecial && (attr & (Vocabulary.ATTR_CONTROL | Vocabulary.ATTR_UNKNOWN)) != 0) {
+            boolean control = (attr & (Vocabulary.ATTR_CONTROL | Vocabulary.ATTR_UNKNOWN)) != 0;
+            if (!parseSpecial && control) {
                 continue;
             }
+            BitSet protectedChars = control ? literal : null;
             String special = vocab.tokenText(id);
             if (!text.contains(special)) {
                 continue;
@@ -51,10 +63,18 @@ final class SpecialTokenSplitter {
                 }
                 int base = f.start();
                 int length = f.end() - f.start();
+                int from = base;
                 while (length > 0) {
-                    int match = text.indexOf(special, base, base + length);
+                    int match = text.indexOf(special, from, base + length);
                     if (match < 0) {
                         break;
+                    }
+                    if (protectedChars != null) {
+                        int firstProtected = protectedChars.nextSetBit(match);
+                        if (firstProtected >= 0 && firstProtected < match + special.length()) {
+                            from = match + 1; // literal text: look for the next occurrence
+                            continue;
+                        }
                     }
                     if (match > base) {
                         int leftLength = match - base;
@@ -78,6 +98,7 @@ final class SpecialTokenSplitter {
                     }
                     base = rightOffset;
                     length = rightLength;
+                    from = base;
                 }
                 if (length > 0) {
                     out.add(Fragment.text(base, base + length));

@@ -47,6 +47,15 @@ public interface Tokenizer {
     int[] encode(String text, boolean addBos, boolean parseSpecial);
 
     /**
+     * The tokens of text assembled from trusted parts and untrusted inserts, such as a chat
+     * template around users' messages: the text of control tokens becomes those tokens only
+     * outside the {@code literal} char positions. Inside them it is plain text, as with
+     * {@code parseSpecial} false, so that a message containing {@code <|im_end|>} cannot end its
+     * turn and forge another role's. Otherwise as {@link #encode(String, boolean, boolean)}.
+     */
+    int[] encode(String text, boolean addBos, java.util.BitSet literal);
+
+    /**
      * The text of a token sequence, control tokens rendered as nothing. When the sequence starts
      * with BOS and the model adds a space prefix (SentencePiece), it is taken for a whole encoded
      * text: the space the tokenizer put in front of the text (and after each special token) is

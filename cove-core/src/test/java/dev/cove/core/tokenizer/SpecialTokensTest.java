@@ -23,6 +23,29 @@ class SpecialTokensTest {
     }
 
     @Test
+    void controlTokenTextInLiteralRangesStaysText() {
+        Tokenizer t = TestVocabs.vocab("llama-spm");
+        String text = "<s>[INST] a</s><s>b [/INST]</s>";
+        java.util.BitSet literal = new java.util.BitSet();
+        int start = text.indexOf(" a") + 1;
+        literal.set(start, text.indexOf(" [/INST]")); // "a</s><s>b", as if typed by a user
+        int[] tokens = t.encode(text, false, literal);
+        // the template's <s> and final </s> are control tokens; the typed ones are text
+        assertThat(tokens[0]).isEqualTo(1);
+        assertThat(tokens[tokens.length - 1]).isEqualTo(2);
+        assertThat(Arrays.stream(tokens).filter(id -> id == 1 || id == 2).count()).isEqualTo(2);
+        assertThat(t.decode(tokens, true)).isEqualTo(text);
+        // nothing literal: the same as parsing special tokens everywhere
+        assertThat(t.encode(text, true, new java.util.BitSet())).containsExactly(t.encode(text, true, true));
+        // a special token only partly inside a literal range is not parsed either
+        java.util.BitSet tail = new java.util.BitSet();
+        tail.set(text.length() - 2);
+        int[] partly = t.encode(text, false, tail);
+        assertThat(partly[partly.length - 1]).isNotEqualTo(2);
+        assertThat(t.decode(partly, true)).isEqualTo(text);
+    }
+
+    @Test
     void specialTokensRenderOnlyWhenAsked() {
         Tokenizer t = TestVocabs.vocab("llama-spm");
         int[] tokens = t.encode("<s>Hello</s>", true, true);
