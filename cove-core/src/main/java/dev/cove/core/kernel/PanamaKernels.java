@@ -380,7 +380,9 @@ final class PanamaKernels extends Kernels {
         MemorySegment p = w.packed();
         int cols = w.cols();
         int nb = cols / 32;
-        short[] xq = x.quants();
+        short[] xc = x.quantsByColumn();
+        int cap = x.capacity();
+        int last = Math.min(3, n - 1); // fewer than four tokens: the last one again
         float[] xd = x.scales();
         short[] xoff = x.offsets();
         FloatVector f00 = FloatVector.zero(F512);
@@ -392,11 +394,7 @@ final class PanamaKernels extends Kernels {
         FloatVector f30 = f00;
         FloatVector f31 = f00;
         long gBase = (long) group * nb * GBB;
-        int q0 = t0 * cols;
-        int q1 = q0 + cols;
-        int q2 = q1 + cols;
-        int q3 = q0 + cols * Math.min(3, n - 1);
-        int nb3 = nb * Math.min(3, n - 1);
+        int nb3 = nb * last;
         for (int b = 0; b < nb; b++) {
             long o = gBase + (long) b * GBB;
             int sb = t0 * nb + b;
@@ -411,20 +409,20 @@ final class PanamaKernels extends Kernels {
             for (int m = 0; m < 16; m++) {
                 ShortVector lo = ((ShortVector) ByteVector.fromMemorySegment(B256, p, o + 64 + 32 * m, LE)
                         .convertShape(ZERO_EXTEND_B2S, S512, 0)).and(NIBBLE);
-                int km = k + m;
-                s0 = s0.add(lo.mul(ShortVector.broadcast(S512, xq[q0 + km])));
-                s1 = s1.add(lo.mul(ShortVector.broadcast(S512, xq[q1 + km])));
-                s2 = s2.add(lo.mul(ShortVector.broadcast(S512, xq[q2 + km])));
-                s3 = s3.add(lo.mul(ShortVector.broadcast(S512, xq[q3 + km])));
+                int c = (k + m) * cap + t0;
+                s0 = s0.add(lo.mul(ShortVector.broadcast(S512, xc[c])));
+                s1 = s1.add(lo.mul(ShortVector.broadcast(S512, xc[c + 1])));
+                s2 = s2.add(lo.mul(ShortVector.broadcast(S512, xc[c + 2])));
+                s3 = s3.add(lo.mul(ShortVector.broadcast(S512, xc[c + last])));
             }
             for (int m = 0; m < 16; m++) {
                 ShortVector hi = ((ShortVector) ByteVector.fromMemorySegment(B256, p, o + 64 + 32 * m, LE)
                         .convertShape(ZERO_EXTEND_B2S, S512, 0)).lanewise(LSHR, 4);
-                int km = k + m + 16;
-                s0 = s0.add(hi.mul(ShortVector.broadcast(S512, xq[q0 + km])));
-                s1 = s1.add(hi.mul(ShortVector.broadcast(S512, xq[q1 + km])));
-                s2 = s2.add(hi.mul(ShortVector.broadcast(S512, xq[q2 + km])));
-                s3 = s3.add(hi.mul(ShortVector.broadcast(S512, xq[q3 + km])));
+                int c = (k + m + 16) * cap + t0;
+                s0 = s0.add(hi.mul(ShortVector.broadcast(S512, xc[c])));
+                s1 = s1.add(hi.mul(ShortVector.broadcast(S512, xc[c + 1])));
+                s2 = s2.add(hi.mul(ShortVector.broadcast(S512, xc[c + 2])));
+                s3 = s3.add(hi.mul(ShortVector.broadcast(S512, xc[c + last])));
             }
             IntVector h0 = (IntVector) ShortVector.fromMemorySegment(S256, p, o, LE).convertShape(S2I, I512, 0);
             IntVector h1 = (IntVector) ShortVector.fromMemorySegment(S256, p, o + 32, LE).convertShape(S2I, I512, 0);
@@ -467,7 +465,8 @@ final class PanamaKernels extends Kernels {
         MemorySegment p = w.packed();
         int cols = w.cols();
         int nb = cols / 32;
-        short[] xq = x.quants();
+        short[] xc = x.quantsByColumn();
+        int cap = x.capacity();
         float[] xd = x.scales();
         short[] xoff = x.offsets();
         FloatVector zero = FloatVector.zero(F512);
@@ -488,14 +487,6 @@ final class PanamaKernels extends Kernels {
         FloatVector f70 = zero;
         FloatVector f71 = zero;
         long gBase = (long) group * nb * GBB;
-        int q0 = t0 * cols;
-        int q1 = q0 + 1 * cols;
-        int q2 = q0 + 2 * cols;
-        int q3 = q0 + 3 * cols;
-        int q4 = q0 + 4 * cols;
-        int q5 = q0 + 5 * cols;
-        int q6 = q0 + 6 * cols;
-        int q7 = q0 + 7 * cols;
         for (int b = 0; b < nb; b++) {
             long o = gBase + (long) b * GBB;
             int sb = t0 * nb + b;
@@ -511,28 +502,28 @@ final class PanamaKernels extends Kernels {
             for (int m = 0; m < 16; m++) { // low and high nibbles in two loops, as in q4_0PackedMatMul4
                 ShortVector lo = ((ShortVector) ByteVector.fromMemorySegment(B256, p, o + 64 + 32 * m, LE)
                         .convertShape(ZERO_EXTEND_B2S, S512, 0)).and(NIBBLE);
-                int km = k + m;
-                s0 = s0.add(lo.mul(ShortVector.broadcast(S512, xq[q0 + km])));
-                s1 = s1.add(lo.mul(ShortVector.broadcast(S512, xq[q1 + km])));
-                s2 = s2.add(lo.mul(ShortVector.broadcast(S512, xq[q2 + km])));
-                s3 = s3.add(lo.mul(ShortVector.broadcast(S512, xq[q3 + km])));
-                s4 = s4.add(lo.mul(ShortVector.broadcast(S512, xq[q4 + km])));
-                s5 = s5.add(lo.mul(ShortVector.broadcast(S512, xq[q5 + km])));
-                s6 = s6.add(lo.mul(ShortVector.broadcast(S512, xq[q6 + km])));
-                s7 = s7.add(lo.mul(ShortVector.broadcast(S512, xq[q7 + km])));
+                int c = (k + m) * cap + t0;
+                s0 = s0.add(lo.mul(ShortVector.broadcast(S512, xc[c + 0])));
+                s1 = s1.add(lo.mul(ShortVector.broadcast(S512, xc[c + 1])));
+                s2 = s2.add(lo.mul(ShortVector.broadcast(S512, xc[c + 2])));
+                s3 = s3.add(lo.mul(ShortVector.broadcast(S512, xc[c + 3])));
+                s4 = s4.add(lo.mul(ShortVector.broadcast(S512, xc[c + 4])));
+                s5 = s5.add(lo.mul(ShortVector.broadcast(S512, xc[c + 5])));
+                s6 = s6.add(lo.mul(ShortVector.broadcast(S512, xc[c + 6])));
+                s7 = s7.add(lo.mul(ShortVector.broadcast(S512, xc[c + 7])));
             }
             for (int m = 0; m < 16; m++) {
                 ShortVector hi = ((ShortVector) ByteVector.fromMemorySegment(B256, p, o + 64 + 32 * m, LE)
                         .convertShape(ZERO_EXTEND_B2S, S512, 0)).lanewise(LSHR, 4);
-                int km = k + m + 16;
-                s0 = s0.add(hi.mul(ShortVector.broadcast(S512, xq[q0 + km])));
-                s1 = s1.add(hi.mul(ShortVector.broadcast(S512, xq[q1 + km])));
-                s2 = s2.add(hi.mul(ShortVector.broadcast(S512, xq[q2 + km])));
-                s3 = s3.add(hi.mul(ShortVector.broadcast(S512, xq[q3 + km])));
-                s4 = s4.add(hi.mul(ShortVector.broadcast(S512, xq[q4 + km])));
-                s5 = s5.add(hi.mul(ShortVector.broadcast(S512, xq[q5 + km])));
-                s6 = s6.add(hi.mul(ShortVector.broadcast(S512, xq[q6 + km])));
-                s7 = s7.add(hi.mul(ShortVector.broadcast(S512, xq[q7 + km])));
+                int c = (k + m + 16) * cap + t0;
+                s0 = s0.add(hi.mul(ShortVector.broadcast(S512, xc[c + 0])));
+                s1 = s1.add(hi.mul(ShortVector.broadcast(S512, xc[c + 1])));
+                s2 = s2.add(hi.mul(ShortVector.broadcast(S512, xc[c + 2])));
+                s3 = s3.add(hi.mul(ShortVector.broadcast(S512, xc[c + 3])));
+                s4 = s4.add(hi.mul(ShortVector.broadcast(S512, xc[c + 4])));
+                s5 = s5.add(hi.mul(ShortVector.broadcast(S512, xc[c + 5])));
+                s6 = s6.add(hi.mul(ShortVector.broadcast(S512, xc[c + 6])));
+                s7 = s7.add(hi.mul(ShortVector.broadcast(S512, xc[c + 7])));
             }
             IntVector h0 = (IntVector) ShortVector.fromMemorySegment(S256, p, o, LE).convertShape(S2I, I512, 0);
             IntVector h1 = (IntVector) ShortVector.fromMemorySegment(S256, p, o + 32, LE).convertShape(S2I, I512, 0);
@@ -588,7 +579,8 @@ final class PanamaKernels extends Kernels {
         MemorySegment p = w.packed();
         int cols = w.cols();
         int nb = cols / 32;
-        short[] xq = x.quants();
+        short[] xc = x.quantsByColumn();
+        int cap = x.capacity();
         float[] xd = x.scales();
         short[] xoff = x.offsets();
         FloatVector f00 = FloatVector.zero(F512);
@@ -596,8 +588,6 @@ final class PanamaKernels extends Kernels {
         FloatVector f10 = f00;
         FloatVector f11 = f00;
         long gBase = (long) group * nb * GBB;
-        int q0 = t0 * cols;
-        int q1 = q0 + cols;
         for (int b = 0; b < nb; b++) {
             long o = gBase + (long) b * GBB;
             int sb = t0 * nb + b;
@@ -609,16 +599,16 @@ final class PanamaKernels extends Kernels {
             for (int m = 0; m < 16; m++) { // two loops, as in q4_0PackedMatMul4
                 ShortVector lo = ((ShortVector) ByteVector.fromMemorySegment(B256, p, o + 64 + 32 * m, LE)
                         .convertShape(ZERO_EXTEND_B2S, S512, 0)).and(NIBBLE);
-                int km = k + m;
-                s0 = s0.add(lo.mul(ShortVector.broadcast(S512, xq[q0 + km])));
-                s1 = s1.add(lo.mul(ShortVector.broadcast(S512, xq[q1 + km])));
+                int c = (k + m) * cap + t0;
+                s0 = s0.add(lo.mul(ShortVector.broadcast(S512, xc[c])));
+                s1 = s1.add(lo.mul(ShortVector.broadcast(S512, xc[c + 1])));
             }
             for (int m = 0; m < 16; m++) {
                 ShortVector hi = ((ShortVector) ByteVector.fromMemorySegment(B256, p, o + 64 + 32 * m, LE)
                         .convertShape(ZERO_EXTEND_B2S, S512, 0)).lanewise(LSHR, 4);
-                int km = k + m + 16;
-                u0 = u0.add(hi.mul(ShortVector.broadcast(S512, xq[q0 + km])));
-                u1 = u1.add(hi.mul(ShortVector.broadcast(S512, xq[q1 + km])));
+                int c = (k + m + 16) * cap + t0;
+                u0 = u0.add(hi.mul(ShortVector.broadcast(S512, xc[c])));
+                u1 = u1.add(hi.mul(ShortVector.broadcast(S512, xc[c + 1])));
             }
             s0 = s0.add(u0);
             s1 = s1.add(u1);
