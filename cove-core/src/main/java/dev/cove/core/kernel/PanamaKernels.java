@@ -71,7 +71,8 @@ final class PanamaKernels extends Kernels {
      * 77-79 vs 73.5 tok/s and tg64 29-40 vs 25 tok/s for the file layout.
      */
     private static final java.util.Set<String> ROW_PACKED =
-            java.util.Set.of(System.getProperty("cove.rowPack", "Q8_0,Q4_K,Q6_K").split(","));
+            java.util.Collections.unmodifiableSet(new java.util.TreeSet<>(
+                    java.util.Arrays.asList(System.getProperty("cove.rowPack", "Q8_0,Q4_K,Q6_K").split(","))));
 
     private PanamaKernels(boolean packQ4_0) {
         this.packQ4_0 = packQ4_0;
