@@ -53,14 +53,12 @@ public final class Q4_0Packing {
             MemorySegment.copy(w.data(), ValueLayout.JAVA_BYTE, w.rowOffset(g * ROWS), src, 0, src.length);
             for (int b = 0; b < blocks; b++) {
                 int out = b * GROUP_BLOCK_BYTES;
+                int in = b * BLOCK_BYTES;
                 for (int r = 0; r < ROWS; r++) {
-                    int in = r * rowBytes + b * BLOCK_BYTES;
-                    dst[out + 2 * r] = src[in];
-                    dst[out + 2 * r + 1] = src[in + 1];
-                    for (int m = 0; m < 16; m++) {
-                        dst[out + 2 * ROWS + m * ROWS + r] = src[in + 2 + m];
-                    }
+                    dst[out + 2 * r] = src[in + r * rowBytes];
+                    dst[out + 2 * r + 1] = src[in + r * rowBytes + 1];
                 }
+                ByteTranspose.rows32(src, in + 2, rowBytes, 16, dst, out + 2 * ROWS, ROWS);
             }
             MemorySegment.copy(dst, 0, packed, ValueLayout.JAVA_BYTE, groupBlockOffset(w.cols(), g, 0), dst.length);
         }

@@ -85,36 +85,36 @@ public final class RowPacking {
             MemorySegment.copy(w.data(), ValueLayout.JAVA_BYTE, w.rowOffset(g * ROWS), src, 0, src.length);
             for (int b = 0; b < blocks; b++) {
                 int out = b * gbb;
+                int in = b * blockBytes; // row r's block starts at in + r * rowBytes
                 for (int r = 0; r < ROWS; r++) {
-                    int in = r * rowBytes + b * blockBytes;
+                    int row = in + r * rowBytes;
                     switch (type) {
-                        case Q8_0 -> {
-                            half(src, in, dst, out, r);
-                            transpose(src, in + 2, 32, dst, out + 64, r);
-                        }
+                        case Q8_0 -> half(src, row, dst, out, r);
                         case Q4_K -> {
-                            half(src, in, dst, out, r);
-                            half(src, in + 2, dst, out + Q4_K_DMIN, r);
-                            for (int j = 0; j < 8; j++) {
-                                dst[out + Q4_K_SC + ROWS * j + r] = (byte) scaleK4(src, in + 4, j);
-                                dst[out + Q4_K_M + ROWS * j + r] = (byte) minK4(src, in + 4, j);
-                            }
-                            transpose(src, in + 16, 128, dst, out + Q4_K_QS, r);
-                        }
-                        case Q6_K -> {
-                            half(src, in + 208, dst, out, r);
-                            transpose(src, in + 192, 16, dst, out + Q6_K_SC, r);
-                            for (int h = 0; h < 2; h++) {
-                                for (int j = 0; j < 32; j++) {
-                                    int q = out + Q6_K_Q + ROWS * 3 * (32 * h + j);
-                                    dst[q + r] = src[in + 64 * h + j];
-                                    dst[q + ROWS + r] = src[in + 64 * h + 32 + j];
-                                    dst[q + 2 * ROWS + r] = src[in + 128 + 32 * h + j];
-                                }
+                            half(src, row, dst, out, r);
+                            half(src, row + 2, dst, out + Q4_K_DMIN, r);
+                            for (int k = 0; k < 8; k++) {
+                                dst[out + Q4_K_SC + ROWS * k + r] = (byte) scaleK4(src, row + 4, k);
+                                dst[out + Q4_K_M + ROWS * k + r] = (byte) minK4(src, row + 4, k);
                             }
                         }
+                        case Q6_K -> half(src, row + 208, dst, out, r);
                         default -> throw new IllegalArgumentException(type + " has no row-per-lane layout");
                     }
+                }
+                switch (type) {
+                    case Q8_0 -> ByteTranspose.rows32(src, in + 2, rowBytes, 32, dst, out + 64, ROWS);
+                    case Q4_K -> ByteTranspose.rows32(src, in + 16, rowBytes, 128, dst, out + Q4_K_QS, ROWS);
+                    case Q6_K -> {
+                        ByteTranspose.rows32(src, in + 192, rowBytes, 16, dst, out + Q6_K_SC, ROWS);
+                        for (int h = 0; h < 2; h++) {
+                            int q = out + Q6_K_Q + 3 * ROWS * 32 * h;
+                            ByteTranspose.rows32(src, in + 64 * h, rowBytes, 32, dst, q, 3 * ROWS);
+                            ByteTranspose.rows32(src, in + 64 * h + 32, rowBytes, 32, dst, q + ROWS, 3 * ROWS);
+                            ByteTranspose.rows32(src, in + 128 + 32 * h, rowBytes, 32, dst, q + 2 * ROWS, 3 * ROWS);
+                        }
+                    }
+                    default -> throw new IllegalArgumentException(type + " has no row-per-lane layout");
                 }
             }
             MemorySegment.copy(dst, 0, packed, ValueLayout.JAVA_BYTE, groupOffset(w, g), dst.length);
@@ -124,13 +124,6 @@ public final class RowPacking {
     private static void half(byte[] src, int in, byte[] dst, int out, int r) {
         dst[out + 2 * r] = src[in];
         dst[out + 2 * r + 1] = src[in + 1];
-    }
-
-    /** {@code n} bytes of row r at src[in..] to dst[out + ROWS * i + r]. */
-    private static void transpose(byte[] src, int in, int n, byte[] dst, int out, int r) {
-        for (int i = 0; i < n; i++) {
-            dst[out + ROWS * i + r] = src[in + i];
-        }
     }
 
     /** 6-bit scale of group j from Q4_K's 12 scale bytes at s (GGML's get_scale_min_k4). */
