@@ -64,7 +64,7 @@ public final class WorkerPool implements AutoCloseable {
     private static final int RANGE = 0;
     private static final int THREADS = 1;
     private static final int SHARES = 2;
-    /** The share loop being claimed: generation (high 32 bits), share count (16), next share (16). */
+    /** The share loop being claimed: its generation's low 32 bits, share count (16 bits), next share (16). */
     private final AtomicLong claims = new AtomicLong(-1L << 32);
     private final AtomicInteger sharesDone = new AtomicInteger();
     private volatile int count;
@@ -228,7 +228,7 @@ public final class WorkerPool implements AutoCloseable {
             long c = claims.get();
             int share = (int) (c & 0xFFFF);
             int shares = (int) (c >>> 16 & 0xFFFF);
-            if (c >>> 32 != gen || share >= shares) {
+            if ((int) (c >>> 32) != (int) gen || share >= shares) { // the low 32 bits of the generation
                 return;
             }
             if (!claims.compareAndSet(c, c + 1)) {
