@@ -22,7 +22,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One thread, a 1024 x 2048 matrix times a batch of {@code tokens} activations: the kernel of
- * prompt processing. {@code packed} Q4_0 uses 16-bit integer products on repacked weights, four
+ * prompt processing. {@code packed} Q4_0 uses 16-bit integer products on repacked weights, eight
  * tokens per unpacked weight vector; {@code file} dequantizes four rows into scratch once and
  * multiplies them with four tokens at a time in float FMA (16 accumulators). GFLOP/s =
  * 2 * rows * cols * tokens / time.
