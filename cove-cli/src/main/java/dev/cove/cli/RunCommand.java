@@ -8,12 +8,14 @@ import dev.cove.core.chat.ChatPrompt;
 import dev.cove.core.generate.GenerationOptions;
 import dev.cove.core.generate.GenerationResult;
 import dev.cove.core.generate.Session;
+import dev.cove.core.generate.Token;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -89,7 +91,7 @@ final class RunCommand implements Callable<Integer> {
                 out.flush();
             }
             java.time.Instant started = java.time.Instant.now();
-            java.util.function.Consumer<dev.cove.core.generate.Token> print = token -> {
+            Consumer<Token> print = token -> {
                 out.print(token.text());
                 out.flush();
             };
