@@ -119,11 +119,20 @@ public final class Activations {
 
     /** Quantizes tokens [from, to) with the fastest kernels. Requires a width that is a multiple of 32. */
     public void quantize(int from, int to) {
+        quantize(from, to, true);
+    }
+
+    /**
+     * {@link #quantize(int, int)}, writing the column-by-column copy ({@link #quantsByColumn})
+     * only when {@code byColumn}: it costs a pass over the quants, and only some kernels read it
+     * ({@link Kernels#readsQuantsByColumn}). Without it, that copy is stale for these tokens.
+     */
+    public void quantize(int from, int to, boolean byColumn) {
         if (quants == null) {
             throw new IllegalStateException("width " + width + " is not a multiple of " + BLOCK);
         }
         Kernels.get().quantize(this, from, to);
-        if (quantsByColumn != null) {
+        if (byColumn && quantsByColumn != null) {
             transposeQuants(from, to);
         }
     }

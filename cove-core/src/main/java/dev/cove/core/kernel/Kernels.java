@@ -92,6 +92,14 @@ public abstract class Kernels {
         return false;
     }
 
+    /**
+     * Whether the matrix-matrix kernel for {@code w} also reads the activations column by column
+     * ({@link Activations#quantize(int, int, boolean)}).
+     */
+    public boolean readsQuantsByColumn(WeightMatrix w) {
+        return false;
+    }
+
     /** Floats of per-thread scratch the products of a matrix of {@code cols} columns need. */
     public int scratchSize(int cols) {
         return 4 * cols;

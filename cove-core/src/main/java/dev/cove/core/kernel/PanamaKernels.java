@@ -135,6 +135,11 @@ final class PanamaKernels extends Kernels {
     }
 
     @Override
+    public boolean readsQuantsByColumn(WeightMatrix w) {
+        return w.packed() != null && w.type() == GgmlType.Q4_0; // the packed Q4_0 tiles
+    }
+
+    @Override
     public int scratchSize(int cols) {
         return Math.max(4 * cols, PackedKernels.SCRATCH);
     }

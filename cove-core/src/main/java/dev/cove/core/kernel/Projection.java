@@ -16,6 +16,7 @@ public final class Projection implements WorkerPool.ShareTask {
     private final WeightMatrix[] matrices = new WeightMatrix[MAX];
     private final float[][] outputs = new float[MAX][];
     private int count;
+    private int units; // row granules of all the region's matrices together
     private Activations input;
     private boolean batched;
 
@@ -90,15 +91,15 @@ public final class Projection implements WorkerPool.ShareTask {
 
     private void finish(WorkerPool pool) {
         boolean quantize = false;
+        boolean byColumn = false;
+        units = 0;
         for (int i = 0; i < count; i++) {
             quantize |= kernels.readsQuantized(matrices[i]);
+            byColumn |= batched && kernels.readsQuantsByColumn(matrices[i]);
+            units += unitsOf(matrices[i]);
         }
         if (quantize) {
-            input.quantize(0, batched ? input.tokens() : 1);
-        }
-        int units = 0;
-        for (int i = 0; i < count; i++) {
-            units += unitsOf(matrices[i]);
+            input.quantize(0, batched ? input.tokens() : 1, byColumn);
         }
         try {
             pool.runShares(pool.sharesFor(units), this);
@@ -113,10 +114,6 @@ public final class Projection implements WorkerPool.ShareTask {
 
     @Override
     public void run(int share, int shares, int worker) {
-        int units = 0;
-        for (int i = 0; i < count; i++) {
-            units += unitsOf(matrices[i]);
-        }
         int first = (int) ((long) units * share / shares);
         int last = (int) ((long) units * (share + 1) / shares);
         int base = 0;

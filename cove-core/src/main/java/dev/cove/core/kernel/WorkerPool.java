@@ -210,14 +210,7 @@ public final class WorkerPool implements AutoCloseable {
             LockSupport.unpark(w);
         }
         runClaimedShares(next, 0);
-        int spins = 0;
-        while (sharesDone.get() != shares) {
-            if (++spins < SPINS_BEFORE_PARK) {
-                Thread.onSpinWait();
-            } else {
-                LockSupport.parkNanos(50_000);
-            }
-        }
+        await(sharesDone, shares);
         this.shareTask = null;
         rethrowFailure();
     }
@@ -248,8 +241,16 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     private void awaitWorkers() {
+        await(pending, 0);
+    }
+
+    /**
+     * The caller's wait until {@code counter} reaches {@code target}: spinning first, then
+     * parking in short naps (the last thread to finish also unparks the caller).
+     */
+    private static void await(AtomicInteger counter, int target) {
         int spins = 0;
-        while (pending.get() != 0) {
+        while (counter.get() != target) {
             if (++spins < SPINS_BEFORE_PARK) {
                 Thread.onSpinWait();
             } else {
