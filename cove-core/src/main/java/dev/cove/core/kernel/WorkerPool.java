@@ -54,6 +54,7 @@ public final class WorkerPool implements AutoCloseable {
     private final int threads;
     private final Thread[] workers;
     private final AtomicInteger pending = new AtomicInteger();
+    /** Even: the latest loop is published; odd: the caller is writing the next loop's fields. */
     private volatile long generation;
     private volatile boolean closed;
     private volatile RangeTask task;
@@ -139,13 +140,14 @@ public final class WorkerPool implements AutoCloseable {
             task.run(0, count);
             return;
         }
+        beginSetUp();
         this.task = task;
         this.kind = RANGE;
         this.count = count;
         this.failure = null;
         pending.set(workers.length);
         waiting[0] = Thread.currentThread();
-        generation++; // publishes task and count to the workers (volatile write)
+        publish();
         for (Thread w : workers) {
             LockSupport.unpark(w);
         }
@@ -165,12 +167,13 @@ public final class WorkerPool implements AutoCloseable {
             task.run(0, 1);
             return;
         }
+        beginSetUp();
         this.threadTask = task;
         this.kind = THREADS;
         this.failure = null;
         pending.set(workers.length);
         waiting[0] = Thread.currentThread();
-        generation++;
+        publish();
         for (Thread w : workers) {
             LockSupport.unpark(w);
         }
@@ -198,6 +201,7 @@ public final class WorkerPool implements AutoCloseable {
             }
             return;
         }
+        beginSetUp();
         this.shareTask = task;
         this.kind = SHARES;
         this.failure = null;
@@ -205,7 +209,7 @@ public final class WorkerPool implements AutoCloseable {
         waiting[0] = Thread.currentThread();
         long next = generation + 1;
         claims.set(next << 32 | (long) shares << 16);
-        generation = next; // publishes the task to the workers (volatile write)
+        publish();
         for (Thread w : workers) {
             LockSupport.unpark(w);
         }
@@ -238,6 +242,20 @@ public final class WorkerPool implements AutoCloseable {
                 LockSupport.unpark(waiting[0]);
             }
         }
+    }
+
+    /**
+     * Makes the generation odd while the next loop's fields are written. A worker that woke late
+     * for an earlier loop could otherwise read the kind and task of a loop not yet published, run
+     * it, and count itself done for it before the caller had set the count up.
+     */
+    private void beginSetUp() {
+        generation = generation + 1;
+    }
+
+    /** Makes the generation even again: the loop's fields are complete (volatile write). */
+    private void publish() {
+        generation = generation + 1;
     }
 
     private void awaitWorkers() {
@@ -295,11 +313,15 @@ public final class WorkerPool implements AutoCloseable {
                 return;
             }
             long current = generation;
+            if ((current & 1) != 0) {
+                Thread.onSpinWait(); // the caller is writing the next loop's fields
+                continue;
+            }
             int k = kind;
             ThreadTask tt = threadTask;
             RangeTask rt = task;
             if (generation != current) {
-                continue; // a newer loop was published while reading: read it again
+                continue; // a newer loop was set up while reading: read it again
             }
             seen = current;
             if (k == SHARES) {

@@ -66,7 +66,7 @@ class WorkerPoolTest {
         // Workers that miss a share loop (the others took every share) must still take part in
         // the next per-thread loop exactly once.
         try (WorkerPool pool = new WorkerPool(2)) {
-            for (int round = 0; round < 2000; round++) {
+            for (int round = 0; round < 20_000; round++) {
                 AtomicInteger shareRuns = new AtomicInteger();
                 pool.runShares(2, (share, count, worker) -> shareRuns.incrementAndGet());
                 assertThat(shareRuns.get()).isEqualTo(2);
@@ -74,6 +74,12 @@ class WorkerPoolTest {
                 pool.runOnAll((thread, threads) -> seen.incrementAndGet(thread));
                 assertThat(seen.get(0)).isEqualTo(1);
                 assertThat(seen.get(1)).isEqualTo(1);
+                // a worker waking late for a share loop must not run the next loop before it is
+                // published (it used to, and then ran it twice or read a cleared task)
+                pool.runShares(3, (share, count, worker) -> shareRuns.incrementAndGet());
+                AtomicInteger covered = new AtomicInteger();
+                pool.parallelFor(6, (start, end) -> covered.addAndGet(end - start));
+                assertThat(covered.get()).isEqualTo(6);
             }
         }
     }
