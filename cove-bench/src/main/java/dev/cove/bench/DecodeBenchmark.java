@@ -3,7 +3,7 @@ package dev.cove.bench;
 import dev.cove.core.gguf.GgufFile;
 import dev.cove.core.kernel.WorkerPool;
 import dev.cove.core.model.ForwardState;
-import dev.cove.core.model.LlamaModel;
+import dev.cove.core.model.Transformer;
 import dev.cove.core.model.ModelConfig;
 import dev.cove.core.model.ModelWeights;
 import java.nio.file.Files;
@@ -44,7 +44,7 @@ public class DecodeBenchmark {
 
     private GgufFile file;
     private WorkerPool pool;
-    private LlamaModel llama;
+    private Transformer llama;
     private ForwardState state;
     private int position;
     private int[] prompt;
@@ -59,7 +59,7 @@ public class DecodeBenchmark {
         pool = new WorkerPool(threads);
         int vocab = (int) file.tensor("token_embd.weight").dim(1);
         ModelConfig config = ModelConfig.fromGguf(file.metadata(), vocab);
-        llama = new LlamaModel(config, ModelWeights.fromGguf(file, config), pool);
+        llama = new Transformer(config, ModelWeights.fromGguf(file, config), pool);
         state = llama.newState(Math.min(config.contextLength(), 512));
         prompt = new int[64];
         for (int i = 0; i < prompt.length; i++) {

@@ -6,7 +6,7 @@ import dev.cove.core.kernel.Kernels;
 import dev.cove.core.kernel.MemoryBandwidth;
 import dev.cove.core.kernel.WorkerPool;
 import dev.cove.core.model.ForwardState;
-import dev.cove.core.model.LlamaModel;
+import dev.cove.core.model.Transformer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,21 +71,21 @@ final class BenchCommand implements Callable<Integer> {
         long loadStart = System.nanoTime();
         try (Model m = SecureCli.load(model.toString(), t, null)) {
             double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
-            LlamaModel llama = m.forwardPass();
+            Transformer transformer = m.forwardPass();
             int vocab = m.config().vocabularySize();
             int context = Math.max(1, promptTokens + genTokens + 1);
-            ForwardState state = llama.newState(context);
+            ForwardState state = transformer.newState(context);
             int[] prompt = promptTokens(promptTokens, vocab);
 
             double[] pp = new double[repetitions];
             double[] ttft = new double[repetitions];
             if (promptTokens > 0) {
-                runPrompt(llama, state, prompt); // warm-up
+                runPrompt(transformer, state, prompt); // warm-up
                 for (int r = 0; r < repetitions; r++) {
                     long start = System.nanoTime();
-                    runPrompt(llama, state, prompt);
+                    runPrompt(transformer, state, prompt);
                     long promptDone = System.nanoTime();
-                    llama.forward(state, argmax(state.logits()), promptTokens, true);
+                    transformer.forward(state, argmax(state.logits()), promptTokens, true);
                     long first = System.nanoTime();
                     pp[r] = promptTokens / ((promptDone - start) / 1e9);
                     ttft[r] = (first - start) / 1e9;
@@ -93,30 +93,30 @@ final class BenchCommand implements Callable<Integer> {
             }
             double[] tg = new double[repetitions];
             if (genTokens > 0) {
-                runGeneration(llama, state, Math.min(genTokens, 16)); // warm-up
+                runGeneration(transformer, state, Math.min(genTokens, 16)); // warm-up
                 for (int r = 0; r < repetitions; r++) {
                     long start = System.nanoTime();
-                    runGeneration(llama, state, genTokens);
+                    runGeneration(transformer, state, genTokens);
                     tg[r] = genTokens / ((System.nanoTime() - start) / 1e9);
                 }
             }
-            long bytesPerToken = llama.weights().bytesPerToken();
-            Result result = new Result(model.getFileName().toString(), fileSize(model), llama.weights().layers()[0].wq().type().name(),
-                    t, llama.kernels().name(), loadSeconds, promptTokens, pp, genTokens, tg, ttft,
+            long bytesPerToken = transformer.weights().bytesPerToken();
+            Result result = new Result(model.getFileName().toString(), fileSize(model), transformer.weights().layers()[0].wq().type().name(),
+                    t, transformer.kernels().name(), loadSeconds, promptTokens, pp, genTokens, tg, ttft,
                     peakRssBytes(), bandwidth, bytesPerToken, cpuModel());
             System.out.println(json ? result.toJson() : result.toTable());
             return 0;
         }
     }
 
-    private static void runPrompt(LlamaModel llama, ForwardState state, int[] prompt) {
-        llama.forwardBatch(state, prompt, 0, true);
+    private static void runPrompt(Transformer transformer, ForwardState state, int[] prompt) {
+        transformer.forwardBatch(state, prompt, 0, true);
     }
 
-    private static void runGeneration(LlamaModel llama, ForwardState state, int count) {
+    private static void runGeneration(Transformer transformer, ForwardState state, int count) {
         int token = 1; // BOS in llama-family vocabularies; any valid id will do
         for (int i = 0; i < count; i++) {
-            llama.forward(state, token, i, true);
+            transformer.forward(state, token, i, true);
             token = argmax(state.logits());
         }
     }

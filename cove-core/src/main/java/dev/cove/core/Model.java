@@ -5,7 +5,7 @@ import dev.cove.core.generate.Session;
 import dev.cove.core.gguf.GgufFile;
 import dev.cove.core.gguf.GgufMetadata;
 import dev.cove.core.kernel.WorkerPool;
-import dev.cove.core.model.LlamaModel;
+import dev.cove.core.model.Transformer;
 import dev.cove.core.model.ModelConfig;
 import dev.cove.core.model.ModelWeights;
 import dev.cove.core.tokenizer.Tokenizer;
@@ -26,13 +26,13 @@ import java.nio.file.Path;
 public final class Model implements AutoCloseable {
     private final GgufFile file;
     private final Tokenizer tokenizer;
-    private final LlamaModel llama;
+    private final Transformer transformer;
     private final WorkerPool pool;
 
-    private Model(GgufFile file, Tokenizer tokenizer, LlamaModel llama, WorkerPool pool) {
+    private Model(GgufFile file, Tokenizer tokenizer, Transformer transformer, WorkerPool pool) {
         this.file = file;
         this.tokenizer = tokenizer;
-        this.llama = llama;
+        this.transformer = transformer;
         this.pool = pool;
     }
 
@@ -57,7 +57,7 @@ public final class Model implements AutoCloseable {
             ModelConfig config = ModelConfig.fromGguf(file.metadata(), tokenizer.vocabulary().size());
             ModelWeights weights = ModelWeights.fromGguf(file, config);
             pool = new WorkerPool(threads);
-            return new Model(file, tokenizer, new LlamaModel(config, weights, pool), pool);
+            return new Model(file, tokenizer, new Transformer(config, weights, pool), pool);
         } catch (RuntimeException e) {
             if (pool != null) {
                 pool.close();
@@ -76,7 +76,7 @@ public final class Model implements AutoCloseable {
     }
 
     public ModelConfig config() {
-        return llama.config();
+        return transformer.config();
     }
 
     public Tokenizer tokenizer() {
@@ -92,8 +92,8 @@ public final class Model implements AutoCloseable {
     }
 
     /** The forward pass, for tools that drive it directly (perplexity, benchmarks). */
-    public LlamaModel forwardPass() {
-        return llama;
+    public Transformer forwardPass() {
+        return transformer;
     }
 
     public int threads() {

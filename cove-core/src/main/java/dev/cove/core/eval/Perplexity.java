@@ -2,7 +2,7 @@ package dev.cove.core.eval;
 
 import dev.cove.core.Model;
 import dev.cove.core.model.ForwardState;
-import dev.cove.core.model.LlamaModel;
+import dev.cove.core.model.Transformer;
 import dev.cove.core.tokenizer.Vocabulary;
 
 /**
@@ -113,7 +113,7 @@ public final class Perplexity {
     /** The perplexity of {@code model} on {@code tokens}. */
     public static Result compute(Model model, int[] tokens, Options options) {
         Windows w = windows(model, tokens, options);
-        LlamaModel forward = model.forwardPass();
+        Transformer forward = model.forwardPass();
         ForwardState state = forward.newState(w.ctx);
         int vocab = model.config().vocabularySize();
         Accumulator acc = new Accumulator();
@@ -143,8 +143,8 @@ public final class Perplexity {
                     + model.config().vocabularySize() + " tokens");
         }
         Windows w = windows(base, tokens, options);
-        LlamaModel fb = base.forwardPass();
-        LlamaModel fm = model.forwardPass();
+        Transformer fb = base.forwardPass();
+        Transformer fm = model.forwardPass();
         ForwardState sb = fb.newState(w.ctx);
         ForwardState sm = fm.newState(w.ctx);
         double[] logpBase = new double[vocab];

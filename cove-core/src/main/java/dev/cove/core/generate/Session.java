@@ -4,7 +4,7 @@ import dev.cove.core.CoveException;
 import dev.cove.core.Model;
 import dev.cove.core.chat.ChatPrompt;
 import dev.cove.core.model.ForwardState;
-import dev.cove.core.model.LlamaModel;
+import dev.cove.core.model.Transformer;
 import dev.cove.core.sample.Sampler;
 import dev.cove.core.tokenizer.StreamingDecoder;
 import dev.cove.core.tokenizer.Tokenizer;
@@ -23,7 +23,7 @@ public final class Session {
     private static volatile boolean batchedPromptsCompiled;
 
     private final Model model;
-    private final LlamaModel llama;
+    private final Transformer transformer;
     private final Tokenizer tokenizer;
     private final GenerationOptions options;
     private final ForwardState state;
@@ -33,11 +33,11 @@ public final class Session {
 
     public Session(Model model, GenerationOptions options) {
         this.model = model;
-        this.llama = model.forwardPass();
+        this.transformer = model.forwardPass();
         this.tokenizer = model.tokenizer();
         this.options = options;
         int context = options.contextLength() > 0 ? options.contextLength() : model.config().contextLength();
-        this.state = llama.newState(context);
+        this.state = transformer.newState(context);
         this.sampler = new Sampler(options.sampling());
         this.cached = new int[context];
     }
@@ -146,7 +146,7 @@ public final class Session {
         int remaining = cachedLength - discard;
         System.arraycopy(cached, keep + discard, cached, keep, cachedLength - keep - discard);
         cachedLength = 0;
-        llama.forwardBatch(state, Arrays.copyOf(cached, remaining), 0, false);
+        transformer.forwardBatch(state, Arrays.copyOf(cached, remaining), 0, false);
         cachedLength = remaining;
     }
 
@@ -173,11 +173,11 @@ public final class Session {
             // crawl through the interpreter, costs a cold process more than batching saves
             // (`cove run -n 16`: 0.35 s of 3.6).
             for (int i = common; i < prompt.length; i++) {
-                llama.forward(state, prompt[i], i, i == prompt.length - 1);
+                transformer.forward(state, prompt[i], i, i == prompt.length - 1);
             }
         } else {
             // One batched pass over the new part: each weight is read once for all its tokens.
-            llama.forwardBatch(state, Arrays.copyOfRange(prompt, common, prompt.length), common, true);
+            transformer.forwardBatch(state, Arrays.copyOfRange(prompt, common, prompt.length), common, true);
             if (fresh >= SHORT_PROMPT) {
                 batchedPromptsCompiled = true;
             }
@@ -188,7 +188,7 @@ public final class Session {
     }
 
     private void feed(int token, boolean computeLogits) {
-        llama.forward(state, token, cachedLength, computeLogits);
+        transformer.forward(state, token, cachedLength, computeLogits);
         cached[cachedLength++] = token;
     }
 

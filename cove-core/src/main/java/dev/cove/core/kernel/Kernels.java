@@ -140,6 +140,36 @@ public abstract class Kernels {
     /** SwiGLU: {@code gate[go+i] = silu(gate[go+i]) * up[uo+i]}. */
     public abstract void swiGlu(float[] gate, int go, float[] up, int uo, int n);
 
+    /**
+     * GeGLU with the tanh approximation of GELU (Gemma):
+     * {@code gate[go+i] = gelu(gate[go+i]) * up[uo+i]}, gelu(x) = x/2 (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))).
+     */
+    public void geGlu(float[] gate, int go, float[] up, int uo, int n) {
+        for (int i = 0; i < n; i++) {
+            gate[go + i] = geluTanh(gate[go + i]) * up[uo + i];
+        }
+    }
+
+    /** The tanh approximation of GELU, in double: the reference of the vector kernels. */
+    protected static float geluTanh(float x) {
+        double inner = Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x);
+        return (float) (0.5 * x * (1 + Math.tanh(inner)));
+    }
+
+    /** Soft-capping, in place: {@code x[offset+i] = cap * tanh(x[offset+i] / cap)} (Gemma 2's logits). */
+    public void softCap(float[] x, int offset, int n, float cap) {
+        for (int i = offset; i < offset + n; i++) {
+            x[i] = (float) (cap * Math.tanh(x[i] / cap));
+        }
+    }
+
+    /** {@code x[offset+i] *= factor}. */
+    public void scale(float[] x, int offset, float factor, int n) {
+        for (int i = offset; i < offset + n; i++) {
+            x[i] *= factor;
+        }
+    }
+
     /** In-place softmax of {@code x[offset..offset+n)}. */
     public abstract void softmax(float[] x, int offset, int n);
 

@@ -881,6 +881,50 @@ final class PanamaKernels extends Kernels {
         }
     }
 
+    // gelu(x) = x/2 (1 + tanh(y)) = x * sigmoid(2y) = x / (1 + exp(-2y)), y = sqrt(2/pi) (x + 0.044715 x^3)
+    private static final float GELU_2C = (float) (2 * Math.sqrt(2 / Math.PI));
+    private static final float GELU_2CA = GELU_2C * 0.044715f;
+
+    @Override
+    public void geGlu(float[] gate, int go, float[] up, int uo, int n) {
+        int i = 0;
+        for (; i + FL <= n; i += FL) {
+            FloatVector x = FloatVector.fromArray(F, gate, go + i);
+            FloatVector minus2y = x.mul(x).mul(-GELU_2CA).sub(GELU_2C).mul(x);
+            x.div(minus2y.lanewise(EXP).add(1f)).mul(FloatVector.fromArray(F, up, uo + i)).intoArray(gate, go + i);
+        }
+        for (; i < n; i++) {
+            gate[go + i] = geluTanh(gate[go + i]) * up[uo + i];
+        }
+    }
+
+    // cap * tanh(x / cap) = cap - 2 cap / (exp(2x / cap) + 1): exp overflowing to infinity gives cap, as it should.
+    @Override
+    public void softCap(float[] x, int offset, int n, float cap) {
+        int i = 0;
+        float twoOverCap = 2f / cap;
+        float twoCap = 2f * cap;
+        for (; i + FL <= n; i += FL) {
+            FloatVector v = FloatVector.fromArray(F, x, offset + i);
+            FloatVector e = v.mul(twoOverCap).lanewise(EXP).add(1f);
+            FloatVector.broadcast(F, cap).sub(FloatVector.broadcast(F, twoCap).div(e)).intoArray(x, offset + i);
+        }
+        for (; i < n; i++) {
+            x[offset + i] = (float) (cap * Math.tanh(x[offset + i] / cap));
+        }
+    }
+
+    @Override
+    public void scale(float[] x, int offset, float factor, int n) {
+        int i = 0;
+        for (; i + FL <= n; i += FL) {
+            FloatVector.fromArray(F, x, offset + i).mul(factor).intoArray(x, offset + i);
+        }
+        for (; i < n; i++) {
+            x[offset + i] *= factor;
+        }
+    }
+
     @Override
     public void swiGlu(float[] gate, int go, float[] up, int uo, int n) {
         int i = 0;

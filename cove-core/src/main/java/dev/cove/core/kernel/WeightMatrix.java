@@ -38,6 +38,20 @@ public record WeightMatrix(String name, GgmlType type, MemorySegment data, long 
         return new WeightMatrix(name, type, data, offset, rows, cols, packedWeights);
     }
 
+    /**
+     * Rows {@code [first, first + count)} of this matrix in the file, as a matrix of their own: how
+     * a fused tensor (Q, K and V in one) is read as its parts. Not of a repacked matrix.
+     */
+    public WeightMatrix rows(String partName, int first, int count) {
+        if (packed != null) {
+            throw new IllegalStateException(name + " is repacked: take its rows before preparing it");
+        }
+        if (first < 0 || count <= 0 || first + count > rows) {
+            throw new IllegalArgumentException(name + ": rows " + first + ".." + (first + count - 1) + " of " + rows);
+        }
+        return new WeightMatrix(partName, type, data, rowOffset(first), count, cols);
+    }
+
     public long rowBytes() {
         return type.byteSize(cols);
     }

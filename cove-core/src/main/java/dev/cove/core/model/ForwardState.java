@@ -12,13 +12,15 @@ public final class ForwardState {
     final float[][] scores;       // attention scores, one row of contextLength per thread
     final float[] logits;
     final KvCache cache;
-    private final LlamaModel model;
+    final Rope[] ropes;           // each layer's rotation for this sequence's context length
+    private final Transformer model;
     private TokenBatch prompt;
 
-    ForwardState(LlamaModel model, int contextLength) {
+    ForwardState(Transformer model, int contextLength) {
         ModelConfig c = model.config();
         this.model = model;
         cache = new KvCache(c, contextLength);
+        ropes = model.ropesFor(contextLength);
         scores = new float[model.threads()][contextLength];
         logits = new float[c.vocabularySize()];
         single = new TokenBatch(model, 1);
@@ -42,7 +44,7 @@ public final class ForwardState {
         return prompt;
     }
 
-    boolean belongsTo(LlamaModel m) {
+    boolean belongsTo(Transformer m) {
         return model == m;
     }
 }

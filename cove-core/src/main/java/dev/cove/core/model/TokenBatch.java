@@ -30,10 +30,10 @@ final class TokenBatch {
     final float[] up;
     final float[] proj;           // output of the attention or feed-forward projection back to the stream
     final Projection projection;
-    final LlamaModel.Attention attention;
+    final Transformer.Attention attention;
     private int size;
 
-    TokenBatch(LlamaModel model, int capacity) {
+    TokenBatch(Transformer model, int capacity) {
         ModelConfig c = model.config();
         Kernels kernels = model.kernels();
         this.capacity = capacity;

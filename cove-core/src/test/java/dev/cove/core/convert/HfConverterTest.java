@@ -8,7 +8,7 @@ import dev.cove.core.Model;
 import dev.cove.core.gguf.GgufFile;
 import dev.cove.core.gguf.GgufTensorInfo;
 import dev.cove.core.model.ForwardState;
-import dev.cove.core.model.LlamaModel;
+import dev.cove.core.model.Transformer;
 import dev.cove.core.tensor.GgmlType;
 import dev.cove.core.tensor.TypeCodecs;
 import dev.cove.core.tokenizer.Tokenizer;
@@ -52,7 +52,7 @@ class HfConverterTest {
     private static void assertLogitsMatch(Path gguf, HfFiles.Shape shape, Map<String, HfFiles.Weight> weights, double maxNmse) {
         double[][] reference = HfFiles.referenceLogits(shape, weights, TOKENS);
         try (Model model = Model.load(gguf, 1)) {
-            LlamaModel forward = model.forwardPass();
+            Transformer forward = model.forwardPass();
             ForwardState state = forward.newState(TOKENS.length);
             for (int pos = 0; pos < TOKENS.length; pos++) {
                 forward.forward(state, TOKENS[pos], pos, true);

@@ -12,7 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * {@link LlamaModel#forwardBatch} gives the logits of feeding the same tokens one at a time, for
+ * {@link Transformer#forwardBatch} gives the logits of feeding the same tokens one at a time, for
  * batches split at several points (so later batches attend to earlier ones through the cache) and
  * batches longer than one internal chunk; and its final logits still match llama.cpp's.
  */
@@ -36,7 +36,7 @@ class BatchedForwardTest {
         ReferenceCase ref = ReferenceCase.load(name, path);
         try (GgufFile file = GgufFile.open(ref.model())) {
             ModelConfig config = ModelConfig.fromGguf(file.metadata(), ref.vocab());
-            LlamaModel model = new LlamaModel(config, ModelWeights.fromGguf(file, config), pool);
+            Transformer model = new Transformer(config, ModelWeights.fromGguf(file, config), pool);
             int[] sequence = ref.sequence();
             // Long enough for two internal chunks of the batch buffers.
             int[] tokens = new int[TokenBatch.PROMPT_CAPACITY + 13];
@@ -78,7 +78,7 @@ class BatchedForwardTest {
         ReferenceCase ref = ReferenceCase.load(name, "models/small-test/" + name + ".gguf");
         try (GgufFile file = GgufFile.open(ref.model())) {
             ModelConfig config = ModelConfig.fromGguf(file.metadata(), ref.vocab());
-            LlamaModel model = new LlamaModel(config, ModelWeights.fromGguf(file, config), pool,
+            Transformer model = new Transformer(config, ModelWeights.fromGguf(file, config), pool,
                     dev.cove.core.kernel.Kernels.scalar());
             int[] sequence = ref.sequence();
             int rows = ref.logits().length;
@@ -95,7 +95,7 @@ class BatchedForwardTest {
         ReferenceCase ref = ReferenceCase.load(name, "models/small-test/" + name + ".gguf");
         try (GgufFile file = GgufFile.open(ref.model())) {
             ModelConfig config = ModelConfig.fromGguf(file.metadata(), ref.vocab());
-            LlamaModel model = new LlamaModel(config, ModelWeights.fromGguf(file, config), pool);
+            Transformer model = new Transformer(config, ModelWeights.fromGguf(file, config), pool);
             int[] sequence = ref.sequence();
             int rows = ref.logits().length;
             ForwardState state = model.newState(sequence.length);

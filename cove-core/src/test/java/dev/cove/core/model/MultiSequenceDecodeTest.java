@@ -12,8 +12,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * {@link LlamaModel#forwardDecode} gives every sequence the logits of stepping it alone, for
- * sequences at different positions of their own caches; and {@link LlamaModel#hiddenStates}
+ * {@link Transformer#forwardDecode} gives every sequence the logits of stepping it alone, for
+ * sequences at different positions of their own caches; and {@link Transformer#hiddenStates}
  * gives the final hidden state of feeding each token alone.
  */
 class MultiSequenceDecodeTest {
@@ -44,7 +44,7 @@ class MultiSequenceDecodeTest {
         ReferenceCase ref = ReferenceCase.load(name, path(name));
         try (GgufFile file = GgufFile.open(ref.model())) {
             ModelConfig config = ModelConfig.fromGguf(file.metadata(), ref.vocab());
-            LlamaModel model = new LlamaModel(config, ModelWeights.fromGguf(file, config), pool);
+            Transformer model = new Transformer(config, ModelWeights.fromGguf(file, config), pool);
             int[] sequence = ref.sequence();
             int[] promptLengths = {1, 9, 30, 70, 4}; // 70: more than one prompt chunk
             int n = promptLengths.length;
@@ -107,7 +107,7 @@ class MultiSequenceDecodeTest {
         ReferenceCase ref = ReferenceCase.load(name, path(name));
         try (GgufFile file = GgufFile.open(ref.model())) {
             ModelConfig config = ModelConfig.fromGguf(file.metadata(), ref.vocab());
-            LlamaModel model = new LlamaModel(config, ModelWeights.fromGguf(file, config), pool);
+            Transformer model = new Transformer(config, ModelWeights.fromGguf(file, config), pool);
             int dim = config.embeddingLength();
             int[] tokens = new int[TokenBatch.PROMPT_CAPACITY + 5];
             for (int i = 0; i < tokens.length; i++) {

@@ -14,8 +14,11 @@ import java.util.stream.IntStream;
 record ReferenceCase(String name, Path model, int[] promptTokens, int[] greedyTokens, int vocab, float[][] logits) {
 
     static ReferenceCase load(String name, String modelPath) throws IOException {
-        Path json = SharedData.require("reference/" + name + ".json");
-        Path model = SharedData.require(modelPath);
+        return load(name, SharedData.require("reference/" + name + ".json"), SharedData.require(modelPath));
+    }
+
+    /** The reference in {@code json} (with {@code NAME.logits.f32} beside it) of {@code model}. */
+    static ReferenceCase load(String name, Path json, Path model) throws IOException {
         JsonNode root = new ObjectMapper().readTree(json.toFile());
         int[] prompt = ints(root.get("prompt_tokens"));
         int[] greedy = ints(root.get("greedy_tokens"));

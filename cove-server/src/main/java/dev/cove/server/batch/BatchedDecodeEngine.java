@@ -2,20 +2,20 @@ package dev.cove.server.batch;
 
 import dev.cove.core.model.DecodeBatch;
 import dev.cove.core.model.ForwardState;
-import dev.cove.core.model.LlamaModel;
+import dev.cove.core.model.Transformer;
 import java.util.List;
 
 /**
  * The continuous-batching engine: every sequence that is decoding feeds its sampled token in one
- * {@link LlamaModel#forwardDecode} call, so each weight is read once per step for all of them
+ * {@link Transformer#forwardDecode} call, so each weight is read once per step for all of them
  * (decoding on a CPU is bound by reading the weights, so the step costs little more than one
- * sequence's token); each prompt chunk goes through {@link LlamaModel#forwardBatch} (or
- * {@link LlamaModel#hiddenStates} for an embedding), itself a matrix-matrix product over the
+ * sequence's token); each prompt chunk goes through {@link Transformer#forwardBatch} (or
+ * {@link Transformer#hiddenStates} for an embedding), itself a matrix-matrix product over the
  * chunk. Its buffers grow to the largest step seen and are then reused, so a step allocates
  * nothing. Called by the scheduler thread only.
  */
 public final class BatchedDecodeEngine implements DecodeEngine {
-    private final LlamaModel model;
+    private final Transformer model;
     private final int dim;
     private DecodeBatch decode;
     private ForwardState[] states = new ForwardState[0];
@@ -23,7 +23,7 @@ public final class BatchedDecodeEngine implements DecodeEngine {
     private int[] positions = new int[0];
     private float[] hidden = new float[0];
 
-    public BatchedDecodeEngine(LlamaModel model) {
+    public BatchedDecodeEngine(Transformer model) {
         this.model = model;
         this.dim = model.config().embeddingLength();
     }

@@ -1,7 +1,7 @@
 package dev.cove.server.batch;
 
 import dev.cove.core.model.ForwardState;
-import dev.cove.core.model.LlamaModel;
+import dev.cove.core.model.Transformer;
 
 /**
  * One sequence's place in the model: a KV cache ({@link ForwardState}) and the tokens whose keys
@@ -19,7 +19,7 @@ public final class KvSlot {
     long lastUsedNanos;
     boolean busy;
 
-    KvSlot(int id, LlamaModel model, int contextLength) {
+    KvSlot(int id, Transformer model, int contextLength) {
         this.id = id;
         this.state = model.newState(contextLength);
         this.tokens = new int[contextLength];

@@ -1,6 +1,6 @@
 package dev.cove.server.batch;
 
-import dev.cove.core.model.LlamaModel;
+import dev.cove.core.model.Transformer;
 import java.util.List;
 
 /**
@@ -11,10 +11,10 @@ import java.util.List;
  * and comparison.
  */
 public final class SequentialDecodeEngine implements DecodeEngine {
-    private final LlamaModel model;
+    private final Transformer model;
     private final float[] hidden;
 
-    public SequentialDecodeEngine(LlamaModel model) {
+    public SequentialDecodeEngine(Transformer model) {
         this.model = model;
         this.hidden = new float[model.config().embeddingLength()];
     }

@@ -1,6 +1,6 @@
 package dev.cove.server.batch;
 
-import dev.cove.core.model.LlamaModel;
+import dev.cove.core.model.Transformer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,12 +13,12 @@ import java.util.List;
  * <p>Used by the scheduler thread only.
  */
 final class SlotPool {
-    private final LlamaModel model;
+    private final Transformer model;
     private final int capacity;
     private final int contextLength;
     private final List<KvSlot> slots = new ArrayList<>();
 
-    SlotPool(LlamaModel model, int capacity, int contextLength) {
+    SlotPool(Transformer model, int capacity, int contextLength) {
         if (capacity < 1) {
             throw new IllegalArgumentException("at least one slot is needed, not " + capacity);
         }

@@ -13,7 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Logits of the forward pass against llama.cpp's, row by row, feeding the reference sequence. */
-class LlamaModelReferenceTest {
+class TransformerReferenceTest {
     private static WorkerPool pool;
 
     @BeforeAll
@@ -39,6 +39,35 @@ class LlamaModelReferenceTest {
         System.out.printf("small-%s: worst row NMSE %.3g%n", type, worst);
     }
 
+    static Stream<String> families() {
+        return Stream.of("qwen2", "qwen3", "gemma2", "gemma3", "phi3", "llama31");
+    }
+
+    @ParameterizedTest
+    @MethodSource("families")
+    void familyInF32MatchesLlamaCpp(String family) throws IOException {
+        ReferenceCase ref = ReferenceCase.load("arch-" + family + "-f32", "models/arch-test/arch-" + family + "-f32.gguf");
+        double worst = compare(ref, 1e-4);
+        System.out.printf("arch-%s-f32: worst row NMSE %.3g%n", family, worst);
+    }
+
+    @ParameterizedTest
+    @MethodSource("families")
+    void familyInQ8_0MatchesLlamaCpp(String family) throws IOException {
+        ReferenceCase ref = ReferenceCase.load("arch-" + family + "-q8_0", "models/arch-test/arch-" + family + "-q8_0.gguf");
+        double worst = compare(ref, 5e-3);
+        System.out.printf("arch-%s-q8_0: worst row NMSE %.3g%n", family, worst);
+    }
+
+    /** llama.cpp's default mixed recipe (Q4_K with Q6_K for some tensors), quantized and run by llama.cpp here. */
+    @ParameterizedTest
+    @MethodSource("families")
+    void familyInQ4_K_MMatchesLlamaCpp(String family) throws Exception {
+        ReferenceCase ref = LlamaCppReferences.quantized("models/arch-test/arch-" + family + "-f32.gguf", "Q4_K_M");
+        double worst = compare(ref, 5e-3);
+        System.out.printf("arch-%s-q4_k_m: worst row NMSE %.3g%n", family, worst);
+    }
+
     @Test
     void stories260KMatchesLlamaCpp() throws IOException {
         ReferenceCase ref = ReferenceCase.load("stories260K", "models/stories260K/stories260K.gguf");
@@ -57,7 +86,7 @@ class LlamaModelReferenceTest {
     private static double compare(ReferenceCase ref, double maxNmse) {
         try (GgufFile file = GgufFile.open(ref.model())) {
             ModelConfig config = ModelConfig.fromGguf(file.metadata(), ref.vocab());
-            LlamaModel model = new LlamaModel(config, ModelWeights.fromGguf(file, config), pool);
+            Transformer model = new Transformer(config, ModelWeights.fromGguf(file, config), pool);
             int[] tokens = ref.sequence();
             ForwardState state = model.newState(tokens.length);
             double worst = 0;

@@ -6,10 +6,12 @@ import dev.cove.core.kernel.WeightMatrix;
 import dev.cove.core.kernel.WorkerPool;
 
 /**
- * The llama-family transformer (Llama 2/3, TinyLlama, Mistral): pre-norm blocks of grouped-query
- * attention with RoPE and a SwiGLU feed-forward network. One method per step of the paper; the
- * arithmetic lives in {@code kernel}. Immutable and shared; per-sequence state is a
- * {@link ForwardState}.
+ * The decoder-only transformer of every family Cove runs (Llama 2/3, TinyLlama, Mistral, Qwen2/3,
+ * Gemma 2/3, Phi-3): pre-norm blocks of grouped-query attention with RoPE and a gated
+ * feed-forward network. The family's {@link Architecture} says which optional steps a block
+ * takes (biases, Q/K norms, post-norms, soft-caps, sliding windows, GELU); each step is one
+ * short method, and the arithmetic lives in {@code kernel}. Immutable and shared; per-sequence
+ * state is a {@link ForwardState}.
  *
  * <p>Every entry point runs the same steps on a batch of tokens ({@link TokenBatch}): each token
  * belongs to a sequence and sits at a position, attends over that sequence's KV cache, and every
@@ -19,21 +21,24 @@ import dev.cove.core.kernel.WorkerPool;
  * (continuous batching), and {@link #hiddenStates} a prompt whose final hidden states are wanted
  * (embeddings).
  */
-public final class LlamaModel {
+public final class Transformer {
     private final ModelConfig config;
     private final ModelWeights weights;
-    private final Rope rope;
+    private final Architecture family;
     private final WorkerPool pool;
     private final Kernels kernels;
-    private final float attentionScale;
+    private final float embeddingScale;
+    private final Rope[] ropesPerLayer;      // for sessions within the original context
+    private final Rope[] longRopesPerLayer;  // for longer ones (LongRoPE's long factors); the same array without them
 
-    public LlamaModel(ModelConfig config, ModelWeights weights, WorkerPool pool) {
+    public Transformer(ModelConfig config, ModelWeights weights, WorkerPool pool) {
         this(config, weights, pool, Kernels.get());
     }
 
     /** A model computing with {@code kernels} (tests compare implementations this way). */
-    public LlamaModel(ModelConfig config, ModelWeights weights, WorkerPool pool, Kernels kernels) {
+    public Transformer(ModelConfig config, ModelWeights weights, WorkerPool pool, Kernels kernels) {
         this.config = config;
+        this.family = config.family();
         this.kernels = kernels;
         this.weights = weights.prepared(kernels, pool);
         // Off by default: measured on `cove run -n 16`, compiling on tiny inputs at load cost more
@@ -42,8 +47,30 @@ public final class LlamaModel {
             kernels.warmUp(this.weights.matrixTypes());
         }
         this.pool = pool;
-        this.rope = new Rope(config, weights.ropeFrequencyFactors());
-        this.attentionScale = (float) (1.0 / Math.sqrt(config.headDim()));
+        this.embeddingScale = family.scaledEmbeddings() ? (float) Math.sqrt(config.embeddingLength()) : 1f;
+        this.ropesPerLayer = ropes(weights.ropeFactors());
+        this.longRopesPerLayer = weights.ropeFactorsLong() != null ? ropes(weights.ropeFactorsLong()) : ropesPerLayer;
+    }
+
+    /** One rotation per layer: the global one, or the local one on sliding-window layers. */
+    private Rope[] ropes(float[] factors) {
+        RopeConfig r = config.rope();
+        Rope global = new Rope(r, config.headDim(), r.freqBase(), r.freqScale(), factors);
+        Rope local = new Rope(r, config.headDim(), r.localFreqBase(), r.localFreqScale(), factors);
+        Rope[] perLayer = new Rope[config.blockCount()];
+        for (int i = 0; i < perLayer.length; i++) {
+            perLayer[i] = config.windows().isLocal(i) ? local : global;
+        }
+        return perLayer;
+    }
+
+    /**
+     * The rotations of a session of {@code contextLength} positions: LongRoPE models (Phi-3)
+     * switch to their long factors when the session is longer than the original training context,
+     * as llama.cpp does.
+     */
+    Rope[] ropesFor(int contextLength) {
+        return contextLength > config.rope().originalContext() ? longRopesPerLayer : ropesPerLayer;
     }
 
     public ModelConfig config() {
@@ -178,6 +205,7 @@ public final class LlamaModel {
             project(b, b.xbIn, weights.output(), batch.logits);
             int vocab = config.vocabularySize();
             for (int i = 0; i < count; i++) {
+                softCapLogits(batch.logits, i * vocab);
                 System.arraycopy(batch.logits, i * vocab, states[i].logits, 0, vocab);
             }
         }
@@ -218,7 +246,11 @@ public final class LlamaModel {
     // ------------------------------------------------------------------ the steps
 
     private void embed(TokenBatch b, int t, int token) {
-        weights.tokenEmbedding().dequantizeRow(token, b.x, t * config.embeddingLength());
+        int dim = config.embeddingLength();
+        weights.tokenEmbedding().dequantizeRow(token, b.x, t * dim);
+        if (embeddingScale != 1f) {
+            kernels.scale(b.x, t * dim, embeddingScale, dim);
+        }
     }
 
     private void layers(TokenBatch b) {
@@ -231,13 +263,22 @@ public final class LlamaModel {
 
     private void attention(TokenBatch b, LayerWeights w, int layer) {
         int n = b.size();
-        int dim = config.embeddingLength();
         int qDim = config.queryDim();
         int kvDim = config.kvDim();
         rmsNorm(b, w.attentionNorm());
         project(b, b.xbIn, w.wq(), b.q, w.wk(), b.k, w.wv(), b.v);
         for (int t = 0; t < n; t++) {
+            if (family.attentionBiases()) {
+                kernels.add(b.q, t * qDim, w.queryBias(), 0, qDim);
+                kernels.add(b.k, t * kvDim, w.keyBias(), 0, kvDim);
+                kernels.add(b.v, t * kvDim, w.valueBias(), 0, kvDim);
+            }
+            if (family.queryKeyNorms()) {
+                headNorms(b.q, t * qDim, config.headCount(), w.queryNorm());
+                headNorms(b.k, t * kvDim, config.headCountKv(), w.keyNorm());
+            }
             int position = b.positions[t];
+            Rope rope = b.sequences[t].ropes[layer];
             rope.apply(b.q, t * qDim, config.headCount(), position);
             rope.apply(b.k, t * kvDim, config.headCountKv(), position);
             KvCache cache = b.sequences[t].cache;
@@ -246,7 +287,7 @@ public final class LlamaModel {
         }
         b.attention.run(layer);
         project(b, b.attnIn, w.wo(), b.proj);
-        kernels.add(b.x, 0, b.proj, 0, n * dim);
+        addToResidual(b, b.proj, w.postAttentionNorm());
     }
 
     private void feedForward(TokenBatch b, LayerWeights w) {
@@ -254,9 +295,32 @@ public final class LlamaModel {
         rmsNorm(b, w.ffnNorm());
         float[] gate = b.hiddenIn.values();
         project(b, b.xbIn, w.gate(), gate, w.up(), b.up);
-        kernels.swiGlu(gate, 0, b.up, 0, n * config.feedForwardLength());
+        switch (family.activation()) {
+            case SILU -> kernels.swiGlu(gate, 0, b.up, 0, n * config.feedForwardLength());
+            case GELU_TANH -> kernels.geGlu(gate, 0, b.up, 0, n * config.feedForwardLength());
+        }
         project(b, b.hiddenIn, w.down(), b.proj);
-        kernels.add(b.x, 0, b.proj, 0, n * config.embeddingLength());
+        addToResidual(b, b.proj, w.postFfnNorm());
+    }
+
+    /** The residual stream += a sub-layer's output, normalized first where the family has a post-norm. */
+    private void addToResidual(TokenBatch b, float[] out, float[] postNorm) {
+        int dim = config.embeddingLength();
+        if (postNorm != null) {
+            for (int t = 0; t < b.size(); t++) {
+                kernels.rmsNorm(out, t * dim, out, t * dim, postNorm, dim, config.rmsNormEpsilon());
+            }
+        }
+        kernels.add(b.x, 0, out, 0, b.size() * dim);
+    }
+
+    /** RMS norm of each of {@code heads} heads of {@code x} from {@code offset}, with the same weights. */
+    private void headNorms(float[] x, int offset, int heads, float[] weight) {
+        int headDim = config.headDim();
+        for (int h = 0; h < heads; h++) {
+            int o = offset + h * headDim;
+            kernels.rmsNorm(x, o, x, o, weight, headDim, config.rmsNormEpsilon());
+        }
     }
 
     /** The output head of the last token {@code s} processed. */
@@ -265,6 +329,14 @@ public final class LlamaModel {
         b.resize(1);
         finalNorm(b.xbIn.values(), 0, s.x, 0);
         project(b, b.xbIn, weights.output(), s.logits);
+        softCapLogits(s.logits, 0);
+    }
+
+    /** Gemma 2's final soft-cap, {@code c * tanh(logit / c)}, of the vocabulary's logits from {@code offset}. */
+    private void softCapLogits(float[] logits, int offset) {
+        if (config.finalSoftCap() > 0) {
+            kernels.softCap(logits, offset, config.vocabularySize(), config.finalSoftCap());
+        }
     }
 
     /** Each token's residual stream, normalized, into {@code xbIn}. */
@@ -344,23 +416,32 @@ public final class LlamaModel {
             }
         }
 
-        /** One query head of the token at {@code position} over positions 0..position of {@code cache}. */
+        /**
+         * One query head of the token at {@code position} over the positions of {@code cache} it
+         * sees: 0..position, or only the last {@code window} of them on a sliding-window layer.
+         */
         private void attendOneHead(float[] scores, KvCache cache, int tokenOffset, int head, int position) {
             int headDim = config.headDim();
             int kvDim = config.kvDim();
             int kvOffset = head / config.groupSize() * headDim;
             int qOffset = tokenOffset + head * headDim;
+            int first = config.windows().isLocal(layer) ? Math.max(0, position - config.windows().size() + 1) : 0;
+            int count = position + 1 - first;
             float[] q = b.q;
             float[] out = b.attnIn.values();
             float[] keys = cache.keys(layer);
             float[] values = cache.values(layer);
-            for (int p = 0; p <= position; p++) {
-                scores[p] = kernels.dot(q, qOffset, keys, p * kvDim + kvOffset, headDim) * attentionScale;
+            float scale = config.attentionScale();
+            for (int p = first; p <= position; p++) {
+                scores[p - first] = kernels.dot(q, qOffset, keys, p * kvDim + kvOffset, headDim) * scale;
             }
-            kernels.softmax(scores, 0, position + 1);
+            if (config.attentionSoftCap() > 0) {
+                kernels.softCap(scores, 0, count, config.attentionSoftCap());
+            }
+            kernels.softmax(scores, 0, count);
             java.util.Arrays.fill(out, qOffset, qOffset + headDim, 0f);
-            for (int p = 0; p <= position; p++) {
-                kernels.axpy(scores[p], values, p * kvDim + kvOffset, out, qOffset, headDim);
+            for (int p = first; p <= position; p++) {
+                kernels.axpy(scores[p - first], values, p * kvDim + kvOffset, out, qOffset, headDim);
             }
         }
     }
