@@ -1,9 +1,13 @@
 package dev.cove.cli;
 
+import dev.cove.core.CoveException;
 import dev.cove.core.gguf.GgufFile;
 import dev.cove.core.gguf.GgufMetadata;
 import dev.cove.core.gguf.GgufTensorInfo;
 import dev.cove.core.gguf.GgufValue;
+import dev.cove.core.model.ModelConfig;
+import dev.cove.core.model.ModelWeights;
+import dev.cove.core.model.RopeConfig;
 import dev.cove.core.tensor.GgmlType;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -39,6 +43,7 @@ final class InfoCommand implements Callable<Integer> {
             out.printf("file:          %s (%s, GGUF v%d)%n", model, bytes(file.fileSize()), file.version());
             out.printf("name:          %s%n", m.getString("general.name", "(none)"));
             out.printf("architecture:  %s%n", arch);
+            printFamily(out, file);
             printKey(out, m, "context:       ", arch + ".context_length");
             printKey(out, m, "embedding:     ", arch + ".embedding_length");
             printKey(out, m, "layers:        ", arch + ".block_count");
@@ -78,6 +83,32 @@ final class InfoCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
+    }
+
+    /** The family's features as Cove reads them, or why Cove cannot run the file. */
+    private static void printFamily(PrintStream out, GgufFile file) {
+        GgufMetadata m = file.metadata();
+        int vocabulary = m.contains("tokenizer.ggml.tokens") ? m.getArray("tokenizer.ggml.tokens").length() : 0;
+        try {
+            ModelConfig c = ModelConfig.fromGguf(m, vocabulary);
+            ModelWeights.fromGguf(file, c); // checks that every tensor the family needs is there, in shape
+            out.printf("family:        %s: %s%n", c.architecture(), String.join(", ", c.family().features()));
+            out.printf("attention:     head size %d, scale 1/sqrt(%s)%s%s%n", c.headDim(),
+                    trim(1 / (c.attentionScale() * c.attentionScale())),
+                    c.windows().size() > 0 ? ", sliding window on " + c.windows() : "",
+                    c.attentionSoftCap() > 0 ? ", soft-caps " + trim(c.attentionSoftCap()) + " (scores) and "
+                            + trim(c.finalSoftCap()) + " (logits)" : "");
+            RopeConfig r = c.rope();
+            out.printf("rope:          %d of %d dimensions, base %s%s%s%n", r.dimensions(), c.headDim(), trim(r.freqBase()),
+                    r.localFreqBase() != r.freqBase() ? " (local layers " + trim(r.localFreqBase()) + ")" : "",
+                    r.freqScale() != 1f ? ", linear scale " + trim(r.freqScale()) : "");
+        } catch (CoveException e) {
+            out.printf("runs in Cove:  no: %s%n", e.getMessage());
+        }
+    }
+
+    private static String trim(double v) {
+        return v == Math.rint(v) ? String.valueOf((long) v) : String.format(Locale.ROOT, "%.4g", v);
     }
 
     private static void printKey(PrintStream out, GgufMetadata m, String label, String key) {

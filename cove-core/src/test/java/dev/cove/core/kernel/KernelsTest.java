@@ -156,6 +156,24 @@ class KernelsTest {
             REF.swiGlu(g2, 0, up, 0, n);
             assertClose(g1, g2, 1e-5f);
 
+            float[] e1 = gaussian(random, n);
+            for (int i = 0; i < n; i++) {
+                e1[i] *= 4; // GELU's curved part and both tails
+            }
+            float[] e2 = e1.clone();
+            FAST.geGlu(e1, 0, up, 0, n);
+            REF.geGlu(e2, 0, up, 0, n);
+            assertClose(e1, e2, 1e-5f);
+
+            float[] c1 = gaussian(random, n + 2);
+            for (int i = 0; i < c1.length; i++) {
+                c1[i] *= 40; // past the cap, where tanh saturates
+            }
+            float[] c2 = c1.clone();
+            FAST.softCap(c1, 2, n, 5f);
+            REF.softCap(c2, 2, n, 5f);
+            assertClose(c1, c2, 1e-5f);
+
             float[] s1 = gaussian(random, n + 1);
             float[] s2 = s1.clone();
             FAST.softmax(s1, 1, n);

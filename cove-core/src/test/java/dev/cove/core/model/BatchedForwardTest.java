@@ -30,10 +30,11 @@ class BatchedForwardTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"stories260K", "small-f32", "small-f16", "small-q8_0", "small-q4_0", "small-q4_k_m"})
+    @ValueSource(strings = {"stories260K", "small-f32", "small-f16", "small-q8_0", "small-q4_0", "small-q4_k_m",
+            "arch-qwen2-q8_0", "arch-qwen3-q8_0", "arch-gemma2-f32", "arch-gemma2-q8_0", "arch-gemma3-q8_0",
+            "arch-phi3-f32", "arch-phi3-q8_0", "arch-llama31-q8_0"})
     void batchedPromptGivesTheSameLogitsAsOneTokenAtATime(String name) throws IOException {
-        String path = name.equals("stories260K") ? "models/stories260K/stories260K.gguf" : "models/small-test/" + name + ".gguf";
-        ReferenceCase ref = ReferenceCase.load(name, path);
+        ReferenceCase ref = ReferenceCase.named(name);
         try (GgufFile file = GgufFile.open(ref.model())) {
             ModelConfig config = ModelConfig.fromGguf(file.metadata(), ref.vocab());
             Transformer model = new Transformer(config, ModelWeights.fromGguf(file, config), pool);
@@ -73,9 +74,9 @@ class BatchedForwardTest {
 
     /** The plain-Java kernels (what a JVM without the vector module runs) give the same answers. */
     @ParameterizedTest
-    @ValueSource(strings = {"small-q4_0", "small-f16"})
+    @ValueSource(strings = {"small-q4_0", "small-f16", "arch-gemma2-f32", "arch-gemma3-q8_0", "arch-phi3-q8_0"})
     void scalarKernelsMatchLlamaCpp(String name) throws IOException {
-        ReferenceCase ref = ReferenceCase.load(name, "models/small-test/" + name + ".gguf");
+        ReferenceCase ref = ReferenceCase.named(name);
         try (GgufFile file = GgufFile.open(ref.model())) {
             ModelConfig config = ModelConfig.fromGguf(file.metadata(), ref.vocab());
             Transformer model = new Transformer(config, ModelWeights.fromGguf(file, config), pool,
@@ -90,9 +91,10 @@ class BatchedForwardTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"small-q4_0", "small-q8_0", "small-q4_k_m"})
+    @ValueSource(strings = {"small-q4_0", "small-q8_0", "small-q4_k_m", "arch-qwen2-q8_0", "arch-qwen3-q8_0",
+            "arch-gemma2-q8_0", "arch-gemma3-q8_0", "arch-phi3-q8_0", "arch-llama31-q8_0"})
     void batchedPromptMatchesLlamaCpp(String name) throws IOException {
-        ReferenceCase ref = ReferenceCase.load(name, "models/small-test/" + name + ".gguf");
+        ReferenceCase ref = ReferenceCase.named(name);
         try (GgufFile file = GgufFile.open(ref.model())) {
             ModelConfig config = ModelConfig.fromGguf(file.metadata(), ref.vocab());
             Transformer model = new Transformer(config, ModelWeights.fromGguf(file, config), pool);

@@ -29,19 +29,16 @@ class MultiSequenceDecodeTest {
         pool.close();
     }
 
-    private static String path(String name) {
-        return name.equals("stories260K") ? "models/stories260K/stories260K.gguf" : "models/small-test/" + name + ".gguf";
-    }
-
     /** Token i of sequence s: the reference sequence, shifted differently for each sequence. */
     private static int token(int[] sequence, int s, int i) {
         return sequence[(i + 7 * s) % sequence.length];
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"stories260K", "small-q4_0", "small-f16"})
+    @ValueSource(strings = {"stories260K", "small-q4_0", "small-f16", "arch-qwen2-q8_0", "arch-qwen3-f32",
+            "arch-gemma2-q8_0", "arch-gemma3-f32", "arch-phi3-q8_0", "arch-llama31-f32"})
     void oneStepOfManySequencesGivesTheLogitsOfEachAlone(String name) throws IOException {
-        ReferenceCase ref = ReferenceCase.load(name, path(name));
+        ReferenceCase ref = ReferenceCase.named(name);
         try (GgufFile file = GgufFile.open(ref.model())) {
             ModelConfig config = ModelConfig.fromGguf(file.metadata(), ref.vocab());
             Transformer model = new Transformer(config, ModelWeights.fromGguf(file, config), pool);
@@ -102,9 +99,9 @@ class MultiSequenceDecodeTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"stories260K", "small-q4_0"})
+    @ValueSource(strings = {"stories260K", "small-q4_0", "arch-gemma2-f32", "arch-phi3-q8_0"})
     void hiddenStatesAreThoseOfFeedingEachTokenAlone(String name) throws IOException {
-        ReferenceCase ref = ReferenceCase.load(name, path(name));
+        ReferenceCase ref = ReferenceCase.named(name);
         try (GgufFile file = GgufFile.open(ref.model())) {
             ModelConfig config = ModelConfig.fromGguf(file.metadata(), ref.vocab());
             Transformer model = new Transformer(config, ModelWeights.fromGguf(file, config), pool);

@@ -17,6 +17,14 @@ record ReferenceCase(String name, Path model, int[] promptTokens, int[] greedyTo
         return load(name, SharedData.require("reference/" + name + ".json"), SharedData.require(modelPath));
     }
 
+    /** The reference NAME of ../shared, with its model found by the naming of ../shared/models. */
+    static ReferenceCase named(String name) throws IOException {
+        String path = name.startsWith("stories260K") ? "models/stories260K/stories260K.gguf"
+                : name.startsWith("arch-") ? "models/arch-test/" + name + ".gguf"
+                : "models/small-test/" + name + ".gguf";
+        return load(name, path);
+    }
+
     /** The reference in {@code json} (with {@code NAME.logits.f32} beside it) of {@code model}. */
     static ReferenceCase load(String name, Path json, Path model) throws IOException {
         JsonNode root = new ObjectMapper().readTree(json.toFile());
