@@ -215,8 +215,12 @@ class HfConverterTest {
             // no permutation for Qwen2 (llama.cpp rotates with the NeoX layout)
             assertThat(floats(f, f.tensor("blk.0.attn_k.weight"))).containsExactly(w.get("model.layers.0.self_attn.k_proj.weight").values());
         }
-        // The forward pass runs only the llama architecture so far.
-        assertThatThrownBy(() -> Model.load(out, 1)).isInstanceOf(CoveException.class).hasMessageContaining("qwen2");
+        // And Cove runs what it converted.
+        try (Model model = Model.load(out, 1)) {
+            assertThat(model.config().family().attentionBiases()).isTrue();
+            assertThat(model.newSession(dev.cove.core.generate.GenerationOptions.defaults().maxTokens(4)).generate("h", t -> { })
+                    .generatedTokens()).isPositive();
+        }
     }
 
     static float[] floats(GgufFile f, GgufTensorInfo t) {
