@@ -1,13 +1,23 @@
 package dev.cove.core.tokenizer;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
 /**
  * Unicode category flags of a code point, with the same bits and meaning as llama.cpp's
  * {@code unicode_cpt_flags}: one general category bit ({@code \p{N}}, {@code \p{L}}, ...) plus a
  * whitespace bit for the 25 code points of the Unicode {@code White_Space} property.
  *
- * <p>llama.cpp ships a table generated from Python's Unicode data; here the categories come from
- * {@link Character#getType(int)}. The two agree on every code point assigned in both Unicode
- * versions; unassigned code points are {@link #UNDEFINED} in both.
+ * <p>The categories are those of Unicode 15.1, read from {@code unicode-categories.txt} beside
+ * this class (written by {@code tools/tokenizer/unicode-categories.mjs}), not the JDK's: llama.cpp
+ * ships a Unicode 15.1 table, and a code point assigned later (JDK 25 has Unicode 16.0, whose
+ * Garay digits and Kirat Rai letters are numbers and letters) is "undefined" there. Taking the
+ * JDK's category would split such text into other words than llama.cpp does, and so give other
+ * tokens: after "x", a space and the Garay digit U+10D40 would be two words where llama.cpp has
+ * one, and Llama 3's merge of the space with the digit's first byte would be lost.
  */
 final class CodepointFlags {
     static final int UNDEFINED = 0x0001;
@@ -24,11 +34,36 @@ final class CodepointFlags {
     /** Past the end of a piece: llama.cpp's default-constructed flags, all bits clear. */
     static final int NONE = 0;
 
+    private static final String TABLE = "unicode-categories.txt";
+
+    /** Flags of the BMP, one per code point. */
     private static final short[] BMP = new short[0x10000];
+    /** Runs above the BMP: the first code point of each run and the run's category flags. */
+    private static final int[] RUN_STARTS;
+    private static final short[] RUN_FLAGS;
 
     static {
-        for (int cp = 0; cp < 0x10000; cp++) {
-            BMP[cp] = (short) compute(cp);
+        IntList starts = new IntList(2400);
+        IntList categories = new IntList(2400);
+        readTable(starts, categories);
+        int runs = starts.size();
+        int first = 0;
+        for (int r = 0; r < runs; r++) {
+            int end = r + 1 < runs ? starts.get(r + 1) : 0x110000;
+            if (starts.get(r) < 0x10000) {
+                for (int cp = starts.get(r); cp < Math.min(end, 0x10000); cp++) {
+                    BMP[cp] = (short) withWhitespace(cp, categories.get(r));
+                }
+            }
+            if (end <= 0x10000) {
+                first = r + 1;
+            }
+        }
+        RUN_STARTS = new int[runs - first];
+        RUN_FLAGS = new short[runs - first];
+        for (int r = first; r < runs; r++) {
+            RUN_STARTS[r - first] = Math.max(starts.get(r), 0x10000);
+            RUN_FLAGS[r - first] = (short) categories.get(r); // no whitespace above the BMP
         }
     }
 
@@ -42,7 +77,8 @@ final class CodepointFlags {
         if (cp < 0 || cp >= 0x110000) {
             return UNDEFINED;
         }
-        return compute(cp);
+        int run = Arrays.binarySearch(RUN_STARTS, cp);
+        return RUN_FLAGS[run >= 0 ? run : -run - 2];
     }
 
     static boolean isWhitespace(int cp) {
@@ -52,21 +88,45 @@ final class CodepointFlags {
         };
     }
 
-    private static int compute(int cp) {
-        int category = switch (Character.getType(cp)) {
-            case Character.UPPERCASE_LETTER, Character.LOWERCASE_LETTER, Character.TITLECASE_LETTER,
-                    Character.MODIFIER_LETTER, Character.OTHER_LETTER -> LETTER;
-            case Character.NON_SPACING_MARK, Character.ENCLOSING_MARK, Character.COMBINING_SPACING_MARK -> ACCENT_MARK;
-            case Character.DECIMAL_DIGIT_NUMBER, Character.LETTER_NUMBER, Character.OTHER_NUMBER -> NUMBER;
-            case Character.SPACE_SEPARATOR, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR -> SEPARATOR;
-            case Character.CONTROL, Character.FORMAT, Character.PRIVATE_USE, Character.SURROGATE -> CONTROL;
-            case Character.DASH_PUNCTUATION, Character.START_PUNCTUATION, Character.END_PUNCTUATION,
-                    Character.CONNECTOR_PUNCTUATION, Character.OTHER_PUNCTUATION,
-                    Character.INITIAL_QUOTE_PUNCTUATION, Character.FINAL_QUOTE_PUNCTUATION -> PUNCTUATION;
-            case Character.MATH_SYMBOL, Character.CURRENCY_SYMBOL, Character.MODIFIER_SYMBOL,
-                    Character.OTHER_SYMBOL -> SYMBOL;
-            default -> UNDEFINED;
-        };
+    private static int withWhitespace(int cp, int category) {
         return isWhitespace(cp) ? category | WHITESPACE : category;
+    }
+
+    /** Reads the runs of the table: their first code points, ascending from 0, and their category flags. */
+    private static void readTable(IntList starts, IntList categories) {
+        try (InputStream in = CodepointFlags.class.getResourceAsStream(TABLE)) {
+            if (in == null) {
+                throw new IllegalStateException("the Unicode table " + TABLE + " is missing from the class path");
+            }
+            String text = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+            for (String line : text.split("\n")) {
+                if (line.isEmpty() || line.startsWith("#")) {
+                    continue;
+                }
+                int space = line.indexOf(' ');
+                int start = Integer.parseInt(line.substring(0, space), 16);
+                if (starts.size() == 0 ? start != 0 : start <= starts.get(starts.size() - 1)) {
+                    throw new IllegalStateException(TABLE + ": runs must start at 0 and ascend: " + line);
+                }
+                starts.add(start);
+                categories.add(category(line.charAt(space + 1)));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the Unicode table " + TABLE, e);
+        }
+    }
+
+    private static int category(char c) {
+        return switch (c) {
+            case 'N' -> NUMBER;
+            case 'L' -> LETTER;
+            case 'M' -> ACCENT_MARK;
+            case 'P' -> PUNCTUATION;
+            case 'S' -> SYMBOL;
+            case 'Z' -> SEPARATOR;
+            case 'C' -> CONTROL;
+            case 'U' -> UNDEFINED;
+            default -> throw new IllegalStateException(TABLE + ": unknown class '" + c + "'");
+        };
     }
 }

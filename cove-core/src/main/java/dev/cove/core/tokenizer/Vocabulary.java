@@ -231,7 +231,7 @@ public final class Vocabulary {
             Integer id = ids.get(t);
             if (id != null) {
                 eog.set(id);
-                attrs[id] |= ATTR_CONTROL;
+                makeControl(id);
             }
         }
         // gpt-oss: these render as text
@@ -385,9 +385,21 @@ public final class Vocabulary {
             Integer id = ids.get(c);
             if (id != null) {
                 special[which.ordinal()] = id;
-                attrs[id] |= ATTR_CONTROL;
+                makeControl(id);
                 return;
             }
+        }
+    }
+
+    /**
+     * Makes a token found by its text ({@code </s>}, {@code <|im_end|>}, ...) a control token the
+     * way llama.cpp does: a token that is not one already gets the type CONTROL in place of its
+     * own ("control-looking token ... its type will be overridden"), so a user-defined
+     * {@code </s>} (Gemma 3) is then matched in text only with special-token parsing.
+     */
+    private void makeControl(int id) {
+        if ((attrs[id] & ATTR_CONTROL) == 0) {
+            attrs[id] = ATTR_CONTROL;
         }
     }
 

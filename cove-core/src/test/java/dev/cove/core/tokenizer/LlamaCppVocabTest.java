@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class LlamaCppVocabTest {
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"llama-spm", "phi-3", "gpt-2", "deepseek-coder"})
+    @ValueSource(strings = {"llama-spm", "phi-3", "gpt-2", "deepseek-coder", "llama3", "qwen2", "gemma3"})
     void everyTestStringTokenizesExactlyAsLlamaCpp(String name) throws IOException {
         Tokenizer tokenizer = TestVocabs.vocab(name);
         List<TestVocabs.Case> cases = TestVocabs.cases(name);

@@ -85,14 +85,14 @@ class SpecialTokensTest {
         // <|user|> is a control token marked RSTRIP for Phi-3 (llama.cpp keys this on general.name)
         assertThat(t.encode("<|user|>\nHi", false, true)).containsExactly(IntStream.concat(IntStream.of(32010),
                 IntStream.of(hi)).toArray());
-        // "</s>" is user-defined in this file but, being an end-of-generation token, llama.cpp makes it a
-        // control token too: it is parsed only on request, and is RSTRIP
+        // "</s>" is user-defined in this file but, being an end-of-generation token, llama.cpp overrides its
+        // type to control ("control-looking token"): it is parsed only on request, and is RSTRIP
         int[] world = t.encode("world", false, false);
         int[] expected = IntStream.concat(IntStream.concat(IntStream.of(t.encode("Hello", false, false)), IntStream.of(2)),
                 IntStream.of(world)).toArray();
         assertThat(t.encode("Hello</s>   world", false, true)).containsExactly(expected);
         assertThat(t.encode("Hello</s>   world", false, false)).doesNotContain(2);
         assertThat(t.vocabulary().isControl(2)).isTrue();
-        assertThat(t.vocabulary().isUserDefined(2)).isTrue();
+        assertThat(t.vocabulary().isUserDefined(2)).isFalse();
     }
 }

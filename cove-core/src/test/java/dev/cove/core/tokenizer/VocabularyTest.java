@@ -73,4 +73,57 @@ class VocabularyTest {
         assertThat(v.isUserDefined(32000)).isTrue();
         assertThat(v.preTokenizer()).isEqualTo("deepseek-coder");
     }
+    @Test
+    void llama3() {
+        Vocabulary v = TestVocabs.vocab("llama3").vocabulary();
+        assertThat(v.model()).isEqualTo(Vocabulary.Model.BPE);
+        assertThat(v.size()).isEqualTo(128256);
+        assertThat(v.preTokenizer()).isEqualTo("llama-bpe");
+        assertThat(v.bos()).isEqualTo(128000);
+        assertThat(v.eos()).isEqualTo(128009);
+        assertThat(v.eot()).isEqualTo(128009);
+        assertThat(v.addBos()).isTrue();
+        assertThat(v.newline()).isEqualTo(198);
+        assertThat(v.endOfGenerationIds()).containsExactly(128001, 128009);
+        assertThat(v.specialTokens()).hasSize(256);
+    }
+
+    @Test
+    void qwen3() {
+        Vocabulary v = TestVocabs.vocab("qwen2").vocabulary();
+        assertThat(v.preTokenizer()).isEqualTo("qwen2");
+        assertThat(v.size()).isEqualTo(151936);
+        assertThat(v.bos()).isEqualTo(11); // llama.cpp's BPE default, not added
+        assertThat(v.addBos()).isFalse();
+        assertThat(v.eos()).isEqualTo(151645);
+        assertThat(v.eot()).isEqualTo(151645);
+        assertThat(v.pad()).isEqualTo(151643);
+        // "</s>" is an ordinary BPE token of Qwen3, made a control token and an end of
+        // generation by llama.cpp because of its text
+        assertThat(v.endOfGenerationIds()).containsExactly(128247, 151643, 151645, 151662, 151663, 151664);
+        assertThat(v.tokenType(128247)).isEqualTo(TokenType.CONTROL);
+        assertThat(v.isUserDefined(151667)).isTrue(); // <think>
+        assertThat(v.specialTokens()).hasSize(27);
+    }
+
+    @Test
+    void gemma3() {
+        Vocabulary v = TestVocabs.vocab("gemma3").vocabulary();
+        assertThat(v.model()).isEqualTo(Vocabulary.Model.SPM);
+        assertThat(v.size()).isEqualTo(262144);
+        assertThat(v.addSpacePrefix()).isFalse();
+        assertThat(v.bos()).isEqualTo(2);
+        assertThat(v.eos()).isEqualTo(106);
+        assertThat(v.eot()).isEqualTo(106);
+        assertThat(v.unk()).isEqualTo(3);
+        assertThat(v.pad()).isEqualTo(0);
+        assertThat(v.newline()).isEqualTo(248);
+        assertThat(v.endOfGenerationIds()).containsExactly(1, 106, 212);
+        // "</s>" is USER_DEFINED in the file; llama.cpp overrides its type to CONTROL (a warning
+        // "control-looking token ... its type will be overridden"), so it is no longer matched in
+        // text without special-token parsing
+        assertThat(v.tokenType(212)).isEqualTo(TokenType.CONTROL);
+        assertThat(v.isUserDefined(212)).isFalse();
+        assertThat(v.specialTokens()).hasSize(6414);
+    }
 }
