@@ -8,8 +8,6 @@ import dev.cove.core.Model;
 import dev.cove.core.gguf.GgufFile;
 import dev.cove.core.gguf.GgufMetadata;
 import dev.cove.core.gguf.GgufTensorInfo;
-import dev.cove.core.model.ForwardState;
-import dev.cove.core.model.LlamaModel;
 import dev.cove.core.tensor.Float16;
 import dev.cove.core.tensor.GgmlType;
 import dev.cove.core.tokenizer.TokenType;
@@ -86,8 +84,8 @@ class HfFamilyConverterTest {
         }
         double[][] reference = HfArchFiles.referenceLogits(a, w, TOKENS);
         try (model) {
-            LlamaModel forward = model.forwardPass();
-            ForwardState state = forward.newState(TOKENS.length);
+            var forward = model.forwardPass(); // LlamaModel before the family runtime, Transformer after
+            var state = forward.newState(TOKENS.length);
             for (int pos = 0; pos < TOKENS.length; pos++) {
                 forward.forward(state, TOKENS[pos], pos, true);
                 assertThat(HfFiles.nmse(state.logits(), reference[pos])).as("NMSE of the logits at position %d", pos)
