@@ -484,7 +484,7 @@ class HfFamilyConverterTest {
      * these files, see {@link HfLlamaCppCheck}); skips while Cove does not run the family.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"qwen3", "gemma2", "gemma3", "gemma3-linear", "phi3", "phi3-longrope"})
+    @ValueSource(strings = {"qwen3", "gemma2", "gemma3", "gemma3-linear", "gemma3-final-softcap", "phi3", "phi3-longrope"})
     void coveRunsTheConvertedFileLikeTheReference(String family) throws IOException {
         HfArchFiles.Arch a = HfLlamaCppCheck.arch(family);
         Map<String, HfFiles.Weight> w = HfArchFiles.weights(a, 32, "F32");

@@ -48,6 +48,7 @@ class HfLlamaCppCheck {
         "gemma3, F16, F32, 5e-6", // llama.cpp's converter rounds 1 + w to float16 for an F16 checkpoint
         "gemma3, F16, AUTO, 1e-4",
         "gemma3-linear, F32, F32, 2e-6",
+        "gemma3-final-softcap, F32, F32, 2e-6",
         "phi3, F32, F32, 1e-9",
         "phi3-longrope, BF16, F32, 1e-9",
         "phi3-longrope, BF16, AUTO, 5e-3",
@@ -114,7 +115,10 @@ class HfLlamaCppCheck {
             case "gemma2" -> HfArchFiles.arch("Gemma2ForCausalLM", 64, 96, 3, 4, 2, 32, 300, true, Map.of());
             case "gemma3" -> HfArchFiles.arch("Gemma3ForCausalLM", 64, 96, 4, 4, 2, 32, 300, true, Map.of());
             case "gemma3-linear" -> HfArchFiles.arch("Gemma3ForCausalLM", 64, 96, 4, 4, 2, 32, 300, true,
-                    Map.of("rope_scaling", Map.of("rope_type", "linear", "factor", 4.0), "final_logit_softcapping", 3.0));
+                    Map.of("rope_scaling", Map.of("rope_type", "linear", "factor", 4.0)));
+            // llama.cpp applies gemma3.final_logit_softcapping when the key is there (no real Gemma 3 sets it)
+            case "gemma3-final-softcap" -> HfArchFiles.arch("Gemma3ForCausalLM", 64, 96, 4, 4, 2, 32, 300, true,
+                    Map.of("final_logit_softcapping", 3.0));
             case "phi3" -> HfArchFiles.arch("Phi3ForCausalLM", 64, 96, 2, 4, 2, 16, 300, false,
                     Map.of("partial_rotary_factor", 0.5, "eos_token_id", HfFamilyConverterTest.PHI3_EOS));
             case "phi3-longrope" -> {
