@@ -23,8 +23,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The real Qwen3 and Gemma 3 vocabularies of {@code shared/vocab} (written by
- * {@code tools/hf_vocab_to_gguf.py} with the metadata llama.cpp's converter writes) turned back
+ * The real Qwen3, Gemma 3 and Phi-3 vocabularies of {@code shared/vocab} (the first two written by
+ * {@code tools/hf_vocab_to_gguf.py} with the metadata llama.cpp's converter writes, Phi-3's by
+ * llama.cpp's converter from the SentencePiece model) turned back
  * into the tokenizer.json / tokenizer_config.json Hugging Face ships, converted with a tiny model
  * of the family: the converted file must carry the same tokens, token types, merges, special ids
  * and flags as llama.cpp's (Gemma's scores in the same order, which is all SentencePiece
@@ -184,6 +185,95 @@ class HfRealVocabTest {
                 }
                 assertSameTokenizerKeys(md, c);
                 assertSameTokenization(md, c, "gemma3");
+            }
+        }
+    }
+
+    /**
+     * Phi-3's SentencePiece vocabulary (ggml-vocab-phi-3.gguf, from an older llama.cpp whose
+     * converter typed the padding ids UNKNOWN; today's, like Cove, types them UNUSED).
+     */
+    @Test
+    void phi3TokenizerAsLlamaCppWritesIt() throws IOException {
+        Path vocabFile = SharedData.require("vocab/ggml-vocab-phi-3.gguf");
+        try (GgufFile original = GgufFile.open(vocabFile)) {
+            GgufMetadata md = original.metadata();
+            String[] tokens = md.getStringArray("tokenizer.ggml.tokens");
+            int[] types = md.getIntArray("tokenizer.ggml.token_type");
+            float[] scores = md.getFloatArray("tokenizer.ggml.scores");
+            int real = 32011;
+            Map<String, Integer> vocab = new LinkedHashMap<>();
+            for (int i = 0; i < 32000; i++) {
+                vocab.put(tokens[i], i);
+            }
+            // transformers' LlamaConverter: every split of a piece into two pieces, ordered by the piece's score
+            record Merge(String left, String right, float score) {
+            }
+            List<Merge> merges = new ArrayList<>();
+            for (int id = 0; id < 32000; id++) {
+                if (types[id] != TokenType.NORMAL.code()) {
+                    continue;
+                }
+                String piece = tokens[id];
+                List<Merge> local = new ArrayList<>();
+                for (int i = 1; i < piece.length(); i++) {
+                    if (Character.isLowSurrogate(piece.charAt(i))) {
+                        continue;
+                    }
+                    String l = piece.substring(0, i);
+                    String r = piece.substring(i);
+                    if (vocab.containsKey(l) && vocab.containsKey(r)) {
+                        local.add(new Merge(l, r, scores[id]));
+                    }
+                }
+                local.sort(Comparator.comparing((Merge m) -> vocab.get(m.left())).thenComparing(m -> vocab.get(m.right())));
+                merges.addAll(local);
+            }
+            merges.sort(Comparator.comparing((Merge m) -> -m.score()));
+            Map<String, Object> tj = HfFiles.spmTokenizerJson(vocab, merges.stream().map(m -> m.left() + " " + m.right()).toList());
+            List<Object> added = new ArrayList<>();
+            for (int i : new int[] {0, 1, 2}) {
+                Map<String, Object> a = new LinkedHashMap<>(HfFiles.added(i, tokens[i]));
+                a.put("special", types[i] == TokenType.CONTROL.code()); // </s> is not special in Phi-3's file
+                added.add(a);
+            }
+            for (int i = 32000; i < real; i++) {
+                added.add(HfFiles.added(i, tokens[i]));
+            }
+            tj.put("added_tokens", added);
+            Map<String, Object> tc = new LinkedHashMap<>();
+            tc.put("add_bos_token", true);
+            tc.put("add_eos_token", false);
+            tc.put("bos_token", "<s>");
+            tc.put("chat_template", md.getString("tokenizer.chat_template"));
+            tc.put("eos_token", "<|endoftext|>");
+            tc.put("pad_token", "<|endoftext|>");
+            tc.put("unk_token", "<unk>");
+            tc.put("tokenizer_class", "LlamaTokenizer");
+
+            Map<String, Object> extra = new LinkedHashMap<>();
+            extra.put("bos_token_id", 1);
+            extra.put("eos_token_id", 32000);
+            extra.put("pad_token_id", 32000);
+            HfArchFiles.Arch a = HfArchFiles.arch("Phi3ForCausalLM", 8, 8, 1, 2, 1, 4, tokens.length, false, extra);
+            try (GgufFile converted = convert("phi3", a, tj, tc)) {
+                GgufMetadata c = converted.metadata();
+                assertThat(c.getString("tokenizer.ggml.model")).isEqualTo("llama");
+                assertThat(c.getStringArray("tokenizer.ggml.tokens")).isEqualTo(tokens);
+                int[] ct = c.getIntArray("tokenizer.ggml.token_type");
+                float[] cs = c.getFloatArray("tokenizer.ggml.scores");
+                assertThat(Arrays.copyOf(ct, real)).isEqualTo(Arrays.copyOf(types, real));
+                for (int i = real; i < tokens.length; i++) {
+                    assertThat(ct[i]).isEqualTo(TokenType.UNUSED.code());
+                    assertThat(cs[i]).isEqualTo(scores[i]);
+                }
+                for (int i = 0; i < real; i++) {
+                    if (types[i] == TokenType.CONTROL.code() || types[i] == TokenType.USER_DEFINED.code()) {
+                        assertThat(cs[i]).as("score of %s", tokens[i]).isEqualTo(scores[i]);
+                    }
+                }
+                assertSameTokenizerKeys(md, c);
+                assertSameTokenization(md, c, "phi-3");
             }
         }
     }
