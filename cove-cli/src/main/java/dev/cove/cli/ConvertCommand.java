@@ -27,9 +27,10 @@ public final class ConvertCommand {
             description = {
                 "Convert a Hugging Face checkpoint folder (config.json, tokenizer.json, tokenizer_config.json and"
                         + " model.safetensors or sharded model-*.safetensors) into a GGUF file that Cove and llama.cpp load.",
-                "Architectures: LlamaForCausalLM and MistralForCausalLM (Llama 2/3, Mistral, TinyLlama, CodeLlama) and"
-                        + " Qwen2ForCausalLM. Weights may be F32, F16 or BF16. Nothing is written unless the whole"
-                        + " checkpoint is valid."})
+                "Architectures: LlamaForCausalLM and MistralForCausalLM (Llama 2/3, Mistral, TinyLlama, CodeLlama),"
+                        + " Qwen2ForCausalLM, Qwen3ForCausalLM, Gemma2ForCausalLM, Gemma3ForCausalLM and the text model of"
+                        + " Gemma3ForConditionalGeneration, Phi3ForCausalLM (Phi-3, Phi-3.5, Phi-4-mini). Weights may be"
+                        + " F32, F16 or BF16. Nothing is written unless the whole checkpoint is valid."})
     static final class HfCommand implements Callable<Integer> {
 
         @CommandLine.Spec
@@ -87,10 +88,6 @@ public final class ConvertCommand {
                     r.chatTemplate() ? ", with chat template" : ", no chat template");
             for (String note : r.notes()) {
                 err.println("cove: note: " + note);
-            }
-            if (!r.architecture().equals("llama")) {
-                err.println("cove: note: Cove's forward pass runs the llama architecture so far; this " + r.architecture()
-                        + " file loads in llama.cpp, and in Cove once it supports " + r.architecture());
             }
             out.flush();
             err.flush();

@@ -5,6 +5,7 @@ import dev.cove.core.gguf.GgufValue.GgufArray;
 import dev.cove.core.gguf.GgufValueType;
 import dev.cove.core.gguf.GgufWriter;
 import dev.cove.core.gguf.GgufWriter.TensorPayload;
+import dev.cove.core.tensor.Float16;
 import dev.cove.core.tensor.GgmlType;
 import dev.cove.core.tensor.TypeCodec;
 import dev.cove.core.tensor.TypeCodecs;
@@ -15,6 +16,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -27,13 +29,19 @@ import java.util.regex.Pattern;
  * llama.cpp and Cove load, as llama.cpp's {@code convert_hf_to_gguf.py} does: the same
  * architecture names, metadata keys, tensor names and layouts.
  *
- * <p>Architectures: {@code LlamaForCausalLM} and {@code MistralForCausalLM} (Llama 2/3, Mistral,
- * TinyLlama, CodeLlama) as GGUF {@code llama}, and {@code Qwen2ForCausalLM} as {@code qwen2}. For
- * {@code llama} the query and key projections are permuted from Hugging Face's layout (RoPE
- * rotates the two halves of each head, {@code rotate_half}) to GGUF's (RoPE rotates adjacent
- * pairs); Qwen2 keeps its layout (llama.cpp runs it with the NeoX rotation) and has q/k/v biases.
- * Tied embeddings write no {@code output.weight}. Llama 3.1's "llama3" RoPE scaling becomes the
- * {@code rope_freqs.weight} tensor.
+ * <p>Architectures ({@link HfFamily}): {@code LlamaForCausalLM} and {@code MistralForCausalLM}
+ * as GGUF {@code llama}, {@code Qwen2ForCausalLM} as {@code qwen2}, {@code Qwen3ForCausalLM} as
+ * {@code qwen3}, {@code Gemma2ForCausalLM} as {@code gemma2}, {@code Gemma3ForCausalLM} and the
+ * text model of {@code Gemma3ForConditionalGeneration} as {@code gemma3}, {@code Phi3ForCausalLM}
+ * as {@code phi3}. Only for {@code llama} are the query and key projections permuted from Hugging
+ * Face's layout (RoPE rotates the two halves of each head, {@code rotate_half}) to GGUF's (RoPE
+ * rotates adjacent pairs); llama.cpp runs the other families with the NeoX rotation, which is
+ * Hugging Face's own layout. Gemma's RMSNorm weights w (the model multiplies by 1 + w) are
+ * written as 1 + w, as llama.cpp's converter does; Phi-3's fused {@code qkv_proj} and
+ * {@code gate_up_proj} (gate rows first) become {@code attn_qkv} and {@code ffn_up} unchanged.
+ * Tied embeddings write no {@code output.weight} (Gemma 2 never has one). Llama 3.1's "llama3"
+ * RoPE scaling becomes the {@code rope_freqs.weight} tensor, Phi-3's LongRoPE the
+ * {@code rope_factors_long.weight} / {@code rope_factors_short.weight} tensors.
  *
  * <p>Everything is read and checked before anything is written: configuration keys, tokenizer,
  * the set of tensors, every shape and dtype. Weights are streamed from the memory-mapped
@@ -112,7 +120,7 @@ public final class HfConverter {
 
     /** One output tensor: where it comes from and how. {@code source} is null for generated tensors. */
     private record Planned(String name, Safetensors.Tensor source, long[] ggufShape, GgmlType type, Layout layout,
-                           float[] generated) {
+                           float shift, float[] generated) {
     }
 
     private HfConverter() {
@@ -141,11 +149,14 @@ public final class HfConverter {
         }
         Path tcFile = dir.resolve("tokenizer_config.json");
         Path jinja = dir.resolve("chat_template.jinja");
+        Path templateJson = dir.resolve("chat_template.json");
         HfTokenizer tok = HfTokenizer.read(HfCheckpoint.readText(tokenizerFile),
                 Files.isRegularFile(tcFile) ? HfCheckpoint.readText(tcFile) : null,
-                Files.isRegularFile(jinja) ? HfCheckpoint.readText(jinja) : null, config, options.preTokenizer());
+                Files.isRegularFile(jinja) ? HfCheckpoint.readText(jinja) : null,
+                Files.isRegularFile(templateJson) ? HfCheckpoint.readText(templateJson) : null, config, options.preTokenizer());
 
         List<String> notes = new ArrayList<>();
+        attentionScaleNote(config, notes);
         try (HfCheckpoint ckpt = HfCheckpoint.open(dir)) {
             GgmlType weightType = weightType(options.outType(), ckpt);
             List<Planned> plan = plan(config, ckpt, weightType, notes);
@@ -181,6 +192,23 @@ public final class HfConverter {
         }
     }
 
+    /**
+     * Gemma scales attention scores by 1/sqrt(query_pre_attn_scalar). GGUF has no key for it:
+     * llama.cpp assumes 1/sqrt(head size), except for the 27B models (46 layers for Gemma 2, 62
+     * for Gemma 3), where it uses 1/sqrt(hidden size / heads). Say so when a checkpoint differs.
+     */
+    private static void attentionScaleNote(HfConfig c, List<String> notes) {
+        if (!c.family().gemma()) {
+            return;
+        }
+        boolean big = c.layers() == (c.family() == HfFamily.GEMMA2 ? 46 : 62);
+        double assumed = big ? (double) (c.hiddenSize() / c.heads()) : c.headDim();
+        if (c.queryPreAttnScalar() != assumed) {
+            notes.add("query_pre_attn_scalar is " + c.queryPreAttnScalar() + " but llama.cpp (and a runtime that follows it)"
+                    + " scales attention by 1/sqrt(" + assumed + "): the model's outputs will differ from Hugging Face's");
+        }
+    }
+
     private static GgmlType weightType(OutType out, HfCheckpoint ckpt) {
         if (out != OutType.AUTO) {
             return out.type;
@@ -199,89 +227,168 @@ public final class HfConverter {
         return GgmlType.F16;
     }
 
-    /** Maps every checkpoint tensor to its GGUF tensor and checks names, shapes and dtypes. */
-    private static List<Planned> plan(HfConfig c, HfCheckpoint ckpt, GgmlType weightType, List<String> notes) {
-        boolean llama = c.ggufArchitecture().equals("llama");
-        long hidden = c.hiddenSize();
+    /** How one Hugging Face tensor becomes a GGUF tensor: its name, expected shape, layout and norm shift. */
+    private record Rule(String gguf, boolean matrix, long rows, long cols, Layout layout, float shift, boolean required) {
+    }
+
+    /**
+     * The tensors of one layer of a family, by Hugging Face name after {@code model.layers.N.}, in
+     * the order they are written. Gemma's norms hold w where the model computes x·(1 + w): llama.cpp
+     * stores 1 + w (shift 1). Only llama's q and k are permuted; the other families run with the
+     * NeoX rotation, which is Hugging Face's own layout.
+     */
+    private static Map<String, Rule> layerRules(HfConfig c) {
+        HfFamily f = c.family();
+        long h = c.hiddenSize();
         long q = c.queryDim();
         long kv = c.kvDim();
         long ffn = c.intermediateSize();
-        long vocab = c.vocabSize();
-        Map<String, Safetensors.Tensor> t = ckpt.tensors();
-        List<Planned> global = new ArrayList<>();
-        List<List<Planned>> layers = new ArrayList<>();
-        for (int i = 0; i < c.layers(); i++) {
-            layers.add(new ArrayList<>());
+        long hd = c.headDim();
+        float shift = f.gemma() ? 1f : 0f;
+        boolean llama = f == HfFamily.LLAMA;
+        Map<String, Rule> r = new LinkedHashMap<>();
+        r.put("input_layernorm.weight", new Rule("attn_norm.weight", false, h, 0, Layout.PLAIN, shift, true));
+        if (f == HfFamily.PHI3) {
+            r.put("self_attn.qkv_proj.weight", new Rule("attn_qkv.weight", true, q + 2 * kv, h, Layout.PLAIN, 0, true));
+        } else {
+            boolean biases = f == HfFamily.QWEN2;
+            boolean optionalBiases = llama;
+            r.put("self_attn.q_proj.weight", new Rule("attn_q.weight", true, q, h, llama ? Layout.PERMUTE_Q : Layout.PLAIN, 0, true));
+            if (biases || optionalBiases) {
+                r.put("self_attn.q_proj.bias", new Rule("attn_q.bias", false, q, 0, llama ? Layout.PERMUTE_Q : Layout.PLAIN, 0,
+                        biases));
+            }
+            if (f == HfFamily.QWEN3 || f == HfFamily.GEMMA3) {
+                r.put("self_attn.q_norm.weight", new Rule("attn_q_norm.weight", false, hd, 0, Layout.PLAIN, shift, true));
+            }
+            r.put("self_attn.k_proj.weight", new Rule("attn_k.weight", true, kv, h, llama ? Layout.PERMUTE_K : Layout.PLAIN, 0, true));
+            if (biases || optionalBiases) {
+                r.put("self_attn.k_proj.bias", new Rule("attn_k.bias", false, kv, 0, llama ? Layout.PERMUTE_K : Layout.PLAIN, 0,
+                        biases));
+            }
+            if (f == HfFamily.QWEN3 || f == HfFamily.GEMMA3) {
+                r.put("self_attn.k_norm.weight", new Rule("attn_k_norm.weight", false, hd, 0, Layout.PLAIN, shift, true));
+            }
+            r.put("self_attn.v_proj.weight", new Rule("attn_v.weight", true, kv, h, Layout.PLAIN, 0, true));
+            if (biases || optionalBiases) {
+                r.put("self_attn.v_proj.bias", new Rule("attn_v.bias", false, kv, 0, Layout.PLAIN, 0, biases));
+            }
         }
-        for (Safetensors.Tensor s : t.values()) {
-            String n = s.name();
+        r.put("self_attn.o_proj.weight", new Rule("attn_output.weight", true, h, q, Layout.PLAIN, 0, true));
+        if (f.gemma()) {
+            r.put("post_attention_layernorm.weight", new Rule("post_attention_norm.weight", false, h, 0, Layout.PLAIN, shift, true));
+            r.put("pre_feedforward_layernorm.weight", new Rule("ffn_norm.weight", false, h, 0, Layout.PLAIN, shift, true));
+        } else {
+            r.put("post_attention_layernorm.weight", new Rule("ffn_norm.weight", false, h, 0, Layout.PLAIN, 0, true));
+        }
+        if (f == HfFamily.PHI3) {
+            // gate then up in one matrix, as llama.cpp's phi3 reads it
+            r.put("mlp.gate_up_proj.weight", new Rule("ffn_up.weight", true, 2 * ffn, h, Layout.PLAIN, 0, true));
+        } else {
+            r.put("mlp.gate_proj.weight", new Rule("ffn_gate.weight", true, ffn, h, Layout.PLAIN, 0, true));
+            r.put("mlp.up_proj.weight", new Rule("ffn_up.weight", true, ffn, h, Layout.PLAIN, 0, true));
+        }
+        r.put("mlp.down_proj.weight", new Rule("ffn_down.weight", true, h, ffn, Layout.PLAIN, 0, true));
+        if (f.gemma()) {
+            r.put("post_feedforward_layernorm.weight", new Rule("post_ffw_norm.weight", false, h, 0, Layout.PLAIN, shift, true));
+        }
+        return r;
+    }
+
+    /** Tensors of a multimodal checkpoint that belong to the vision tower (Gemma 3 converts the text model only). */
+    private static boolean visionTensor(String name) {
+        return name.startsWith("vision_tower.") || name.startsWith("multi_modal_projector.")
+                || name.startsWith("model.vision_tower.") || name.startsWith("model.multi_modal_projector.")
+                || name.startsWith("vision_model.") || name.startsWith("model.vision_model.");
+    }
+
+    /** Maps every checkpoint tensor to its GGUF tensor and checks names, shapes and dtypes. */
+    private static List<Planned> plan(HfConfig c, HfCheckpoint ckpt, GgmlType weightType, List<String> notes) {
+        HfFamily family = c.family();
+        long hidden = c.hiddenSize();
+        long vocab = c.vocabSize();
+        float shift = family.gemma() ? 1f : 0f;
+        Map<String, Rule> rules = layerRules(c);
+        Map<String, Planned> global = new LinkedHashMap<>();
+        List<Map<String, Planned>> layers = new ArrayList<>();
+        for (int i = 0; i < c.layers(); i++) {
+            layers.add(new LinkedHashMap<>());
+        }
+        int vision = 0;
+        boolean skippedHead = false;
+        for (Safetensors.Tensor s : ckpt.tensors().values()) {
+            // as llama.cpp: a multimodal checkpoint's "language_model." prefix is dropped
+            String n = s.name().replace("language_model.", "");
+            if (family == HfFamily.GEMMA3 && visionTensor(n)) {
+                vision++;
+                continue;
+            }
             Matcher m = LAYER.matcher(n);
             if (m.matches()) {
                 int layer;
                 try {
                     layer = Integer.parseInt(m.group(1));
                 } catch (NumberFormatException e) {
-                    throw new ConvertException(s.file() + ": tensor " + n + " names an impossible layer");
+                    throw new ConvertException(s.file() + ": tensor " + s.name() + " names an impossible layer");
                 }
                 if (layer >= c.layers()) {
-                    throw new ConvertException(s.file() + ": tensor " + n + " belongs to layer " + layer + " but config.json"
+                    throw new ConvertException(s.file() + ": tensor " + s.name() + " belongs to layer " + layer + " but config.json"
                             + " says num_hidden_layers is " + c.layers());
                 }
-                String p = "blk." + layer + ".";
-                Planned planned = switch (m.group(2)) {
-                    case "input_layernorm.weight" -> vector(p + "attn_norm.weight", s, hidden);
-                    case "post_attention_layernorm.weight" -> vector(p + "ffn_norm.weight", s, hidden);
-                    case "self_attn.q_proj.weight" -> matrix(p + "attn_q.weight", s, q, hidden, weightType,
-                            llama ? Layout.PERMUTE_Q : Layout.PLAIN);
-                    case "self_attn.k_proj.weight" -> matrix(p + "attn_k.weight", s, kv, hidden, weightType,
-                            llama ? Layout.PERMUTE_K : Layout.PLAIN);
-                    case "self_attn.v_proj.weight" -> matrix(p + "attn_v.weight", s, kv, hidden, weightType, Layout.PLAIN);
-                    case "self_attn.o_proj.weight" -> matrix(p + "attn_output.weight", s, hidden, q, weightType, Layout.PLAIN);
-                    case "mlp.gate_proj.weight" -> matrix(p + "ffn_gate.weight", s, ffn, hidden, weightType, Layout.PLAIN);
-                    case "mlp.up_proj.weight" -> matrix(p + "ffn_up.weight", s, ffn, hidden, weightType, Layout.PLAIN);
-                    case "mlp.down_proj.weight" -> matrix(p + "ffn_down.weight", s, hidden, ffn, weightType, Layout.PLAIN);
-                    case "self_attn.q_proj.bias" -> bias(p + "attn_q.bias", s, q, llama ? Layout.PERMUTE_Q : Layout.PLAIN);
-                    case "self_attn.k_proj.bias" -> bias(p + "attn_k.bias", s, kv, llama ? Layout.PERMUTE_K : Layout.PLAIN);
-                    case "self_attn.v_proj.bias" -> bias(p + "attn_v.bias", s, kv, Layout.PLAIN);
-                    case "self_attn.rotary_emb.inv_freq" -> null; // recomputed from rope_theta
-                    default -> throw unknown(s, c);
-                };
-                if (planned != null) {
-                    layers.get(layer).add(planned);
+                if (m.group(2).equals("self_attn.rotary_emb.inv_freq")) {
+                    continue; // recomputed from rope_theta
+                }
+                Rule rule = rules.get(m.group(2));
+                if (rule == null) {
+                    throw unknown(s, c);
+                }
+                String name = "blk." + layer + "." + rule.gguf();
+                if (layers.get(layer).put(name, planned(name, s, rule, weightType)) != null) {
+                    throw new ConvertException(s.file() + ": tensor " + s.name() + " appears twice in the checkpoint");
                 }
                 continue;
             }
-            switch (n) {
-                case "model.embed_tokens.weight" -> global.add(0, matrix("token_embd.weight", s, vocab, hidden, weightType,
-                        Layout.PLAIN));
-                case "model.norm.weight" -> global.add(vector("output_norm.weight", s, hidden));
-                case "lm_head.weight" -> global.add(matrix("output.weight", s, vocab, hidden, weightType, Layout.PLAIN));
+            Planned p = switch (n) {
+                case "model.embed_tokens.weight" -> planned("token_embd.weight", s,
+                        new Rule("token_embd.weight", true, vocab, hidden, Layout.PLAIN, 0, true), weightType);
+                case "model.norm.weight" -> planned("output_norm.weight", s,
+                        new Rule("output_norm.weight", false, hidden, 0, Layout.PLAIN, shift, true), weightType);
+                case "lm_head.weight" -> {
+                    if (family == HfFamily.GEMMA2) {
+                        skippedHead = true; // llama.cpp's converter skips it: Gemma 2's output is the embedding
+                        yield null;
+                    }
+                    yield planned("output.weight", s, new Rule("output.weight", true, vocab, hidden, Layout.PLAIN, 0, true),
+                            weightType);
+                }
                 default -> throw unknown(s, c);
+            };
+            if (p != null && global.put(p.name(), p) != null) {
+                throw new ConvertException(s.file() + ": tensor " + s.name() + " appears twice in the checkpoint");
             }
+        }
+        if (vision > 0) {
+            notes.add("left out the " + vision + " tensors of the vision tower and projector: the GGUF holds the text model");
+        }
+        if (skippedHead) {
+            notes.add("left out lm_head.weight as llama.cpp does: Gemma 2 computes its output with the token embedding");
         }
         // every expected tensor is there
         List<String> missing = new ArrayList<>();
-        require(global, "token_embd.weight", "model.embed_tokens.weight", missing);
-        require(global, "output_norm.weight", "model.norm.weight", missing);
-        boolean hasOutput = global.stream().anyMatch(p -> p.name().equals("output.weight"));
-        if (!hasOutput && !c.tiedEmbeddings()) {
+        if (!global.containsKey("token_embd.weight")) {
+            missing.add("model.embed_tokens.weight");
+        }
+        if (!global.containsKey("output_norm.weight")) {
+            missing.add("model.norm.weight");
+        }
+        boolean hasOutput = global.containsKey("output.weight");
+        if (!hasOutput && !c.tiedEmbeddings() && family != HfFamily.GEMMA2) {
             missing.add("lm_head.weight (config.json says tie_word_embeddings is false)");
         }
-        String[][] perLayer = {
-            {"attn_norm.weight", "input_layernorm.weight"}, {"attn_q.weight", "self_attn.q_proj.weight"},
-            {"attn_k.weight", "self_attn.k_proj.weight"}, {"attn_v.weight", "self_attn.v_proj.weight"},
-            {"attn_output.weight", "self_attn.o_proj.weight"}, {"ffn_norm.weight", "post_attention_layernorm.weight"},
-            {"ffn_gate.weight", "mlp.gate_proj.weight"}, {"ffn_up.weight", "mlp.up_proj.weight"},
-            {"ffn_down.weight", "mlp.down_proj.weight"}};
-        String[][] biases = {{"attn_q.bias", "self_attn.q_proj.bias"}, {"attn_k.bias", "self_attn.k_proj.bias"},
-            {"attn_v.bias", "self_attn.v_proj.bias"}};
         for (int i = 0; i < c.layers(); i++) {
-            for (String[] e : perLayer) {
-                require(layers.get(i), "blk." + i + "." + e[0], "model.layers." + i + "." + e[1], missing);
-            }
-            if (c.ggufArchitecture().equals("qwen2")) {
-                for (String[] e : biases) {
-                    require(layers.get(i), "blk." + i + "." + e[0], "model.layers." + i + "." + e[1], missing);
+            for (Map.Entry<String, Rule> e : rules.entrySet()) {
+                if (e.getValue().required() && !layers.get(i).containsKey("blk." + i + "." + e.getValue().gguf())) {
+                    missing.add("model.layers." + i + "." + e.getKey());
                 }
             }
         }
@@ -295,28 +402,30 @@ public final class HfConverter {
         }
 
         List<Planned> out = new ArrayList<>();
-        out.add(global.stream().filter(p -> p.name().equals("token_embd.weight")).findFirst().orElseThrow());
-        if (c.ropeScalingType().equals("llama3")) {
-            out.add(new Planned("rope_freqs.weight", null, new long[] {c.headDim() / 2}, GgmlType.F32, Layout.PLAIN,
-                    llama3RopeFactors(c)));
+        out.add(global.get("token_embd.weight"));
+        if (c.ropeScaling() instanceof HfConfig.RopeScaling.Llama3 l3) {
+            out.add(new Planned("rope_freqs.weight", null, new long[] {c.headDim() / 2}, GgmlType.F32, Layout.PLAIN, 0,
+                    llama3RopeFactors(l3, c.ropeTheta(), c.headDim())));
         }
-        String[] order = {"attn_norm.weight", "attn_q.weight", "attn_q.bias", "attn_k.weight", "attn_k.bias", "attn_v.weight",
-            "attn_v.bias", "attn_output.weight", "ffn_norm.weight", "ffn_gate.weight", "ffn_up.weight", "ffn_down.weight"};
+        if (c.ropeScaling() instanceof HfConfig.RopeScaling.LongRope lr) {
+            out.add(new Planned("rope_factors_long.weight", null, new long[] {lr.longFactors().length}, GgmlType.F32,
+                    Layout.PLAIN, 0, lr.longFactors()));
+            out.add(new Planned("rope_factors_short.weight", null, new long[] {lr.shortFactors().length}, GgmlType.F32,
+                    Layout.PLAIN, 0, lr.shortFactors()));
+        }
         for (int i = 0; i < c.layers(); i++) {
-            for (String suffix : order) {
-                String name = "blk." + i + "." + suffix;
-                layers.get(i).stream().filter(p -> p.name().equals(name)).findFirst().ifPresent(out::add);
+            for (Rule rule : rules.values()) {
+                Planned p = layers.get(i).get("blk." + i + "." + rule.gguf());
+                if (p != null) {
+                    out.add(p);
+                }
             }
         }
-        global.stream().filter(p -> p.name().equals("output_norm.weight")).findFirst().ifPresent(out::add);
-        global.stream().filter(p -> p.name().equals("output.weight")).findFirst().ifPresent(out::add);
-        return out;
-    }
-
-    private static void require(List<Planned> list, String gguf, String hf, List<String> missing) {
-        if (list.stream().noneMatch(p -> p.name().equals(gguf))) {
-            missing.add(hf);
+        out.add(global.get("output_norm.weight"));
+        if (hasOutput) {
+            out.add(global.get("output.weight"));
         }
+        return out;
     }
 
     private static ConvertException unknown(Safetensors.Tensor s, HfConfig c) {
@@ -331,44 +440,34 @@ public final class HfConverter {
         }
     }
 
-    private static Planned matrix(String name, Safetensors.Tensor s, long rows, long cols, GgmlType type, Layout layout) {
+    /** Checks the tensor against its rule: 2-D matrices in the weight type, 1-D vectors in F32. */
+    private static Planned planned(String name, Safetensors.Tensor s, Rule rule, GgmlType weightType) {
         checkDtype(s);
         long[] shape = s.shape();
-        if (shape.length != 2 || shape[0] != rows || shape[1] != cols) {
+        if (rule.matrix()) {
+            if (shape.length != 2 || shape[0] != rule.rows() || shape[1] != rule.cols()) {
+                throw new ConvertException(s.file() + ": tensor " + s.name() + " has shape " + s.shapeText() + " but config.json"
+                        + " implies [" + rule.rows() + ", " + rule.cols() + "]");
+            }
+            GgmlType t = weightType;
+            if (rule.cols() % t.blockSize() != 0) {
+                t = GgmlType.F16; // as llama.cpp: rows that are not whole Q8_0 blocks stay F16
+            }
+            return new Planned(name, s, new long[] {rule.cols(), rule.rows()}, t, rule.layout(), 0, null);
+        }
+        if (shape.length != 1 || shape[0] != rule.rows()) {
             throw new ConvertException(s.file() + ": tensor " + s.name() + " has shape " + s.shapeText() + " but config.json"
-                    + " implies [" + rows + ", " + cols + "]");
+                    + " implies [" + rule.rows() + "]");
         }
-        GgmlType t = type;
-        if (cols % t.blockSize() != 0) {
-            t = GgmlType.F16; // as llama.cpp: rows that are not whole Q8_0 blocks stay F16
-        }
-        return new Planned(name, s, new long[] {cols, rows}, t, layout, null);
-    }
-
-    private static Planned vector(String name, Safetensors.Tensor s, long length) {
-        return bias(name, s, length, Layout.PLAIN);
-    }
-
-    private static Planned bias(String name, Safetensors.Tensor s, long length, Layout layout) {
-        checkDtype(s);
-        long[] shape = s.shape();
-        if (shape.length != 1 || shape[0] != length) {
-            throw new ConvertException(s.file() + ": tensor " + s.name() + " has shape " + s.shapeText() + " but config.json"
-                    + " implies [" + length + "]");
-        }
-        return new Planned(name, s, new long[] {length}, GgmlType.F32, layout, null);
+        return new Planned(name, s, new long[] {rule.rows()}, GgmlType.F32, rule.layout(), rule.shift(), null);
     }
 
     /** llama.cpp's {@code generate_extra_tensors} for rope_type "llama3" (Llama 3.1 and later). */
-    static float[] llama3RopeFactors(HfConfig c) {
-        Map<String, Object> rs = c.ropeScaling();
-        double base = c.ropeTheta();
-        int dim = c.headDim();
-        double factor = c.ropeScalingFactor();
-        double low = rs.get("low_freq_factor") instanceof Number n ? n.doubleValue() : 1.0;
-        double high = rs.get("high_freq_factor") instanceof Number n ? n.doubleValue() : 4.0;
-        double oldContext = rs.get("original_max_position_embeddings") instanceof Number n ? n.doubleValue()
-                : c.raw().get("original_max_position_embeddings") instanceof Number m ? m.doubleValue() : 8192;
+    static float[] llama3RopeFactors(HfConfig.RopeScaling.Llama3 rs, double base, int dim) {
+        double factor = rs.factor();
+        double low = rs.lowFreqFactor();
+        double high = rs.highFreqFactor();
+        double oldContext = rs.originalContext();
         double lowWavelen = oldContext / low;
         double highWavelen = oldContext / high;
         float[] factors = new float[dim / 2];
@@ -387,34 +486,129 @@ public final class HfConverter {
         return factors;
     }
 
-    /** Metadata in the order and with the types llama.cpp's converter writes. */
+    /**
+     * Metadata in the order and with the types llama.cpp's converter writes for each family
+     * (conversion/base.py TextModel.set_gguf_parameters and the family's own set_gguf_parameters).
+     */
     private static void metadata(GgufWriter w, HfConfig c, HfTokenizer tok, String name, int fileType) {
         String a = c.ggufArchitecture() + ".";
         w.putString("general.architecture", c.ggufArchitecture());
         w.putString("general.type", "model");
         w.putString("general.name", name);
+        switch (c.family()) {
+            case LLAMA -> {
+                textModelParameters(w, c, a, fileType);
+                w.putUInt32(a + "vocab_size", c.vocabSize());
+                w.putUInt32(a + "rope.dimension_count", c.headDim());
+            }
+            case QWEN2, QWEN3 -> textModelParameters(w, c, a, fileType);
+            case GEMMA2 -> {
+                w.putUInt32(a + "context_length", c.contextLength());
+                w.putUInt32(a + "embedding_length", c.hiddenSize());
+                w.putUInt32(a + "block_count", c.layers());
+                w.putUInt32(a + "feed_forward_length", c.intermediateSize());
+                w.putUInt32(a + "attention.head_count", c.heads());
+                w.putUInt32(a + "attention.head_count_kv", c.kvHeads());
+                w.putFloat32(a + "attention.layer_norm_rms_epsilon", (float) c.rmsNormEps());
+                w.putUInt32(a + "attention.key_length", c.headDim());
+                w.putUInt32(a + "attention.value_length", c.headDim());
+                w.putUInt32("general.file_type", fileType);
+                w.putFloat32(a + "attn_logit_softcapping", (float) c.attnLogitSoftcap());
+                w.putFloat32(a + "final_logit_softcapping", (float) c.finalLogitSoftcap());
+                w.putUInt32(a + "attention.sliding_window", c.slidingWindow());
+                if (c.ropeTheta() != 10000.0) {
+                    // llama.cpp's converter drops rope_theta for gemma2 (its loader assumes 10000): kept when it differs
+                    w.putFloat32(a + "rope.freq_base", (float) c.ropeTheta());
+                }
+            }
+            case GEMMA3 -> {
+                textModelParameters(w, c, a, fileType);
+                // Gemma3Model.set_gguf_parameters rewrites some keys (same values, same places) and adds its own
+                w.putUInt32(a + "context_length", c.contextLength());
+                w.putUInt32(a + "attention.head_count", c.heads());
+                w.putFloat32(a + "attention.layer_norm_rms_epsilon", (float) c.rmsNormEps());
+                w.putUInt32(a + "attention.key_length", c.headDim());
+                w.putUInt32(a + "attention.value_length", c.headDim());
+                w.putFloat32(a + "rope.freq_base", (float) c.ropeTheta());
+                if (!Double.isNaN(c.finalLogitSoftcap())) {
+                    w.putFloat32(a + "final_logit_softcapping", (float) c.finalLogitSoftcap());
+                }
+                if (c.slidingWindowPattern() != 1) {
+                    w.putUInt32(a + "attention.sliding_window", c.slidingWindow());
+                }
+                w.putUInt32(a + "attention.head_count_kv", c.kvHeads());
+                if (c.slidingWindowPattern() != HfConfig.GEMMA3_DEFAULT_PATTERN) {
+                    // llama.cpp's converter leaves this out (every Gemma 3 has pattern 6, llama.cpp's default);
+                    // its loader reads the key, so a checkpoint with another pattern still runs right
+                    w.putUInt32(a + "attention.sliding_window_pattern", c.slidingWindowPattern());
+                }
+            }
+            case PHI3 -> {
+                w.putUInt32(a + "context_length", c.contextLength());
+                w.putUInt32(a + "rope.scaling.original_context_length", c.originalContext());
+                w.putUInt32(a + "embedding_length", c.hiddenSize());
+                w.putUInt32(a + "feed_forward_length", c.intermediateSize());
+                w.putUInt32(a + "block_count", c.layers());
+                w.putUInt32(a + "attention.head_count", c.heads());
+                w.putUInt32(a + "attention.head_count_kv", c.kvHeads());
+                w.putFloat32(a + "attention.layer_norm_rms_epsilon", (float) c.rmsNormEps());
+                w.putUInt32(a + "rope.dimension_count", c.ropeDimensions());
+                w.putFloat32(a + "rope.freq_base", (float) c.ropeTheta());
+                w.putUInt32("general.file_type", fileType);
+                w.putUInt32(a + "attention.sliding_window", c.slidingWindow());
+                if (c.ropeScaling() instanceof HfConfig.RopeScaling.LongRope lr) {
+                    w.putFloat32(a + "rope.scaling.attn_factor", (float) lr.attnFactor());
+                }
+            }
+        }
+        w.putUInt32("general.quantization_version", 2);
+        tokenizerMetadata(w, tok);
+    }
+
+    /** conversion/base.py TextModel.set_gguf_parameters, for the keys these families have. */
+    private static void textModelParameters(GgufWriter w, HfConfig c, String a, int fileType) {
         w.putUInt32(a + "block_count", c.layers());
         w.putUInt32(a + "context_length", c.contextLength());
         w.putUInt32(a + "embedding_length", c.hiddenSize());
         w.putUInt32(a + "feed_forward_length", c.intermediateSize());
         w.putUInt32(a + "attention.head_count", c.heads());
         w.putUInt32(a + "attention.head_count_kv", c.kvHeads());
+        switch (c.ropeScaling()) {
+            case HfConfig.RopeScaling.Linear l -> {
+                w.putString(a + "rope.scaling.type", "linear");
+                w.putFloat32(a + "rope.scaling.factor", (float) l.factor());
+            }
+            case HfConfig.RopeScaling.Yarn y -> {
+                w.putString(a + "rope.scaling.type", "yarn");
+                w.putFloat32(a + "rope.scaling.factor", (float) y.factor());
+                w.putUInt32(a + "rope.scaling.original_context_length", y.originalContext());
+                putIfSet(w, a + "rope.scaling.yarn_ext_factor", y.extFactor());
+                putIfSet(w, a + "rope.scaling.yarn_attn_factor", y.attnFactor());
+                putIfSet(w, a + "rope.scaling.yarn_beta_fast", y.betaFast());
+                putIfSet(w, a + "rope.scaling.yarn_beta_slow", y.betaSlow());
+            }
+            default -> {
+            }
+        }
         w.putFloat32(a + "rope.freq_base", (float) c.ropeTheta());
+        if (!Double.isNaN(c.ropeThetaSwa())) {
+            w.putFloat32(a + "rope.freq_base_swa", (float) c.ropeThetaSwa());
+        }
         w.putFloat32(a + "attention.layer_norm_rms_epsilon", (float) c.rmsNormEps());
         if (c.explicitHeadDim()) {
             w.putUInt32(a + "attention.key_length", c.headDim());
             w.putUInt32(a + "attention.value_length", c.headDim());
         }
         w.putUInt32("general.file_type", fileType);
-        if (c.ggufArchitecture().equals("llama")) {
-            w.putUInt32(a + "vocab_size", c.vocabSize());
-            w.putUInt32(a + "rope.dimension_count", c.headDim());
+    }
+
+    private static void putIfSet(GgufWriter w, String key, double v) {
+        if (!Double.isNaN(v)) {
+            w.putFloat32(key, (float) v);
         }
-        if (c.ropeScalingType().equals("linear")) {
-            w.putString(a + "rope.scaling.type", "linear");
-            w.putFloat32(a + "rope.scaling.factor", (float) c.ropeScalingFactor());
-        }
-        w.putUInt32("general.quantization_version", 2);
+    }
+
+    private static void tokenizerMetadata(GgufWriter w, HfTokenizer tok) {
         w.putString("tokenizer.ggml.model", tok.model());
         w.putString("tokenizer.ggml.pre", tok.pre());
         w.putArray("tokenizer.ggml.tokens", GgufArray.ofStrings(tok.tokens()));
@@ -450,7 +644,7 @@ public final class HfConverter {
             return TensorPayload.ofFloats(p.generated());
         }
         Safetensors.Tensor s = p.source();
-        boolean sameBytes = p.layout() == Layout.PLAIN
+        boolean sameBytes = p.layout() == Layout.PLAIN && p.shift() == 0
                 && ((s.dtype() == Safetensors.Dtype.F32 && p.type() == GgmlType.F32)
                 || (s.dtype() == Safetensors.Dtype.F16 && p.type() == GgmlType.F16)
                 || (s.dtype() == Safetensors.Dtype.BF16 && p.type() == GgmlType.BF16));
@@ -497,6 +691,9 @@ public final class HfConverter {
                     }
                 }
                 int count = n * rowLength;
+                if (p.shift() != 0) {
+                    shift(values, count, p.shift(), s.dtype());
+                }
                 codec.quantize(values, 0, dst, 0, count);
                 ByteBuffer b = ByteBuffer.wrap(bytes, 0, Math.toIntExact(p.type().byteSize(count)));
                 while (b.hasRemaining()) {
@@ -504,6 +701,17 @@ public final class HfConverter {
                 }
             }
         };
+    }
+
+    /**
+     * Gemma's norm weights w become 1 + w, computed as llama.cpp's converter computes it: in
+     * float32 for F32 and BF16 sources, in float16 (rounded to the nearest float16) for F16 ones.
+     */
+    static void shift(float[] values, int count, float shift, Safetensors.Dtype source) {
+        for (int i = 0; i < count; i++) {
+            float v = values[i] + shift;
+            values[i] = source == Safetensors.Dtype.F16 ? Float16.toFloat(Float16.fromFloat(v)) : v;
+        }
     }
 
     /**

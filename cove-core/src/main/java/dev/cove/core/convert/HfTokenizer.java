@@ -70,11 +70,12 @@ record HfTokenizer(String model, String pre, String[] tokens, float[] scores, in
      * @param tokenizerJson   the text of tokenizer.json
      * @param tokenizerConfig the text of tokenizer_config.json, or null when absent
      * @param chatTemplateJinja the text of chat_template.jinja, or null when absent
-     * @param config          the model's config (for {@code vocab_size} and token ids)
+     * @param chatTemplateJson the text of chat_template.json, or null when absent (used when there is no .jinja)
+     * @param config          the model's config (for {@code vocab_size}, the family and token ids)
      * @param preOverride     a {@code tokenizer.ggml.pre} to use instead of recognising it, or null
      */
-    static HfTokenizer read(String tokenizerJson, String tokenizerConfig, String chatTemplateJinja, HfConfig config,
-                            String preOverride) {
+    static HfTokenizer read(String tokenizerJson, String tokenizerConfig, String chatTemplateJinja, String chatTemplateJson,
+                            HfConfig config, String preOverride) {
         String file = "tokenizer.json";
         Map<String, Object> tj = Json.object(Json.parse(tokenizerJson, file), file, "the file");
         Map<String, Object> tc = tokenizerConfig == null ? Map.of()
@@ -150,7 +151,29 @@ record HfTokenizer(String model, String pre, String[] tokens, float[] scores, in
         Map<String, Integer> specialIds = new LinkedHashMap<>();
         Map<String, Boolean> addFlags = new LinkedHashMap<>();
         List<NamedTemplate> templates = new ArrayList<>();
-        specialTokens(tj, tc, config, added, specialIds, addFlags, templates, chatTemplateJinja, n);
+        String jinja = chatTemplateJinja;
+        if (jinja == null && chatTemplateJson != null) {
+            Map<String, Object> ct = Json.object(Json.parse(chatTemplateJson, "chat_template.json"), "chat_template.json",
+                    "the file");
+            if (ct.get("chat_template") instanceof String t) {
+                jinja = t;
+            }
+        }
+        specialTokens(tj, tc, config, added, specialIds, addFlags, templates, jinja, n);
+        HfFamily family = config.family();
+        if (byteFallback && (family.gemma() || family == HfFamily.PHI3)) {
+            float[] scores = sentencePieceTypes(tokens, types, merges, tj, tc, added, family, n, file);
+            checkDuplicates(tokens, file);
+            if (!specialIds.containsKey("unk") && unk != null) {
+                int id = indexOf(tokens, unk);
+                if (id >= 0) {
+                    specialIds.put("unk", id);
+                }
+            }
+            // llama.cpp's Gemma2Model/Gemma3Model.set_vocab: add_add_space_prefix(False)
+            return new HfTokenizer("llama", "default", tokens, scores, types, null, specialIds, addFlags,
+                    family.gemma() ? Boolean.FALSE : spaceprefix(tj), templates);
+        }
         if (byteFallback) {
             if (!specialIds.containsKey("unk") && unk != null) {
                 int id = indexOf(tokens, unk);
@@ -164,6 +187,84 @@ record HfTokenizer(String model, String pre, String[] tokens, float[] scores, in
         String pre = preOverride != null ? preOverride : preTokenizer(tj.get("pre_tokenizer"), file);
         float[] none = null;
         return new HfTokenizer("gpt2", pre, tokens, none, types, merges, specialIds, addFlags, null, templates);
+    }
+
+    /**
+     * Token types and scores as llama.cpp's {@code _create_vocab_sentencepiece} (Gemma) and
+     * {@code Phi3MiniModel.set_vocab} write them, with tokenizer.json standing in for the
+     * SentencePiece model: the pieces are NORMAL (BYTE for {@code <0xNN>}, UNKNOWN for the unknown
+     * piece, CONTROL for special added tokens) with scores from the merge order, ids beyond the
+     * tokenizer UNUSED with score -10000; then every added token (tokenizer_config.json's
+     * {@code added_tokens_decoder}, else tokenizer.json's {@code added_tokens}; Phi-3 reads both)
+     * is CONTROL when special (Gemma: or when it looks special), else USER_DEFINED, with score
+     * -1000; Gemma's user-defined tokens have U+2581 replaced by a space.
+     */
+    private static float[] sentencePieceTypes(String[] tokens, int[] types, String[] merges, Map<String, Object> tj,
+                                              Map<String, Object> tc, List<Object> added, HfFamily family, int n,
+                                              String file) {
+        Map<String, Object> model = Json.object(tj.get("model"), file, "\"model\"");
+        String unk = model.get("unk_token") instanceof String u ? u : null;
+        for (int id = 0; id < n; id++) {
+            if (types[id] == TokenType.UNUSED.code()) {
+                continue;
+            }
+            types[id] = isByteToken(tokens[id]) ? TokenType.BYTE.code()
+                    : tokens[id].equals(unk) ? TokenType.UNKNOWN.code() : TokenType.NORMAL.code();
+        }
+        for (Object o : added) {
+            if (o instanceof Map<?, ?> a && a.get("id") instanceof Long id && id < n && Boolean.TRUE.equals(a.get("special"))
+                    && types[id.intValue()] == TokenType.NORMAL.code()) {
+                types[id.intValue()] = TokenType.CONTROL.code();
+            }
+        }
+        float[] scores = spmScores(tokens, types, merges);
+        for (int id = 0; id < n; id++) {
+            if (types[id] == TokenType.UNUSED.code()) {
+                scores[id] = -10000f;
+            }
+        }
+        List<Map<?, ?>> overrides = new ArrayList<>();
+        Object decoder = tc.get("added_tokens_decoder");
+        if (decoder instanceof Map<?, ?> d) {
+            for (Map.Entry<?, ?> e : d.entrySet()) {
+                if (e.getValue() instanceof Map<?, ?> m) {
+                    int id;
+                    try {
+                        id = Integer.parseInt(String.valueOf(e.getKey()));
+                    } catch (NumberFormatException bad) {
+                        throw new ConvertException("tokenizer_config.json: added_tokens_decoder has the key \"" + e.getKey()
+                                + "\", which is not a token id");
+                    }
+                    Map<String, Object> entry = new LinkedHashMap<>();
+                    m.forEach((k, v) -> entry.put(String.valueOf(k), v));
+                    entry.put("id", (long) id);
+                    overrides.add(entry);
+                }
+            }
+        }
+        if (decoder == null || family == HfFamily.PHI3) {
+            for (Object o : added) {
+                if (o instanceof Map<?, ?> a) {
+                    overrides.add(a);
+                }
+            }
+        }
+        for (Map<?, ?> a : overrides) {
+            if (!(a.get("id") instanceof Long id) || id < 0 || id >= n || !(a.get("content") instanceof String content)) {
+                continue; // llama.cpp ignores ids beyond the vocabulary
+            }
+            int i = id.intValue();
+            boolean special = Boolean.TRUE.equals(a.get("special")) || (family.gemma() && looksSpecial(content));
+            if (special) {
+                types[i] = TokenType.CONTROL.code();
+                tokens[i] = content;
+            } else {
+                types[i] = TokenType.USER_DEFINED.code();
+                tokens[i] = family.gemma() ? content.replace('\u2581', ' ') : content;
+            }
+            scores[i] = -1000f;
+        }
+        return scores;
     }
 
     private static int tokenIdOf(Object v, String file, String what) {
@@ -388,11 +489,16 @@ record HfTokenizer(String model, String pre, String[] tokens, float[] scores, in
             } else {
                 processors.add(pp);
             }
+            String specialSep = contentOf(tc.get("sep_token"));
             for (Object o : processors) {
-                if (o instanceof Map<?, ?> proc && "TemplateProcessing".equals(proc.get("type"))
-                        && proc.get("single") instanceof List<?> single && single.size() > 1) {
-                    String first = specialTokenId(single.get(0));
-                    String last = specialTokenId(single.get(single.size() - 1));
+                if (!(o instanceof Map<?, ?> proc) || !"TemplateProcessing".equals(proc.get("type"))) {
+                    continue;
+                }
+                String first = null;
+                String last = null;
+                if (proc.get("single") instanceof List<?> single && single.size() > 1) {
+                    first = specialTokenId(single.get(0));
+                    last = specialTokenId(single.get(single.size() - 1));
                     if (first != null) {
                         if (specialBos == null && tc.isEmpty()) {
                             specialBos = first;
@@ -406,9 +512,31 @@ record HfTokenizer(String model, String pre, String[] tokens, float[] scores, in
                         flags.put("eos", last.equals(specialEos));
                     }
                 }
+                // gguf-py's SpecialVocab: "A [sep] [eos] B" in the pair template says whether a separator is added
+                if (proc.get("pair") instanceof List<?> pair && !pair.isEmpty()) {
+                    int from = first != null && first.equals(specialTokenId(pair.get(0))) ? 1 : 0;
+                    int to = last != null && last.equals(specialTokenId(pair.get(pair.size() - 1))) ? pair.size() - 1
+                            : pair.size();
+                    List<?> body = from < to ? pair.subList(from, to) : List.of();
+                    if (body.size() > 2 && "A".equals(sequenceId(body.get(0))) && "B".equals(sequenceId(body.get(body.size() - 1)))) {
+                        List<?> middle = body.subList(1, body.size() - 1);
+                        boolean addSep = false;
+                        String e0 = specialTokenId(middle.get(0));
+                        if (e0 != null && (e0.equals(specialSep) || e0.equals(specialEos)) && last == null) {
+                            addSep = true;
+                        }
+                        if (middle.size() == 2) {
+                            String e1 = specialTokenId(middle.get(1));
+                            if (e1 != null && (e1.equals(specialSep) || e1.equals(specialEos))) {
+                                addSep = true;
+                            }
+                        }
+                        flags.put("sep", addSep);
+                    }
+                }
             }
         }
-        // chat template: tokenizer_config.json, else chat_template.jinja
+        // chat template: tokenizer_config.json, else chat_template.jinja, else chat_template.json
         Object template = tc.get("chat_template");
         if (template instanceof String s) {
             templates.add(new NamedTemplate("default", s));
@@ -461,6 +589,13 @@ record HfTokenizer(String model, String pre, String[] tokens, float[] scores, in
         }
         if (v instanceof Map<?, ?> m && m.get("content") instanceof String s) {
             return s;
+        }
+        return null;
+    }
+
+    private static String sequenceId(Object item) {
+        if (item instanceof Map<?, ?> m && m.get("Sequence") instanceof Map<?, ?> seq && seq.get("id") instanceof String id) {
+            return id;
         }
         return null;
     }

@@ -57,7 +57,8 @@ public record ModelConfig(
                 RopeConfig.fromGguf(m, family, headDim),
                 (float) (1.0 / Math.sqrt(attentionScaleDenominator(family, dim, heads, blocks, headDim))),
                 family.softCapping() ? m.getFloat(p + "attn_logit_softcapping", 50f) : 0f,
-                family.softCapping() ? m.getFloat(p + "final_logit_softcapping", 30f) : 0f,
+                // Gemma 2 always caps (llama.cpp's default 30); another family when its file asks for it.
+                m.getFloat(p + "final_logit_softcapping", family.softCapping() ? 30f : 0f),
                 SlidingWindows.fromGguf(m, family, blocks));
     }
 

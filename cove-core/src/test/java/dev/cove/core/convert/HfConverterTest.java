@@ -1,7 +1,6 @@
 package dev.cove.core.convert;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cove.core.CoveException;
 import dev.cove.core.Model;
@@ -221,6 +220,20 @@ class HfConverterTest {
             assertThat(model.newSession(dev.cove.core.generate.GenerationOptions.defaults().maxTokens(4)).generate("h", t -> { })
                     .generatedTokens()).isPositive();
         }
+    }
+
+    /** Qwen2 in Cove's forward pass against the reference. */
+    @Test
+    void qwen2LogitsWhenCoveRunsIt() throws IOException {
+        HfFiles.Shape shape = new HfFiles.Shape("Qwen2ForCausalLM", 32, 48, 2, 4, 2, 300, true, 1e6, 1e-6);
+        Map<String, HfFiles.Weight> w = HfFiles.weights(shape, 6, "F32");
+        Path dir = Files.createDirectory(tmp.resolve("qwen2"));
+        HfFiles.config(dir, shape, Map.of());
+        HfFiles.safetensors(dir.resolve("model.safetensors"), w, "F32");
+        HfFiles.json(dir.resolve("tokenizer.json"), HfFiles.byteLevelTokenizerJson(HfTokenizer.QWEN2_REGEX, java.util.List.of("h e")));
+        Path out = tmp.resolve("qwen2.gguf");
+        HfConverter.convert(dir, out, HfConverter.Options.defaults().withOutType(HfConverter.OutType.F32));
+        assertLogitsMatch(out, shape, w, 1e-6);
     }
 
     static float[] floats(GgufFile f, GgufTensorInfo t) {
