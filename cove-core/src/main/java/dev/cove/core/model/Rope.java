@@ -33,21 +33,31 @@ final class Rope {
         }
     }
 
-    /** Rotates {@code heads} consecutive heads starting at {@code x[offset]} for position {@code position}. */
-    void apply(float[] x, int offset, int heads, int position) {
-        int step = halves ? half : 1;
+    /**
+     * Rotates, for position {@code position}, the {@code queryHeads} heads of {@code q} from
+     * {@code qOffset} and the {@code keyHeads} heads of {@code k} from {@code kOffset}: each angle's
+     * cosine and sine are computed once for both.
+     */
+    void apply(float[] q, int qOffset, int queryHeads, float[] k, int kOffset, int keyHeads, int position) {
         for (int i = 0; i < inverseFrequencies.length; i++) {
             float angle = position * inverseFrequencies[i];
             float cos = (float) Math.cos(angle) * magnitude;
             float sin = (float) Math.sin(angle) * magnitude;
             int first = halves ? i : 2 * i;
-            for (int h = 0; h < heads; h++) {
-                int j = offset + h * headDim + first;
-                float a = x[j];
-                float b = x[j + step];
-                x[j] = a * cos - b * sin;
-                x[j + step] = a * sin + b * cos;
-            }
+            rotate(q, qOffset + first, queryHeads, cos, sin);
+            rotate(k, kOffset + first, keyHeads, cos, sin);
+        }
+    }
+
+    /** Turns pair (x[j], x[j + step]) of each of {@code heads} heads, j = {@code start} + h * headDim. */
+    private void rotate(float[] x, int start, int heads, float cos, float sin) {
+        int step = halves ? half : 1;
+        for (int h = 0; h < heads; h++) {
+            int j = start + h * headDim;
+            float a = x[j];
+            float b = x[j + step];
+            x[j] = a * cos - b * sin;
+            x[j + step] = a * sin + b * cos;
         }
     }
 }

@@ -278,9 +278,8 @@ public final class Transformer {
                 headNorms(b.k, t * kvDim, config.headCountKv(), w.keyNorm());
             }
             int position = b.positions[t];
-            Rope rope = b.sequences[t].ropes[layer];
-            rope.apply(b.q, t * qDim, config.headCount(), position);
-            rope.apply(b.k, t * kvDim, config.headCountKv(), position);
+            b.sequences[t].ropes[layer].apply(b.q, t * qDim, config.headCount(), b.k, t * kvDim, config.headCountKv(),
+                    position);
             KvCache cache = b.sequences[t].cache;
             System.arraycopy(b.k, t * kvDim, cache.keys(layer), position * kvDim, kvDim);
             System.arraycopy(b.v, t * kvDim, cache.values(layer), position * kvDim, kvDim);

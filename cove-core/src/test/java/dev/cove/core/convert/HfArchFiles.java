@@ -307,22 +307,7 @@ final class HfArchFiles {
         for (String c : HfFiles.SPM_CHARS) {
             vocab.put(c, vocab.size());
         }
-        List<String> merges = new ArrayList<>();
-        for (String piece : HfFiles.SPM_MERGED) {
-            List<String[]> local = new ArrayList<>();
-            for (int i = 1; i < piece.length(); i++) {
-                String l = piece.substring(0, i);
-                String r = piece.substring(i);
-                if (vocab.containsKey(l) && vocab.containsKey(r)) {
-                    local.add(new String[] {l, r});
-                }
-            }
-            local.sort(java.util.Comparator.comparing((String[] m) -> vocab.get(m[0])).thenComparing(m -> vocab.get(m[1])));
-            for (String[] m : local) {
-                merges.add(m[0] + " " + m[1]);
-            }
-        }
-        return merges;
+        return HfFiles.spmMerges(vocab, HfFiles.SPM_MERGED);
     }
 
     // ------------------------------------------------------------------ reference forward pass

@@ -3,7 +3,6 @@ package dev.cove.core.convert;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.cove.core.CoveException;
 import dev.cove.core.Model;
 import dev.cove.core.gguf.GgufFile;
 import dev.cove.core.gguf.GgufMetadata;
@@ -18,7 +17,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -73,7 +71,7 @@ class HfFamilyConverterTest {
     }
 
     /** Compares Cove's logits on the converted file with the float64 reference on the checkpoint's weights. */
-    private static void assertLogitsMatchWhenCoveRunsIt(Path gguf, HfArchFiles.Arch a, Map<String, HfFiles.Weight> w,
+    private static void assertCoveLogitsMatch(Path gguf, HfArchFiles.Arch a, Map<String, HfFiles.Weight> w,
                                                         double maxNmse) {
         Model model = Model.load(gguf, 1);
         double[][] reference = HfArchFiles.referenceLogits(a, w, TOKENS);
@@ -498,6 +496,6 @@ class HfFamilyConverterTest {
         Path out = tmp.resolve(family + ".gguf");
         HfConverter.convert(dir, out, HfConverter.Options.defaults().withOutType(HfConverter.OutType.F32));
         // Gemma: llama.cpp's own GELU rounds to float16 (NMSE about 4e-7 on these files); an exact one does better
-        assertLogitsMatchWhenCoveRunsIt(out, a, w, a.gemma() ? 2e-6 : 1e-9);
+        assertCoveLogitsMatch(out, a, w, a.gemma() ? 2e-6 : 1e-9);
     }
 }

@@ -199,8 +199,16 @@ final class HfFiles {
         for (String c : SPM_CHARS) {
             vocab.put(c, vocab.size());
         }
+        return spmTokenizerJson(vocab, spmMerges(vocab, merged));
+    }
+
+    /**
+     * The merges of {@code merged} pieces as transformers' SentencePieceExtractor lists them: every
+     * split of each piece into two pieces of {@code vocab}, in piece order, then by the ids of the halves.
+     */
+    static List<String> spmMerges(Map<String, Integer> vocab, List<String> merged) {
         List<String> merges = new ArrayList<>();
-        for (String piece : merged) { // transformers' SentencePieceExtractor: every split into two pieces, by piece order
+        for (String piece : merged) {
             List<String[]> local = new ArrayList<>();
             for (int i = 1; i < piece.length(); i++) {
                 String l = piece.substring(0, i);
@@ -214,7 +222,7 @@ final class HfFiles {
                 merges.add(m[0] + " " + m[1]);
             }
         }
-        return spmTokenizerJson(vocab, merges);
+        return merges;
     }
 
     static Map<String, Object> spmTokenizerJson(Map<String, Integer> vocab, List<String> merges) {
