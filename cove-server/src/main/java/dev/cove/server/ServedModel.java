@@ -2,6 +2,7 @@ package dev.cove.server;
 
 import dev.cove.core.Model;
 import dev.cove.core.chat.ChatFormat;
+import dev.cove.core.chat.ChatRenderer;
 import dev.cove.core.model.ModelConfig;
 import dev.cove.core.model.ModelWeights;
 import dev.cove.core.tokenizer.Vocabulary;
@@ -19,7 +20,7 @@ import java.util.Locale;
 public final class ServedModel {
     private final String name;
     private final Model model;
-    private final ChatFormat chatFormat;
+    private final ChatRenderer chatFormat;
     private final String chatTemplate;
     private final Scheduler scheduler;
     private final long parameterCount;
@@ -65,7 +66,7 @@ public final class ServedModel {
         return scheduler;
     }
 
-    public ChatFormat chatFormat() {
+    public ChatRenderer chatFormat() {
         return chatFormat;
     }
 

@@ -35,7 +35,7 @@ import java.util.function.Predicate;
  *
  * <p>Immutable and thread-safe.
  */
-public enum ChatFormat {
+public enum ChatFormat implements ChatRenderer {
 
     /**
      * Llama 2 chat (and CodeLlama instruct): {@code [INST] <<SYS>>\n{system}\n<</SYS>>\n\n{user}
@@ -276,7 +276,14 @@ public enum ChatFormat {
      * with {@link ChatPrompt#tokenize}, so that special-token text typed into a message stays
      * text while the format's own markers become control tokens.
      */
+    @Override
     public ChatPrompt renderPrompt(List<ChatMessage> messages, boolean addGenerationPrompt) {
+        return renderPrompt(messages, List.of(), addGenerationPrompt);
+    }
+
+    /** The built-in formats have no place for tools: {@code tools} are not shown to the model. */
+    @Override
+    public ChatPrompt renderPrompt(List<ChatMessage> messages, List<Tool> tools, boolean addGenerationPrompt) {
         Objects.requireNonNull(messages, "messages");
         for (ChatMessage m : messages) {
             Objects.requireNonNull(m, "messages must not contain null");
@@ -297,6 +304,7 @@ public enum ChatFormat {
      * stop at the model's end-of-generation tokens too; these catch the same ends when they are
      * produced as text.
      */
+    @Override
     public List<String> stopStrings() {
         return stopStrings;
     }
