@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * GBNF for the JSON integers from {@code min} to {@code max} (either end may be open), without
- * leading zeros or {@code -0}. An open end stops at 16 digits, as llama.cpp's integer rule does
+ * leading zeros ({@code -0} only where the range also holds negative numbers, as in llama.cpp). An open end stops at 16 digits, as llama.cpp's integer rule does
  * ({@code [1-9] [0-9]{0,15}}). Built digit-length by digit-length: the numbers of one length
  * between x and y are x's first digit followed by x's tail up to 9...9, the digits between
  * followed by anything, and y's first digit followed by 0...0 up to y's tail.
@@ -24,7 +24,8 @@ final class IntegerRange {
             throw new dev.cove.core.grammar.GrammarException("minimum is above maximum: no integer fits");
         }
         if (lo < 0) {
-            long from = Math.max(1, hi < 0 ? -hi : 1);
+            // "-0" where 0 is in range too, as llama.cpp's ranges allow (it is 0 in JSON)
+            long from = hi < 0 ? -hi : 0;
             alts.add("\"-\" " + nonNegative(from, -lo));
         }
         if (hi >= 0) {

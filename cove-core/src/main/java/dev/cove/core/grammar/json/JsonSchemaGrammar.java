@@ -192,7 +192,7 @@ public final class JsonSchemaGrammar {
             } else if (schema.containsKey("format") || schema.containsKey("pattern")
                     || schema.containsKey("minLength") || schema.containsKey("maxLength")) {
                 type = "string";
-            } else if (schema.keySet().stream().allMatch(ANNOTATIONS::contains)) {
+            } else if (schema.isEmpty()) {
                 return addPrimitive("object"); // llama.cpp: an empty schema is any object
             } else {
                 return addPrimitive("value");
@@ -268,33 +268,43 @@ public final class JsonSchemaGrammar {
     }
 
     private String ref(String ref, String path, int depth) {
-        String name;
-        if (ref.startsWith("#/$defs/")) {
-            name = ref.substring("#/$defs/".length());
-        } else if (ref.startsWith("#/definitions/")) {
-            name = ref.substring("#/definitions/".length());
-        } else if (ref.equals("#")) {
-            name = "";
-        } else {
+        if (!ref.startsWith("#")) {
             throw new GrammarException("unsupported $ref '" + shorten(ref) + "' at " + where(path)
-                    + ": only local references into $defs or definitions (or #)");
+                    + ": only references inside the schema (#/...)");
         }
-        String ruleName = ref.equals("#") ? "ref-root" : "ref-" + ruleName(name);
         if (refRules.containsKey(ref)) {
             return refRules.get(ref);
         }
         Object target = rootSchema;
-        if (!ref.equals("#")) {
-            Object defs = rootSchema.get(ref.startsWith("#/$defs/") ? "$defs" : "definitions");
-            if (!(defs instanceof Map<?, ?> m) || !m.containsKey(name)) {
-                throw new GrammarException("$ref '" + shorten(ref) + "' at " + where(path) + " names no definition");
+        if (ref.length() > 1) {
+            if (!ref.startsWith("#/")) {
+                throw new GrammarException("unsupported $ref '" + shorten(ref) + "' at " + where(path)
+                        + ": only JSON pointers (#/...)");
             }
-            target = m.get(name);
+            for (String raw : ref.substring(2).split("/", -1)) {
+                String key = decodePointer(raw);
+                if (target instanceof Map<?, ?> m && m.containsKey(key)) {
+                    target = m.get(key);
+                } else if (target instanceof List<?> l && key.matches("\\d{1,9}") && Integer.parseInt(key) < l.size()) {
+                    target = l.get(Integer.parseInt(key));
+                } else {
+                    throw new GrammarException("$ref '" + shorten(ref) + "' at " + where(path) + " points to nothing");
+                }
+            }
         }
+        String ruleName = freshName("ref-" + ref.substring(1));
         refRules.put(ref, ruleName);
-        rules.put(ruleName, "\"\""); // placeholder while the definition is visited: recursion refers to the name
         rules.put(ruleName, visit(target, ref.substring(1), depth + 1));
         return ruleName;
+    }
+
+    private static String decodePointer(String segment) {
+        String s = segment.replace("~1", "/").replace("~0", "~");
+        try {
+            return java.net.URLDecoder.decode(s.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return s;
+        }
     }
 
     private String object(Map<String, Object> schema, String path, int depth) {
@@ -496,15 +506,22 @@ public final class JsonSchemaGrammar {
                 return e.getKey();
             }
         }
-        String base = ruleName(path.isEmpty() ? "root" : path);
+        String name = freshName(path.isEmpty() ? "root" : path);
+        rules.put(name, body);
+        return name;
+    }
+
+    /** An unused rule name for {@code path}, reserved (with an empty body until it is set). */
+    private String freshName(String path) {
+        String base = ruleName(path);
         String name = base;
-        for (int i = 1; rules.containsKey(name); i++) {
+        for (int i = 1; rules.containsKey(name) || PRIMITIVES.containsKey(name) || name.equals("root"); i++) {
             name = base + "-" + i;
         }
         if (rules.size() >= MAX_RULES) {
             throw new GrammarException("the schema needs more than " + MAX_RULES + " grammar rules");
         }
-        rules.put(name, body);
+        rules.put(name, "\"\"");
         return name;
     }
 

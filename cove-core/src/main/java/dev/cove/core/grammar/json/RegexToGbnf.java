@@ -14,7 +14,8 @@ import dev.cove.core.grammar.GrammarException;
  * lookaround and other features are refused with a {@link GrammarException}.
  */
 public final class RegexToGbnf {
-    private static final String ANY = "[^\"\\\\\\x7F\\x00-\\x1F] | [\\\\] ([\"\\\\bfnrt] | \"u\" [0-9a-fA-F]{4})";
+    /** ECMA-262's {@code .}: any character but line terminators (so not the escapes \\n and \\r either). */
+    private static final String ANY = "[^\"\\\\\\x7F\\x00-\\x1F\\u2028\\u2029] | [\\\\] ([\"\\\\/bft])";
     private static final int MAX_DEPTH = 100;
 
     private final String p;
