@@ -17,12 +17,14 @@ public final class TokenConstraint {
     private final TokenTrie trie;
     private final TokenMasks masks;
     private GrammarState state;
+    private final float[] savedEndOfGeneration;
 
     TokenConstraint(Grammar grammar, TokenTrie trie) {
         this.grammar = grammar;
         this.trie = trie;
         this.masks = TokenMasks.of(grammar, trie);
         this.state = grammar.initial();
+        this.savedEndOfGeneration = new float[trie.endOfGeneration.length];
     }
 
     public Grammar grammar() {
@@ -63,11 +65,10 @@ public final class TokenConstraint {
     public void apply(float[] logits, int vocabSize) {
         long[] mask = masks.mask(state);
         int eogKept = 0;
-        float[] eogValues = null;
+        float[] eogValues = savedEndOfGeneration;
         boolean accepting = state.accepting();
         int[] eog = trie.endOfGeneration;
-        if (accepting && eog.length > 0) {
-            eogValues = new float[eog.length];
+        if (accepting) {
             for (int i = 0; i < eog.length; i++) {
                 if (eog[i] < vocabSize) {
                     eogValues[i] = logits[eog[i]];
