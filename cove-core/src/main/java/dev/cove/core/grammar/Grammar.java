@@ -340,20 +340,20 @@ public final class Grammar {
         if (state.partialRemain == 0) {
             if (b < 0x80) {
                 return live(acceptChar(state.stacks, b), 0, 0);
-            } else if ((b & 0xE0) == 0xC0) {
+            } else if (b >= 0xC2 && b <= 0xDF) { // C0, C1 would be overlong
                 v = b & 0x1F;
                 remain = 1;
             } else if ((b & 0xF0) == 0xE0) {
                 v = b & 0x0F;
                 remain = 2;
-            } else if ((b & 0xF8) == 0xF0) {
+            } else if (b >= 0xF0 && b <= 0xF4) { // beyond F4 lies past U+10FFFF
                 v = b & 0x07;
                 remain = 3;
             } else {
                 return null;
             }
         } else {
-            if ((b & 0xC0) != 0x80) {
+            if ((b & 0xC0) != 0x80 || !validSecondByte(state, b)) {
                 return null;
             }
             v = (state.partialValue << 6) | (b & 0x3F);
@@ -369,6 +369,18 @@ public final class Grammar {
             }
         }
         return live(keep.toArray(new Frame[0]), v, remain);
+    }
+
+    /** Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing past U+10FFFF. */
+    private static boolean validSecondByte(GrammarState state, int b) {
+        int v = state.partialValue;
+        if (state.partialRemain == 2 && v < 0x10) { // second byte of three (v is the lead's 4 bits)
+            return !(v == 0 && b < 0xA0) && !(v == 0xD && b > 0x9F);
+        }
+        if (state.partialRemain == 3 && v < 0x08) { // second byte of four
+            return !(v == 0 && b < 0x90) && !(v == 4 && b > 0x8F);
+        }
+        return true;
     }
 
     private static GrammarState live(Frame[] stacks, int v, int remain) {

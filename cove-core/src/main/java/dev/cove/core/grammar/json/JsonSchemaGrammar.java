@@ -60,9 +60,18 @@ public final class JsonSchemaGrammar {
         primitive("char", CHAR);
         primitive("string", "\"\\\"\" char* \"\\\"\"", "char");
         primitive("null", "\"null\"");
-        primitive("date", "[0-9]{4} \"-\" ( \"0\" [1-9] | \"1\" [0-2] ) \"-\" ( \"0\" [1-9] | [1-2] [0-9] | \"3\" [0-1] )");
+        // Dates and times that exist (RFC 3339 as java.time reads it): days per month, 29 February
+        // only in leap years, offsets within 18 hours. Stricter than llama.cpp's rules, which let
+        // through 2012-02-31 or +23:59.
+        primitive("date", "[0-9]{4} \"-\" ( (\"01\" | \"03\" | \"05\" | \"07\" | \"08\" | \"10\" | \"12\") \"-\" day31"
+                + " | (\"04\" | \"06\" | \"09\" | \"11\") \"-\" day30 | \"02\" \"-\" day28 ) | leap-year \"-02-29\"",
+                "day31", "day30", "day28", "leap-year");
+        primitive("day31", "\"0\" [1-9] | [1-2] [0-9] | \"3\" [0-1]");
+        primitive("day30", "\"0\" [1-9] | [1-2] [0-9] | \"30\"");
+        primitive("day28", "\"0\" [1-9] | \"1\" [0-9] | \"2\" [0-8]");
+        primitive("leap-year", "[0-9] [0-9] (\"0\" [48] | [2468] [048] | [13579] [26]) | ([02468] [048] | [13579] [26]) \"00\"");
         primitive("time", "([01] [0-9] | \"2\" [0-3]) \":\" [0-5] [0-9] \":\" [0-5] [0-9] ( \".\" [0-9]{3} )?"
-                + " ( \"Z\" | ( \"+\" | \"-\" ) ( [01] [0-9] | \"2\" [0-3] ) \":\" [0-5] [0-9] )");
+                + " ( \"Z\" | ( \"+\" | \"-\" ) ( ( \"0\" [0-9] | \"1\" [0-7] ) \":\" [0-5] [0-9] | \"18:00\" ) )");
         primitive("date-time", "date \"T\" time", "date", "time");
         primitive("date-string", "\"\\\"\" date \"\\\"\"", "date");
         primitive("time-string", "\"\\\"\" time \"\\\"\"", "time");
