@@ -232,25 +232,25 @@ public final class Grammar {
      * {@code start} until every stack tops with a terminal (or is empty), adding those to {@code out}.
      */
     void expand(Frame start, Set<Frame> out) {
+        if (start == Frame.EMPTY || type[start.pos] != RULE_REF) {
+            addStack(start, out); // already a terminal: the common case inside literals and classes
+            return;
+        }
         ArrayDeque<Frame> todo = new ArrayDeque<>();
         Set<Frame> seen = new HashSet<>();
         todo.push(start);
         while (!todo.isEmpty()) {
             Frame s = todo.pop();
+            if (s == Frame.EMPTY || type[s.pos] != RULE_REF) {
+                addStack(s, out);
+                continue;
+            }
             if (!seen.add(s)) {
                 continue;
             }
             if (seen.size() > MAX_EXPANSION) {
                 throw new GrammarException("the grammar loops: its rules expand without end (left recursion through"
                         + " rules that match nothing?)");
-            }
-            if (s == Frame.EMPTY || type[s.pos] != RULE_REF) {
-                out.add(s);
-                if (out.size() > MAX_STACKS) {
-                    throw new GrammarException("the grammar is too ambiguous: more than " + MAX_STACKS
-                            + " parse stacks at once");
-                }
-                continue;
             }
             int after = s.pos + 1;
             Frame rest = isEnd(after) ? s.next : Frame.push(after, s.next);
@@ -265,6 +265,13 @@ public final class Grammar {
                 }
                 a++;
             }
+        }
+    }
+
+    private static void addStack(Frame s, Set<Frame> out) {
+        out.add(s);
+        if (out.size() > MAX_STACKS) {
+            throw new GrammarException("the grammar is too ambiguous: more than " + MAX_STACKS + " parse stacks at once");
         }
     }
 
@@ -321,7 +328,7 @@ public final class Grammar {
 
     /** The stacks after matching code point {@code c}; empty when none survives. */
     Frame[] acceptChar(Frame[] stacks, int c) {
-        Set<Frame> out = new LinkedHashSet<>();
+        Set<Frame> out = new HashSet<>(); // order does not matter: a state sorts its stacks
         for (Frame s : stacks) {
             if (s == Frame.EMPTY || !isCharStart(s.pos) || !matchChar(s.pos, c)) {
                 continue;

@@ -55,6 +55,8 @@ final class TokenMasks {
     }
 
     private long[] compute(GrammarState state) {
+        Transitions transitions = new Transitions(grammar);
+        state = transitions.intern(state);
         long[] mask = new long[(trie.vocabularySize + 63) >>> 6];
         int[] order = trie.order;
         int[] shared = trie.sharedPrefix;
@@ -67,7 +69,7 @@ final class TokenMasks {
             byte[] b = trie.bytes[token];
             int j = shared[i];
             while (j < b.length) {
-                GrammarState next = grammar.acceptByte(at[j], b[j]);
+                GrammarState next = transitions.step(at[j], b[j]);
                 if (next == null) {
                     break;
                 }
@@ -107,6 +109,44 @@ final class TokenMasks {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * The automaton's byte transitions met during one trie walk, each computed once: the walk
+     * crosses the same few states over and over (inside a JSON string every ordinary character
+     * leads back to the same state), so most of its steps become a table lookup. States are
+     * interned, so that looking one up compares references.
+     */
+    private static final class Transitions {
+        private static final GrammarState DEAD = new GrammarState(new Frame[0], 0, 0);
+        private final Grammar grammar;
+        private final Map<GrammarState, GrammarState> canonical = new java.util.HashMap<>();
+        private final Map<GrammarState, GrammarState[]> rows = new java.util.HashMap<>();
+
+        Transitions(Grammar grammar) {
+            this.grammar = grammar;
+        }
+
+        GrammarState intern(GrammarState s) {
+            GrammarState c = canonical.putIfAbsent(s, s);
+            return c == null ? s : c;
+        }
+
+        /** The state after byte {@code b}, or null when the grammar rejects it. */
+        GrammarState step(GrammarState s, byte b) {
+            GrammarState[] row = rows.get(s);
+            if (row == null) {
+                row = new GrammarState[256];
+                rows.put(s, row);
+            }
+            GrammarState next = row[b & 0xff];
+            if (next == null) {
+                next = grammar.acceptByte(s, b);
+                next = next == null ? DEAD : intern(next);
+                row[b & 0xff] = next;
+            }
+            return next == DEAD ? null : next;
         }
     }
 }
