@@ -13,6 +13,23 @@ final class GrammarState {
     final int partialValue;
     final int partialRemain;
     private final int hash;
+    /**
+     * Byte transitions, filled in by one mask computation that owns this (private) state object;
+     * never part of its value.
+     */
+    GrammarState[] next;
+
+    /** A copy for one computation's own use (its {@link #next} row is its own). */
+    GrammarState copy() {
+        return new GrammarState(stacks, partialValue, partialRemain, hash);
+    }
+
+    private GrammarState(Frame[] sortedStacks, int partialValue, int partialRemain, int hash) {
+        this.stacks = sortedStacks;
+        this.partialValue = partialValue;
+        this.partialRemain = partialRemain;
+        this.hash = hash;
+    }
 
     GrammarState(Frame[] stacks, int partialValue, int partialRemain) {
         Arrays.sort(stacks, (a, b) -> a.hash != b.hash ? Integer.compare(a.hash, b.hash)

@@ -56,7 +56,7 @@ final class TokenMasks {
 
     private long[] compute(GrammarState state) {
         Transitions transitions = new Transitions(grammar);
-        state = transitions.intern(state);
+        state = transitions.intern(state.copy()); // a private copy: the transition rows hang on it
         long[] mask = new long[(trie.vocabularySize + 63) >>> 6];
         int[] order = trie.order;
         int[] shared = trie.sharedPrefix;
@@ -115,14 +115,13 @@ final class TokenMasks {
     /**
      * The automaton's byte transitions met during one trie walk, each computed once: the walk
      * crosses the same few states over and over (inside a JSON string every ordinary character
-     * leads back to the same state), so most of its steps become a table lookup. States are
-     * interned, so that looking one up compares references.
+     * leads back to the same state), so most of its steps become a lookup in the row of 256
+     * next states hung on each (interned, private) state.
      */
     private static final class Transitions {
         private static final GrammarState DEAD = new GrammarState(new Frame[0], 0, 0);
         private final Grammar grammar;
         private final Map<GrammarState, GrammarState> canonical = new java.util.HashMap<>();
-        private final Map<GrammarState, GrammarState[]> rows = new java.util.HashMap<>();
 
         Transitions(Grammar grammar) {
             this.grammar = grammar;
@@ -135,10 +134,10 @@ final class TokenMasks {
 
         /** The state after byte {@code b}, or null when the grammar rejects it. */
         GrammarState step(GrammarState s, byte b) {
-            GrammarState[] row = rows.get(s);
+            GrammarState[] row = s.next;
             if (row == null) {
                 row = new GrammarState[256];
-                rows.put(s, row);
+                s.next = row;
             }
             GrammarState next = row[b & 0xff];
             if (next == null) {
