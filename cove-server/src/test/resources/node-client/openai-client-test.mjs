@@ -29,6 +29,19 @@ out.stream = streamed;
 const completion = await client.completions.create({ model: 'stories', prompt: 'Once', max_tokens: 5, temperature: 0 });
 out.completion = completion.choices[0].text;
 
+// Structured output: response_format json_schema (strict), as the SDK sends it.
+const person = {
+  type: 'object',
+  properties: { name: { type: 'string', maxLength: 8 }, age: { type: 'integer', minimum: 0, maximum: 120 } },
+  required: ['name', 'age'],
+  additionalProperties: false,
+};
+const structured = await client.chat.completions.create({
+  model: 'stories', messages, temperature: 1, seed: 3, max_tokens: 200,
+  response_format: { type: 'json_schema', json_schema: { name: 'person', schema: person, strict: true } },
+});
+out.structured = { content: structured.choices[0].message.content, finish: structured.choices[0].finish_reason };
+
 // The SDK asks for base64 by default and decodes it; the float form must agree.
 const embeddings = await client.embeddings.create({ model: 'stories', input: ['a cat', 'a dog'] });
 out.embeddingLengths = embeddings.data.map((d) => d.embedding.length);

@@ -2,6 +2,8 @@ package dev.cove.cli;
 
 import dev.cove.core.CoveException;
 import dev.cove.core.Model;
+import dev.cove.core.grammar.Grammar;
+import dev.cove.core.grammar.TokenConstraint;
 import dev.cove.core.kernel.Kernels;
 import dev.cove.core.kernel.MemoryBandwidth;
 import dev.cove.core.kernel.WorkerPool;
@@ -47,6 +49,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the results as JSON.")
     boolean json;
 
+    @picocli.CommandLine.Mixin
+    GrammarMixin grammar = new GrammarMixin();
+
     @Option(names = "--no-bandwidth", description = "Skip the memory bandwidth measurement.")
     boolean noBandwidth;
 
@@ -68,6 +73,7 @@ final class BenchCommand implements Callable<Integer> {
                 bandwidth = MemoryBandwidth.measure(pool, Kernels.get(), 256L << 20, 5);
             }
         }
+        Grammar constraintGrammar = grammar.load();
         long loadStart = System.nanoTime();
         try (Model m = SecureCli.load(model.toString(), t, null)) {
             double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
@@ -92,18 +98,19 @@ final class BenchCommand implements Callable<Integer> {
                 }
             }
             double[] tg = new double[repetitions];
+            TokenConstraint constraint = constraintGrammar == null ? null : constraintGrammar.constrain(m.tokenizer());
             if (genTokens > 0) {
-                runGeneration(transformer, state, Math.min(genTokens, 16)); // warm-up
+                runGeneration(transformer, state, Math.min(genTokens, 16), constraint, m.tokenizer().vocabulary()); // warm-up
                 for (int r = 0; r < repetitions; r++) {
                     long start = System.nanoTime();
-                    runGeneration(transformer, state, genTokens);
+                    runGeneration(transformer, state, genTokens, constraint, m.tokenizer().vocabulary());
                     tg[r] = genTokens / ((System.nanoTime() - start) / 1e9);
                 }
             }
             long bytesPerToken = transformer.weights().bytesPerToken();
             Result result = new Result(model.getFileName().toString(), fileSize(model), transformer.weights().layers()[0].wq().type().name(),
                     t, transformer.kernels().name(), loadSeconds, promptTokens, pp, genTokens, tg, ttft,
-                    peakRssBytes(), bandwidth, bytesPerToken, cpuModel());
+                    peakRssBytes(), bandwidth, bytesPerToken, cpuModel(), grammar.describe());
             System.out.println(json ? result.toJson() : result.toTable());
             return 0;
         }
@@ -113,11 +120,30 @@ final class BenchCommand implements Callable<Integer> {
         transformer.forwardBatch(state, prompt, 0, true);
     }
 
-    private static void runGeneration(Transformer transformer, ForwardState state, int count) {
+    /**
+     * Greedy generation of {@code count} tokens. With a constraint, each step masks the logits
+     * and advances the grammar as a constrained generation does; when the grammar is complete (or
+     * the argmax is end of generation) it starts over, so that every measured token is constrained.
+     */
+    private static void runGeneration(Transformer transformer, ForwardState state, int count, TokenConstraint constraint,
+            dev.cove.core.tokenizer.Vocabulary vocabulary) {
         int token = 1; // BOS in llama-family vocabularies; any valid id will do
+        if (constraint != null) {
+            constraint.reset();
+        }
         for (int i = 0; i < count; i++) {
             transformer.forward(state, token, i, true);
-            token = argmax(state.logits());
+            float[] logits = state.logits();
+            if (constraint != null) {
+                constraint.apply(logits, logits.length);
+            }
+            token = argmax(logits);
+            if (constraint != null) {
+                constraint.accept(token);
+                if (constraint.isComplete() || vocabulary.isEndOfGeneration(token)) {
+                    constraint.reset();
+                }
+            }
         }
     }
 
@@ -182,7 +208,7 @@ final class BenchCommand implements Callable<Integer> {
 
     record Result(String model, long fileBytes, String type, int threads, String kernels, double loadSeconds,
                   int promptTokens, double[] pp, int genTokens, double[] tg, double[] ttft, long peakRss,
-                  double bandwidth, long bytesPerToken, String cpu) {
+                  double bandwidth, long bytesPerToken, String cpu, String grammar) {
 
         double roofline() {
             return bandwidth > 0 ? bandwidth / bytesPerToken : 0;
@@ -198,7 +224,8 @@ final class BenchCommand implements Callable<Integer> {
                 b.append(String.format(Locale.ROOT, "%-12s %20s%n", "pp" + promptTokens, meanStd(pp)));
             }
             if (genTokens > 0) {
-                b.append(String.format(Locale.ROOT, "%-12s %20s%n", "tg" + genTokens, meanStd(tg)));
+                b.append(String.format(Locale.ROOT, "%-12s %20s%s%n", "tg" + genTokens, meanStd(tg),
+                        grammar == null ? "" : "   constrained by " + grammar + " (greedy)"));
             }
             b.append(String.format(Locale.ROOT, "load                 %.2f s%n", loadSeconds));
             if (promptTokens > 0) {
@@ -235,6 +262,7 @@ final class BenchCommand implements Callable<Integer> {
             field(b, "read_bandwidth_bytes_s", bandwidth > 0 ? num(bandwidth) : "null").append(',');
             field(b, "weight_bytes_per_token", Long.toString(bytesPerToken)).append(',');
             field(b, "roofline_tok_s", bandwidth > 0 ? num(roofline()) : "null").append(',');
+            field(b, "tg_grammar", grammar == null ? "null" : quote(grammar)).append(',');
             field(b, "tg_fraction_of_roofline", bandwidth > 0 && genTokens > 0 ? num(mean(tg) / roofline()) : "null");
             return b.append('}').toString();
         }

@@ -53,12 +53,16 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     SamplingMixin sampling = new SamplingMixin();
 
+    @Mixin
+    GrammarMixin grammar = new GrammarMixin();
+
     @Override
     public Integer call() {
         String text = prompt != null ? prompt : positionalPrompt;
         if (text == null) {
             throw new CoveException("no prompt: give one after the model path or with -p");
         }
+        dev.cove.core.grammar.Grammar constraint = grammar.load(); // before loading: a bad file fails fast
         long loadStart = System.nanoTime();
         try (Model m = modelOptions.load(model)) {
             long loadNanos = System.nanoTime() - loadStart;
@@ -83,7 +87,8 @@ final class RunCommand implements Callable<Integer> {
                     .contextLength(modelOptions.contextFor(m))
                     .contextShift(modelOptions.contextShift)
                     .maxTokens(maxTokens)
-                    .stopStrings(stops);
+                    .stopStrings(stops)
+                    .grammar(constraint);
             Session session = m.newSession(options);
             PrintStream out = Stdout.utf8();
             if (format == null) {

@@ -92,6 +92,55 @@ class CliTest {
     }
 
     @Test
+    void runWithJsonSchemaPrintsJsonOfTheSchema(@TempDir Path dir) throws IOException {
+        Path schema = dir.resolve("answer.json");
+        Files.writeString(schema, "{\"type\":\"object\",\"properties\":{\"ok\":{\"type\":\"boolean\"},"
+                + "\"n\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":9}},\"required\":[\"ok\",\"n\"],"
+                + "\"additionalProperties\":false}");
+        Outcome o = cove("run", stories(), "Once upon a time", "--raw", "--seed", "4", "--temp", "1", "-n", "200",
+                "--json-schema", schema.toString());
+        assertThat(o.exitCode()).as(o.err()).isZero();
+        String json = o.out().substring("Once upon a time".length()).strip();
+        assertThat(json).matches("(?s)\\{\\s*\"ok\"\\s*:\\s*(true|false)\\s*,\\s*\"n\"\\s*:\\s*[0-9]\\s*}");
+    }
+
+    @Test
+    void runWithGrammar(@TempDir Path dir) throws IOException {
+        Path gbnf = dir.resolve("yesno.gbnf");
+        Files.writeString(gbnf, "root ::= (\"yes\" | \"no\") \"!\"\n");
+        Outcome o = cove("run", stories(), "Once", "--raw", "--seed", "1", "-n", "20", "--grammar", gbnf.toString());
+        assertThat(o.exitCode()).as(o.err()).isZero();
+        assertThat(o.out().strip()).isIn("Onceyes!", "Onceno!");
+    }
+
+    @Test
+    void benchHasAConstrainedMode(@TempDir Path dir) throws IOException {
+        Path schema = dir.resolve("s.json");
+        Files.writeString(schema, "{\"type\":\"array\",\"items\":{\"type\":\"integer\"}}");
+        Outcome o = cove("bench", "-m", stories(), "-p", "0", "-n", "24", "-r", "1", "--no-bandwidth", "--json-schema",
+                schema.toString(), "--json");
+        assertThat(o.exitCode()).as(o.err()).isZero();
+        assertThat(o.out()).contains("\"tg_grammar\":\"json schema s.json\"");
+    }
+
+    @Test
+    void badGrammarFilesAreOneLineErrors(@TempDir Path dir) throws IOException {
+        Path bad = dir.resolve("bad.gbnf");
+        Files.writeString(bad, "root ::= root \"a\"\n");
+        Outcome left = cove("run", stories(), "Once", "--grammar", bad.toString());
+        assertThat(left.exitCode()).isEqualTo(1);
+        assertThat(left.err()).contains("bad.gbnf").contains("left recursion").doesNotContain("\tat ");
+        Outcome missing = cove("run", stories(), "Once", "--json-schema", dir.resolve("none.json").toString());
+        assertThat(missing.err()).contains("no such file");
+        Path schema = dir.resolve("s.json");
+        Files.writeString(schema, "{\"type\":\"string\",\"not\":{}}");
+        Outcome keyword = cove("run", stories(), "Once", "--json-schema", schema.toString());
+        assertThat(keyword.err()).contains("'not'");
+        Outcome both = cove("run", stories(), "Once", "--grammar", bad.toString(), "--json-schema", schema.toString());
+        assertThat(both.err()).contains("not both");
+    }
+
+    @Test
     void missingModelIsAOneLineError() {
         Outcome o = cove("run", "no/such/model.gguf", "hello");
         assertThat(o.exitCode()).isEqualTo(1);

@@ -129,7 +129,7 @@ final class OllamaRoutes {
         SamplingOptions sampling = SamplingParams.ollama(options, m);
         int maxTokens = numPredict(options);
         Generation gen = Generation.submit(m, JobSpec.generate(tokens, sampling, maxTokens, stops,
-                server.config().requestTimeout()));
+                server.config().requestTimeout(), StructuredOutput.ollama(f)));
         respond(ctx, gen, stream, start, false);
     }
 
@@ -180,7 +180,7 @@ final class OllamaRoutes {
         stops.addAll(m.chatFormat().stopStrings());
         SamplingOptions sampling = SamplingParams.ollama(options, m);
         Generation gen = Generation.submit(m, JobSpec.generate(tokens, sampling, numPredict(options), stops,
-                server.config().requestTimeout()));
+                server.config().requestTimeout(), StructuredOutput.ollama(f)));
         respond(ctx, gen, stream, start, true);
     }
 
@@ -276,10 +276,6 @@ final class OllamaRoutes {
     // ------------------------------------------------------------------ shared
 
     private static void rejectUnsupported(Fields f) {
-        JsonNode format = f.raw("format");
-        if (format != null && !(format.isTextual() && format.textValue().isEmpty())) {
-            throw ApiException.invalid("format", "structured output (format) is not supported by this server yet");
-        }
         JsonNode images = f.raw("images");
         if (images != null && (!images.isArray() || !images.isEmpty())) {
             throw ApiException.invalid("images", "images are not supported: this server takes text only");

@@ -74,7 +74,7 @@ final class OpenAiRoutes {
         int[] prompt = Prompts.chat(m, messages, "messages");
 
         Generation gen = Generation.submit(m, JobSpec.generate(prompt, sampling, maxTokens, stops,
-                server.config().requestTimeout()));
+                server.config().requestTimeout(), StructuredOutput.openAi(f)));
         String id = "chatcmpl-" + randomId();
         long created = System.currentTimeMillis() / 1000;
         if (!stream) {
@@ -248,7 +248,7 @@ final class OpenAiRoutes {
         }
 
         Generation gen = Generation.submit(m, JobSpec.generate(prompt, sampling, maxTokens, stops,
-                server.config().requestTimeout()));
+                server.config().requestTimeout(), StructuredOutput.openAi(f)));
         String id = "cmpl-" + randomId();
         long created = System.currentTimeMillis() / 1000;
         String echoed = echo ? promptText : "";
@@ -399,14 +399,6 @@ final class OpenAiRoutes {
         if (logprobs != null && !(logprobs.isBoolean() && !logprobs.booleanValue())
                 && !(logprobs.isNumber() && logprobs.intValue() == 0)) {
             throw ApiException.invalid("logprobs", "unsupported_parameter", "logprobs are not supported by this server yet");
-        }
-        Fields format = f.object("response_format");
-        if (format != null) {
-            String type = format.requiredString("type");
-            if (!type.equals("text")) {
-                throw ApiException.invalid("response_format", "unsupported_parameter",
-                        "response_format '" + Strings.shorten(type, 40) + "' is not supported yet: only text");
-            }
         }
     }
 

@@ -3,6 +3,14 @@ package dev.cove.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.request.ResponseFormat;
+import dev.langchain4j.model.chat.request.ResponseFormatType;
+import dev.langchain4j.model.chat.request.json.JsonBooleanSchema;
+import dev.langchain4j.model.chat.request.json.JsonEnumSchema;
+import dev.langchain4j.model.chat.request.json.JsonIntegerSchema;
+import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
+import dev.langchain4j.model.chat.request.json.JsonSchema;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.openai.OpenAiChatModel;
@@ -73,6 +81,26 @@ class LangChain4jClientTest {
         ChatResponse response = done.get(30, TimeUnit.SECONDS);
         assertThat(partial).isNotEmpty();
         assertThat(response.aiMessage().text()).isEqualTo(partial.toString());
+    }
+
+    /** LangChain4j's structured output: a ResponseFormat with a JSON schema, sent as OpenAI's json_schema (strict). */
+    @Test
+    void structuredOutputFollowsTheSchema() throws Exception {
+        OpenAiChatModel model = OpenAiChatModel.builder().baseUrl(baseUrl()).apiKey(KEY).modelName("stories")
+                .temperature(1.0).seed(11).maxTokens(300).strictJsonSchema(true).timeout(Duration.ofSeconds(30)).build();
+        JsonSchema schema = JsonSchema.builder().name("Answer").rootElement(JsonObjectSchema.builder()
+                .addProperty("happy", JsonBooleanSchema.builder().build())
+                .addProperty("mood", JsonEnumSchema.builder().enumValues("calm", "angry", "sad").build())
+                .addProperty("count", JsonIntegerSchema.builder().build())
+                .required("happy", "mood", "count").additionalProperties(false).build()).build();
+        ChatResponse response = model.chat(ChatRequest.builder().messages(UserMessage.from("Once upon a time"))
+                .responseFormat(ResponseFormat.builder().type(ResponseFormatType.JSON).jsonSchema(schema).build())
+                .build());
+        com.fasterxml.jackson.databind.JsonNode json = HttpTestClient.JSON.readTree(response.aiMessage().text());
+        assertThat(json.path("happy").isBoolean()).isTrue();
+        assertThat(json.path("mood").asText()).isIn("calm", "angry", "sad");
+        assertThat(json.path("count").isIntegralNumber()).isTrue();
+        assertThat(json.size()).isEqualTo(3);
     }
 
     @Test

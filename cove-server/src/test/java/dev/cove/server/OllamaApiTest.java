@@ -58,6 +58,21 @@ class OllamaApiTest {
     }
 
     @Test
+    void formatJsonAndSchema() throws Exception {
+        JsonNode schemaOut = client.post("/api/chat", "{\"model\":\"stories\",\"stream\":false,\"messages\":[{\"role\":"
+                + "\"user\",\"content\":\"hi\"}],\"options\":{\"temperature\":1,\"seed\":5,\"num_predict\":300},"
+                + "\"format\":{\"type\":\"object\",\"properties\":{\"ok\":{\"type\":\"boolean\"},\"age\":{\"type\":\"integer\","
+                + "\"minimum\":0,\"maximum\":99}},\"required\":[\"ok\",\"age\"]}}").json();
+        JsonNode value = HttpTestClient.JSON.readTree(schemaOut.path("message").path("content").asText());
+        assertThat(value.path("ok").isBoolean()).isTrue();
+        assertThat(value.path("age").asInt()).isBetween(0, 99);
+        assertThat(schemaOut.path("done_reason").asText()).isEqualTo("stop");
+        JsonNode json = client.post("/api/generate", "{\"model\":\"stories\",\"prompt\":\"x\",\"stream\":false,"
+                + "\"format\":\"json\",\"options\":{\"temperature\":1,\"seed\":3,\"num_predict\":8}}").json();
+        assertThat(json.path("response").asText()).startsWith("{");
+    }
+
+    @Test
     void generateStreamsNdjsonByDefault() throws Exception {
         var r = client.post("/api/generate", "{\"model\":\"stories\",\"prompt\":\"Once upon a time\",\"options\":{\"num_predict\":6,\"temperature\":0}}");
         assertThat(r.status()).isEqualTo(200);
@@ -155,8 +170,12 @@ class OllamaApiTest {
                 + "\"options\":{\"temperature\":\"warm\"}}");
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.json().path("error").asText()).contains("options.temperature");
-        var format = client.post("/api/generate", "{\"model\":\"stories\",\"prompt\":\"x\",\"format\":\"json\"}");
+        var format = client.post("/api/generate", "{\"model\":\"stories\",\"prompt\":\"x\",\"format\":\"xml\"}");
         assertThat(format.status()).isEqualTo(400);
+        var keyword = client.post("/api/generate", "{\"model\":\"stories\",\"prompt\":\"x\",\"format\":"
+                + "{\"type\":\"object\",\"not\":{}}}");
+        assertThat(keyword.status()).isEqualTo(400);
+        assertThat(keyword.json().path("error").asText()).contains("'not'");
         JsonNode load = client.post("/api/generate", "{\"model\":\"stories\"}").json();
         assertThat(load.path("done_reason").asText()).isEqualTo("load");
     }

@@ -166,7 +166,8 @@ class OpenAiApiTest {
         assertError(chat("\"stop\":[1]"), 400, "stop", null);
         assertError(chat("\"logit_bias\":{\"99999\":5}"), 400, "logit_bias", null);
         assertError(chat("\"tools\":[{\"type\":\"function\"}]"), 400, "tools", "unsupported_parameter");
-        assertError(chat("\"response_format\":{\"type\":\"json_schema\"}"), 400, "response_format", "unsupported_parameter");
+        assertError(chat("\"response_format\":{\"type\":\"xml\"}"), 400, "response_format", "unsupported_parameter");
+        assertError(chat("\"response_format\":{\"type\":\"json_schema\"}"), 400, "response_format.json_schema", null);
         assertError(client.post("/v1/chat/completions", "{\"model\":\"stories\",\"messages\":\"hi\"}"), 400, "messages", null);
         assertError(client.post("/v1/chat/completions", "{\"model\":\"stories\",\"messages\":[]}"), 400, "messages", null);
         assertError(client.post("/v1/chat/completions", "{\"model\":\"stories\",\"messages\":[{\"role\":\"robot\",\"content\":\"x\"}]}"),
@@ -224,6 +225,68 @@ class OpenAiApiTest {
         var local = client.post("/v1/completions", "{\"model\":\"stories\",\"prompt\":\"Once\",\"max_tokens\":1}",
                 Map.of("Origin", "http://localhost:3000"));
         assertThat(local.status()).isEqualTo(200);
+    }
+
+    @Test
+    void responseFormatJsonSchemaGivesJsonOfTheSchema() throws Exception {
+        String schema = "{\"type\":\"object\",\"properties\":{\"color\":{\"enum\":[\"red\",\"green\"]},"
+                + "\"n\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":9},\"tags\":{\"type\":\"array\","
+                + "\"items\":{\"type\":\"string\",\"maxLength\":4},\"maxItems\":2}},"
+                + "\"required\":[\"color\",\"n\",\"tags\"],\"additionalProperties\":false}";
+        for (int seed = 0; seed < 5; seed++) {
+            var r = chat("\"temperature\":1,\"seed\":" + seed + ",\"max_tokens\":300,\"response_format\":"
+                    + "{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"t\",\"strict\":true,\"schema\":" + schema + "}}");
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+            JsonNode choice = r.json().path("choices").get(0);
+            JsonNode value = HttpTestClient.JSON.readTree(choice.path("message").path("content").asText());
+            assertThat(value.path("color").asText()).isIn("red", "green");
+            assertThat(value.path("n").asInt()).isBetween(1, 9);
+            assertThat(value.path("tags").size()).isLessThanOrEqualTo(2);
+            assertThat(choice.path("finish_reason").asText()).isEqualTo("stop");
+        }
+        // Streaming works unchanged: the pieces join into the same kind of JSON.
+        var streamed = chat("\"stream\":true,\"temperature\":1,\"seed\":1,\"max_tokens\":300,\"response_format\":"
+                + "{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"t\",\"schema\":" + schema + "}}");
+        StringBuilder text = new StringBuilder();
+        for (String line : streamed.body().split("\n")) {
+            if (line.startsWith("data: {")) {
+                JsonNode delta = HttpTestClient.JSON.readTree(line.substring(6)).path("choices").path(0).path("delta");
+                text.append(delta.path("content").asText(""));
+            }
+        }
+        assertThat(HttpTestClient.JSON.readTree(text.toString()).path("n").asInt()).isBetween(1, 9);
+    }
+
+    @Test
+    void jsonObjectAndGrammarFields() throws Exception {
+        var object = chat("\"temperature\":1,\"seed\":4,\"max_tokens\":400,\"response_format\":{\"type\":\"json_object\"}");
+        assertThat(object.status()).as(object.body()).isEqualTo(200);
+        String content = object.json().path("choices").get(0).path("message").path("content").asText();
+        String finish = object.json().path("choices").get(0).path("finish_reason").asText();
+        if (finish.equals("stop")) {
+            assertThat(HttpTestClient.JSON.readTree(content).isObject()).as(content).isTrue();
+        } else {
+            assertThat(content).startsWith("{"); // cut off by max_tokens: a prefix of an object
+        }
+        var grammar = chat("\"temperature\":1,\"seed\":2,\"max_tokens\":50,\"grammar\":\"root ::= (\\\"yes\\\" | \\\"no\\\") \\\".\\\"\"");
+        assertThat(grammar.status()).as(grammar.body()).isEqualTo(200);
+        assertThat(grammar.json().path("choices").get(0).path("message").path("content").asText()).isIn("yes.", "no.");
+        var completion = client.post("/v1/completions", "{\"model\":\"stories\",\"prompt\":\"Once\",\"max_tokens\":20,"
+                + "\"grammar\":\"root ::= [0-9]{3}\"}");
+        assertThat(completion.json().path("choices").get(0).path("text").asText()).matches("[0-9]{3}");
+    }
+
+    @Test
+    void unusableSchemasAndGrammarsAre400() {
+        assertError(chat("\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"t\",\"schema\":"
+                + "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\",\"uniqueItems\":true}}}}}"),
+                400, "response_format.json_schema.schema", "invalid_schema");
+        var r = chat("\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"t\",\"schema\":"
+                + "{\"allOf\":[]}}}");
+        assertThat(r.json().path("error").path("message").asText()).contains("'allOf'");
+        assertError(chat("\"grammar\":\"root ::= root \\\"a\\\"\""), 400, "grammar", "invalid_grammar");
+        assertError(chat("\"grammar\":\"root ::= \\\"a\\\"\",\"response_format\":{\"type\":\"json_object\"}"), 400,
+                "grammar", null);
     }
 
     private static HttpTestClient.Response chat(String extraField) {

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The official {@code openai} npm package (v4), unchanged, against the server: chat, streaming,
- * completions, embeddings (base64 by default) and errors. npm installs it under
+ * completions, structured output ({@code response_format} json_schema), embeddings (base64 by
+ * default) and errors. npm installs it under
  * {@code target/node-client} on first use; the test skips when Node.js or npm is missing or the
  * install fails (no registry).
  */
@@ -48,6 +49,11 @@ class OpenAiNodeClientTest {
             assertThat(out.path("stream").path("usage").path("completion_tokens").asInt()).isEqualTo(10);
             assertThat(out.path("stream").path("chunks").asInt()).isGreaterThan(3);
             assertThat(out.path("completion").asText()).isNotEmpty();
+            JsonNode person = HttpTestClient.JSON.readTree(out.path("structured").path("content").asText());
+            assertThat(person.path("name").asText().length()).isLessThanOrEqualTo(8);
+            assertThat(person.path("age").asInt()).isBetween(0, 120);
+            assertThat(person.size()).isEqualTo(2);
+            assertThat(out.path("structured").path("finish").asText()).isEqualTo("stop");
             int width = TestModels.stories().config().embeddingLength();
             assertThat(out.path("embeddingLengths").get(0).asInt()).isEqualTo(width);
             assertThat(out.path("embeddingLengths").get(1).asInt()).isEqualTo(width);

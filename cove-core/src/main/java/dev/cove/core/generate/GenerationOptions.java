@@ -1,5 +1,6 @@
 package dev.cove.core.generate;
 
+import dev.cove.core.grammar.Grammar;
 import dev.cove.core.sample.SamplingOptions;
 import java.util.List;
 
@@ -14,6 +15,9 @@ import java.util.List;
  * @param addBos         whether to start the prompt with the model's BOS token (when the model wants one)
  * @param contextShift   when the context is full during generation: drop the older half and go on
  *                       (true), or stop with {@link StopReason#CONTEXT_FULL} (false, the default)
+ * @param grammar        when set, the output is constrained to this grammar's strings (see
+ *                       {@link Grammar}): end of generation only where the text is complete, and
+ *                       generation ends ({@link StopReason#END_OF_GENERATION}) once nothing more may follow
  */
 public record GenerationOptions(
         SamplingOptions sampling,
@@ -22,7 +26,8 @@ public record GenerationOptions(
         List<String> stopStrings,
         boolean parseSpecial,
         boolean addBos,
-        boolean contextShift) {
+        boolean contextShift,
+        Grammar grammar) {
 
     public GenerationOptions {
         stopStrings = List.copyOf(stopStrings);
@@ -32,11 +37,11 @@ public record GenerationOptions(
     }
 
     public static GenerationOptions defaults() {
-        return new GenerationOptions(SamplingOptions.defaults(), 0, -1, List.of(), false, true, false);
+        return new GenerationOptions(SamplingOptions.defaults(), 0, -1, List.of(), false, true, false, null);
     }
 
     public GenerationOptions sampling(SamplingOptions value) {
-        return new GenerationOptions(value, contextLength, maxTokens, stopStrings, parseSpecial, addBos, contextShift);
+        return new GenerationOptions(value, contextLength, maxTokens, stopStrings, parseSpecial, addBos, contextShift, grammar);
     }
 
     public GenerationOptions temperature(float value) {
@@ -48,26 +53,32 @@ public record GenerationOptions(
     }
 
     public GenerationOptions contextLength(int value) {
-        return new GenerationOptions(sampling, value, maxTokens, stopStrings, parseSpecial, addBos, contextShift);
+        return new GenerationOptions(sampling, value, maxTokens, stopStrings, parseSpecial, addBos, contextShift, grammar);
     }
 
     public GenerationOptions maxTokens(int value) {
-        return new GenerationOptions(sampling, contextLength, value, stopStrings, parseSpecial, addBos, contextShift);
+        return new GenerationOptions(sampling, contextLength, value, stopStrings, parseSpecial, addBos, contextShift, grammar);
     }
 
     public GenerationOptions stopStrings(List<String> value) {
-        return new GenerationOptions(sampling, contextLength, maxTokens, value, parseSpecial, addBos, contextShift);
+        return new GenerationOptions(sampling, contextLength, maxTokens, value, parseSpecial, addBos, contextShift, grammar);
     }
 
     public GenerationOptions parseSpecial(boolean value) {
-        return new GenerationOptions(sampling, contextLength, maxTokens, stopStrings, value, addBos, contextShift);
+        return new GenerationOptions(sampling, contextLength, maxTokens, stopStrings, value, addBos, contextShift, grammar);
     }
 
     public GenerationOptions addBos(boolean value) {
-        return new GenerationOptions(sampling, contextLength, maxTokens, stopStrings, parseSpecial, value, contextShift);
+        return new GenerationOptions(sampling, contextLength, maxTokens, stopStrings, parseSpecial, value, contextShift, grammar);
     }
 
     public GenerationOptions contextShift(boolean value) {
-        return new GenerationOptions(sampling, contextLength, maxTokens, stopStrings, parseSpecial, addBos, value);
+        return new GenerationOptions(sampling, contextLength, maxTokens, stopStrings, parseSpecial, addBos, value, grammar);
+    }
+
+    /** Constrains the output to {@code value}'s strings; null removes the constraint. */
+    public GenerationOptions grammar(Grammar value) {
+        return new GenerationOptions(sampling, contextLength, maxTokens, stopStrings, parseSpecial, addBos, contextShift,
+                value);
     }
 }

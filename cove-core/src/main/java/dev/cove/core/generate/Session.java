@@ -3,6 +3,7 @@ package dev.cove.core.generate;
 import dev.cove.core.CoveException;
 import dev.cove.core.Model;
 import dev.cove.core.chat.ChatPrompt;
+import dev.cove.core.grammar.TokenConstraint;
 import dev.cove.core.model.ForwardState;
 import dev.cove.core.model.Transformer;
 import dev.cove.core.sample.Sampler;
@@ -28,6 +29,7 @@ public final class Session {
     private final GenerationOptions options;
     private final ForwardState state;
     private final Sampler sampler;
+    private final TokenConstraint constraint; // null without a grammar
     private final int[] cached;   // tokens whose keys and values are in the cache, in order
     private int cachedLength;
 
@@ -39,6 +41,7 @@ public final class Session {
         int context = options.contextLength() > 0 ? options.contextLength() : model.config().contextLength();
         this.state = transformer.newState(context);
         this.sampler = new Sampler(options.sampling());
+        this.constraint = options.grammar() == null ? null : options.grammar().constrain(tokenizer);
         this.cached = new int[context];
     }
 
@@ -93,13 +96,23 @@ public final class Session {
         int generated = 0;
         StopReason reason;
         long firstTokenAt = 0;
+        if (constraint != null) {
+            constraint.reset(); // each generation is one string of the grammar
+        }
         while (true) {
             if (options.maxTokens() >= 0 && generated >= options.maxTokens()) {
                 reason = StopReason.MAX_TOKENS;
                 break;
             }
-            int token = sampler.sample(state.logits(), model.config().vocabularySize());
+            int vocabularySize = model.config().vocabularySize();
+            if (constraint != null) {
+                constraint.apply(state.logits(), vocabularySize); // the row is recomputed by the next forward pass
+            }
+            int token = sampler.sample(state.logits(), vocabularySize);
             sampler.accept(token);
+            if (constraint != null) {
+                constraint.accept(token);
+            }
             generated++;
             if (generated == 1) {
                 firstTokenAt = System.nanoTime();
@@ -113,6 +126,10 @@ public final class Session {
             listener.accept(new Token(token, piece));
             if (stops.stopped()) {
                 reason = StopReason.STOP_STRING;
+                break;
+            }
+            if (constraint != null && constraint.isComplete()) {
+                reason = StopReason.END_OF_GENERATION; // the grammar allows nothing more
                 break;
             }
             if (cachedLength >= contextLength()) {

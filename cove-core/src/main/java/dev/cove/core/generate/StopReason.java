@@ -2,7 +2,7 @@ package dev.cove.core.generate;
 
 /** Why a generation ended. */
 public enum StopReason {
-    /** The model produced an end-of-generation token (EOS, EOT, ...). */
+    /** The model produced an end-of-generation token (EOS, EOT, ...), or the grammar allows nothing more. */
     END_OF_GENERATION,
     /** The output contained one of the stop strings; the stop string itself is not emitted. */
     STOP_STRING,

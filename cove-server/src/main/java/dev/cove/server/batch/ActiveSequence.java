@@ -1,6 +1,7 @@
 package dev.cove.server.batch;
 
 import dev.cove.core.generate.StopStringFilter;
+import dev.cove.core.grammar.TokenConstraint;
 import dev.cove.core.sample.Sampler;
 import dev.cove.core.tokenizer.StreamingDecoder;
 
@@ -23,6 +24,8 @@ public final class ActiveSequence {
 
     // generation
     final Sampler sampler;
+    /** The request's grammar on this sequence; null when unconstrained. */
+    TokenConstraint constraint;
     final StreamingDecoder decoder;
     final StopStringFilter stops;
     int generated;

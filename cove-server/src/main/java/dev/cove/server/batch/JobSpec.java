@@ -1,5 +1,6 @@
 package dev.cove.server.batch;
 
+import dev.cove.core.grammar.Grammar;
 import dev.cove.core.sample.SamplingOptions;
 import java.time.Duration;
 import java.util.List;
@@ -14,9 +15,10 @@ import java.util.Objects;
  * @param maxTokens    tokens to generate at most; negative means until the context is full
  * @param stopStrings  output text that ends generation, not emitted
  * @param timeout      the whole request's time limit: queued, prefilling and generating
+ * @param grammar      constrains the output to this grammar's strings; null for none
  */
 public record JobSpec(Kind kind, List<int[]> prompts, SamplingOptions sampling, int maxTokens,
-        List<String> stopStrings, Duration timeout) {
+        List<String> stopStrings, Duration timeout, Grammar grammar) {
 
     public enum Kind {
         GENERATE, EMBED
@@ -43,11 +45,17 @@ public record JobSpec(Kind kind, List<int[]> prompts, SamplingOptions sampling, 
 
     public static JobSpec generate(int[] prompt, SamplingOptions sampling, int maxTokens, List<String> stopStrings,
             Duration timeout) {
-        return new JobSpec(Kind.GENERATE, List.of(prompt), sampling, maxTokens, stopStrings, timeout);
+        return new JobSpec(Kind.GENERATE, List.of(prompt), sampling, maxTokens, stopStrings, timeout, null);
+    }
+
+    /** A generation whose output follows {@code grammar} (null: unconstrained). */
+    public static JobSpec generate(int[] prompt, SamplingOptions sampling, int maxTokens, List<String> stopStrings,
+            Duration timeout, Grammar grammar) {
+        return new JobSpec(Kind.GENERATE, List.of(prompt), sampling, maxTokens, stopStrings, timeout, grammar);
     }
 
     public static JobSpec embed(List<int[]> inputs, Duration timeout) {
-        return new JobSpec(Kind.EMBED, inputs, SamplingOptions.greedy(), 0, List.of(), timeout);
+        return new JobSpec(Kind.EMBED, inputs, SamplingOptions.greedy(), 0, List.of(), timeout, null);
     }
 
     public int totalPromptTokens() {

@@ -2,6 +2,7 @@ package dev.cove.server.batch;
 
 import dev.cove.core.generate.StopStringFilter;
 import dev.cove.core.Model;
+import dev.cove.core.grammar.GrammarException;
 import dev.cove.core.sample.Sampler;
 import dev.cove.core.sample.SamplingException;
 import dev.cove.core.tokenizer.Vocabulary;
@@ -262,6 +263,9 @@ public final class Scheduler implements AutoCloseable {
                 }
                 seq = new ActiveSequence(job, slot, slot.length(), sampler, model.tokenizer().newStreamingDecoder(),
                         new StopStringFilter(spec.stopStrings()), null, now);
+                if (spec.grammar() != null) {
+                    seq.constraint = spec.grammar().constrain(model.tokenizer());
+                }
             }
             active.add(seq);
             events.admitted(modelName, now - job.submittedNanos());
@@ -333,8 +337,14 @@ public final class Scheduler implements AutoCloseable {
     private void sampleNext(ActiveSequence s, long now) {
         int token;
         try {
+            if (s.constraint != null) {
+                s.constraint.apply(s.slot.state().logits(), vocabularySize);
+            }
             token = s.sampler.sample(s.slot.state().logits(), vocabularySize);
-        } catch (SamplingException e) {
+            if (s.constraint != null) {
+                s.constraint.accept(token);
+            }
+        } catch (SamplingException | GrammarException e) {
             fail(s, 400, e.getMessage());
             return;
         }
@@ -353,7 +363,7 @@ public final class Scheduler implements AutoCloseable {
             s.job.emit(new GenerationEvent.Text(text));
         }
         int max = s.job.spec().maxTokens();
-        if (s.stops.stopped()) {
+        if (s.stops.stopped() || (s.constraint != null && s.constraint.isComplete())) {
             finish(s, FinishReason.STOP);
         } else if (max >= 0 && s.generated >= max) {
             finish(s, FinishReason.LENGTH);
