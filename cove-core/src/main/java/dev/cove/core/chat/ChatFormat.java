@@ -281,16 +281,30 @@ public enum ChatFormat implements ChatRenderer {
         return renderPrompt(messages, List.of(), addGenerationPrompt);
     }
 
-    /** The built-in formats have no place for tools: {@code tools} are not shown to the model. */
+    /**
+     * The built-in formats have no place for tools of their own: they are offered, and calls and
+     * results written, the way Qwen 2.5's template does it ({@link ToolCallSyntax#HERMES}), in the
+     * system, assistant and user messages of this format.
+     */
     @Override
     public ChatPrompt renderPrompt(List<ChatMessage> messages, List<Tool> tools, boolean addGenerationPrompt) {
         Objects.requireNonNull(messages, "messages");
+        Objects.requireNonNull(tools, "tools");
         for (ChatMessage m : messages) {
             Objects.requireNonNull(m, "messages must not contain null");
+        }
+        if (ToolPrompt.needed(messages, tools)) {
+            messages = ToolPrompt.rewrite(messages, tools);
         }
         PromptBuilder out = new PromptBuilder(64 + 32 * messages.size());
         renderTo(out, messages, addGenerationPrompt);
         return out.build();
+    }
+
+    /** Calls are read as {@link ToolPrompt} teaches them. */
+    @Override
+    public ToolCallSyntax toolCallSyntax() {
+        return ToolCallSyntax.HERMES;
     }
 
     /** The short name used by llama.cpp's {@code --chat-template} for the same format: {@code chatml}, {@code llama3}, ... */

@@ -27,4 +27,7 @@ public interface ChatRenderer {
      * end-of-generation tokens (models sometimes write their end marker as plain text).
      */
     List<String> stopStrings();
+
+    /** How the model writes tool calls in its answers, as this renderer teaches it. */
+    ToolCallSyntax toolCallSyntax();
 }

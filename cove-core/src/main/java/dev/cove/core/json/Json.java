@@ -55,6 +55,94 @@ public final class Json {
         return v;
     }
 
+    /** A JSON value read from the start of some text, and where it ended. */
+    public record Prefix(Object value, int end) {
+    }
+
+    /**
+     * Reads the one JSON value that starts at {@code start} of {@code text} (after optional
+     * whitespace), leaving whatever follows it: for values embedded in other text, such as a
+     * model's tool call between markers.
+     *
+     * @throws JsonException when no complete JSON value starts there
+     */
+    public static Prefix parsePrefix(String text, int start, String source) {
+        Json p = new Json(text, source);
+        p.pos = start;
+        p.skipWhitespace();
+        Object v = p.value(0);
+        return new Prefix(v, p.pos);
+    }
+
+    /**
+     * Compact JSON text of a value as {@link #parse} returns them (maps in their order, lists,
+     * strings, numbers, booleans, {@link #NULL}), non-ASCII kept as is: what OpenAI's API
+     * carries in {@code function.arguments}.
+     */
+    public static String write(Object value) {
+        StringBuilder out = new StringBuilder();
+        write(value, out);
+        return out.toString();
+    }
+
+    private static void write(Object v, StringBuilder out) {
+        if (v == null || v == NULL) {
+            out.append("null");
+        } else if (v instanceof String s) {
+            quote(s, out);
+        } else if (v instanceof Map<?, ?> m) {
+            out.append('{');
+            boolean first = true;
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                if (!first) {
+                    out.append(',');
+                }
+                first = false;
+                quote(String.valueOf(e.getKey()), out);
+                out.append(':');
+                write(e.getValue(), out);
+            }
+            out.append('}');
+        } else if (v instanceof List<?> l) {
+            out.append('[');
+            for (int i = 0; i < l.size(); i++) {
+                if (i > 0) {
+                    out.append(',');
+                }
+                write(l.get(i), out);
+            }
+            out.append(']');
+        } else if (v instanceof Double d && (d.isNaN() || d.isInfinite())) {
+            throw new JsonException("JSON has no " + d);
+        } else {
+            out.append(v); // Boolean, Long, Double and other numbers
+        }
+    }
+
+    private static void quote(String s, StringBuilder out) {
+        out.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                case '\b' -> out.append("\\b");
+                case '\f' -> out.append("\\f");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        out.append('"');
+    }
+
     private Object value(int depth) {
         if (pos >= text.length()) {
             throw error("unexpected end of file (the file is truncated?)");
