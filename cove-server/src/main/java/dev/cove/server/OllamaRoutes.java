@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.core.chat.ChatMessage;
+import dev.cove.core.chat.ToolCall;
+import dev.cove.core.chat.ToolCallStream;
+import dev.cove.core.chat.ToolCallSyntax;
 import dev.cove.core.sample.SamplingOptions;
 import dev.cove.server.batch.FinishReason;
 import dev.cove.server.batch.GenerationEvent;
@@ -130,7 +133,7 @@ final class OllamaRoutes {
         int maxTokens = numPredict(options);
         Generation gen = Generation.submit(m, JobSpec.generate(tokens, sampling, maxTokens, stops,
                 server.config().requestTimeout(), StructuredOutput.ollama(f)));
-        respond(ctx, gen, stream, start, false);
+        respond(ctx, gen, stream, start, null);
     }
 
     // ------------------------------------------------------------------ /api/chat
@@ -166,45 +169,130 @@ final class OllamaRoutes {
             if (images != null && (!images.isArray() || !images.isEmpty())) {
                 throw ApiException.invalid(path + ".images", "images are not supported: this server takes text only");
             }
-            ChatMessage.Role role = switch (msg.requiredString("role")) {
-                case "system" -> ChatMessage.Role.SYSTEM;
-                case "user" -> ChatMessage.Role.USER;
-                case "assistant" -> ChatMessage.Role.ASSISTANT;
+            messages.add(switch (msg.requiredString("role")) {
+                case "system" -> ChatMessage.system(OpenAiRoutes.content(msg, path, ChatMessage.Role.SYSTEM));
+                case "user" -> ChatMessage.user(OpenAiRoutes.content(msg, path, ChatMessage.Role.USER));
+                case "assistant" -> ChatMessage.assistant(OpenAiRoutes.content(msg, path, ChatMessage.Role.ASSISTANT),
+                        assistantCalls(msg, path));
+                case "tool" -> {
+                    String name = msg.string("tool_name");
+                    yield ChatMessage.toolResult("", name == null ? "" : name,
+                            OpenAiRoutes.content(msg, path, ChatMessage.Role.TOOL));
+                }
                 default -> throw ApiException.invalid(path + ".role", "'" + path
-                        + ".role' must be system, user or assistant");
-            };
-            messages.add(new ChatMessage(role, OpenAiRoutes.content(msg, path, role)));
+                        + ".role' must be system, user, assistant or tool");
+            });
         }
-        int[] tokens = Prompts.chat(m, messages, "messages");
+        ToolRequest tools = ToolRequest.ollama(f, m);
+        int[] tokens = Prompts.chat(m, messages, tools.offered(), "messages");
         List<String> stops = new ArrayList<>(options == null ? List.of() : options.stringOrStrings("stop", 16));
         stops.addAll(m.chatFormat().stopStrings());
         SamplingOptions sampling = SamplingParams.ollama(options, m);
         Generation gen = Generation.submit(m, JobSpec.generate(tokens, sampling, numPredict(options), stops,
                 server.config().requestTimeout(), StructuredOutput.ollama(f)));
-        respond(ctx, gen, stream, start, true);
+        respond(ctx, gen, stream, start, tools);
     }
 
-    private void respond(Context ctx, Generation gen, boolean stream, long start, boolean chat) {
+    /** An assistant message's {@code tool_calls} as Ollama writes them: {@code arguments} is an object. */
+    private static List<ToolCall> assistantCalls(Fields msg, String path) {
+        JsonNode raw = msg.raw("tool_calls");
+        if (raw == null || raw.isNull()) {
+            return List.of();
+        }
+        if (!raw.isArray()) {
+            throw msg.wrongType("tool_calls", "an array of tool calls", raw);
+        }
+        List<ToolCall> calls = new ArrayList<>();
+        for (int j = 0; j < raw.size(); j++) {
+            String callPath = path + ".tool_calls[" + j + "]";
+            JsonNode node = raw.get(j);
+            if (!node.isObject() || !node.path("function").isObject()) {
+                throw ApiException.invalid(callPath, "'" + callPath + "' must be an object with a 'function'");
+            }
+            Fields fn = new Fields((ObjectNode) node.get("function"), callPath + ".function.");
+            JsonNode args = fn.raw("arguments");
+            String arguments;
+            if (args == null || args.isNull()) {
+                arguments = "{}";
+            } else if (args.isObject()) {
+                arguments = args.toString();
+            } else if (args.isTextual()) {
+                arguments = args.textValue(); // some clients send OpenAI's JSON text
+            } else {
+                throw fn.wrongType("arguments", "an object", args);
+            }
+            String id = node.path("id").isTextual() ? node.get("id").textValue() : "";
+            calls.add(new ToolCall(id, fn.requiredString("name"), arguments));
+        }
+        return calls;
+    }
+
+    /** Ollama's {@code message.tool_calls}: the arguments as an object. */
+    private static ArrayNode ollamaCalls(List<ToolCall> calls) {
+        ArrayNode out = Json.array();
+        for (ToolCall c : calls) {
+            ObjectNode fn = Json.object().put("name", c.name());
+            try {
+                fn.set("arguments", Json.MAPPER.readTree(c.arguments()));
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("a parsed call's arguments are JSON", e);
+            }
+            out.add(Json.object().put("id", c.id()).set("function", fn));
+        }
+        return out;
+    }
+
+    /** The answer, as one object or streamed line by line; {@code tools} null for /api/generate. */
+    private void respond(Context ctx, Generation gen, boolean stream, long start, ToolRequest tools) {
         ServedModel m = gen.model();
+        boolean chat = tools != null;
+        boolean readCalls = chat && tools.active();
         if (!stream) {
             Generation.Outcome o = gen.collect();
             server.noteUsage(ctx, o.usage());
-            ObjectNode body = piece(m, chat, o.text());
+            ObjectNode body;
+            if (readCalls) {
+                ToolCallSyntax.Reply reply = tools.syntax().parse(o.text(), tools.offered());
+                body = piece(m, true, reply.content());
+                addCalls(body, tools.withIds(reply.calls()));
+            } else {
+                body = piece(m, chat, o.text());
+            }
             finish(body, o, start);
             Json.respond(ctx, 200, body);
             return;
         }
         gen.awaitAdmission();
         EventStream out = EventStream.ndjson(ctx);
+        ToolCallStream calls = new ToolCallStream(readCalls ? tools.syntax() : ToolCallSyntax.JSON,
+                readCalls ? tools.offered() : List.of());
         try {
-            Generation.Outcome o = gen.stream(text -> out.line(Json.write(piece(m, chat, text).put("done", false))),
-                    null);
+            Generation.Outcome o = gen.stream(text -> {
+                String shown = calls.accept(text);
+                if (!shown.isEmpty()) {
+                    out.line(Json.write(piece(m, chat, shown).put("done", false)));
+                }
+            }, null);
             server.noteUsage(ctx, o.usage());
+            ToolCallSyntax.Reply end = calls.finish();
+            if (!end.content().isEmpty() || end.hasCalls()) {
+                ObjectNode rest = piece(m, chat, end.content());
+                if (end.hasCalls()) {
+                    addCalls(rest, tools.withIds(end.calls()));
+                }
+                out.line(Json.write(rest.put("done", false)));
+            }
             ObjectNode last = piece(m, chat, "");
             finish(last, o, start);
             out.line(Json.write(last));
         } catch (ApiException e) {
             out.line(Json.write(Json.object().put("error", e.getMessage())));
+        }
+    }
+
+    private static void addCalls(ObjectNode body, List<ToolCall> calls) {
+        if (!calls.isEmpty()) {
+            ((ObjectNode) body.get("message")).set("tool_calls", ollamaCalls(calls));
         }
     }
 
@@ -279,10 +367,6 @@ final class OllamaRoutes {
         JsonNode images = f.raw("images");
         if (images != null && (!images.isArray() || !images.isEmpty())) {
             throw ApiException.invalid("images", "images are not supported: this server takes text only");
-        }
-        JsonNode tools = f.raw("tools");
-        if (tools != null && (!tools.isArray() || !tools.isEmpty())) {
-            throw ApiException.invalid("tools", "tools are not supported by this server yet");
         }
     }
 

@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cove.core.chat.ChatMessage;
+import dev.cove.core.chat.ToolCall;
+import dev.cove.core.chat.ToolCallStream;
+import dev.cove.core.chat.ToolCallSyntax;
+import dev.cove.core.grammar.Grammar;
 import dev.cove.core.sample.SamplingOptions;
 import dev.cove.server.batch.FinishReason;
 import dev.cove.server.batch.GenerationEvent;
@@ -13,8 +17,10 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -65,27 +71,45 @@ final class OpenAiRoutes {
         server.note(ctx, m);
         rejectUnsupported(f);
         List<ChatMessage> messages = messages(f);
+        ToolRequest tools = ToolRequest.openAi(f, m);
         SamplingOptions sampling = SamplingParams.openAi(f, m);
         int maxTokens = maxTokens(f, 1);
         List<String> stops = new ArrayList<>(f.stringOrStrings("stop", MAX_STOP_STRINGS));
         stops.addAll(m.chatFormat().stopStrings());
         boolean stream = f.bool("stream", false);
         boolean includeUsage = streamIncludeUsage(f);
-        int[] prompt = Prompts.chat(m, messages, "messages");
+        int[] prompt = Prompts.chat(m, messages, tools.offered(), "messages");
+        Grammar grammar = StructuredOutput.openAi(f);
+        Grammar forced = tools.grammar(m);
+        if (forced != null && grammar != null) {
+            throw ApiException.invalid("tool_choice", "tool_choice '" + (f.raw("tool_choice").isTextual() ? "required"
+                    : "function") + "' cannot be combined with response_format, grammar or json_schema");
+        }
 
         Generation gen = Generation.submit(m, JobSpec.generate(prompt, sampling, maxTokens, stops,
-                server.config().requestTimeout(), StructuredOutput.openAi(f)));
+                server.config().requestTimeout(), forced != null ? forced : grammar));
         String id = "chatcmpl-" + randomId();
         long created = System.currentTimeMillis() / 1000;
         if (!stream) {
             Generation.Outcome o = gen.collect();
             server.noteUsage(ctx, o.usage());
-            ObjectNode message = Json.object().put("role", "assistant").put("content", o.text());
+            ToolCallSyntax.Reply reply = tools.active() ? tools.syntax().parse(o.text(), tools.offered())
+                    : new ToolCallSyntax.Reply(o.text(), List.of());
+            List<ToolCall> calls = tools.withIds(reply.calls());
+            ObjectNode message = Json.object().put("role", "assistant");
+            if (calls.isEmpty() || !reply.content().isEmpty()) {
+                message.put("content", reply.content());
+            } else {
+                message.putNull("content");
+            }
             message.putNull("refusal");
+            if (!calls.isEmpty()) {
+                message.set("tool_calls", ToolRequest.openAiCalls(calls, false));
+            }
             ObjectNode choice = Json.object().put("index", 0);
             choice.set("message", message);
             choice.putNull("logprobs");
-            choice.put("finish_reason", finishReason(o.reason()));
+            choice.put("finish_reason", calls.isEmpty() ? finishReason(o.reason()) : "tool_calls");
             ObjectNode body = head(id, "chat.completion", created, m);
             body.set("choices", Json.array().add(choice));
             body.set("usage", usage(o.usage()));
@@ -94,15 +118,37 @@ final class OpenAiRoutes {
         }
         gen.awaitAdmission();
         EventStream out = EventStream.sse(ctx);
+        ToolCallStream calls = new ToolCallStream(tools.syntax(), tools.active() ? tools.offered() : List.of());
         try {
             out.data(Json.write(chatChunk(id, created, m, Json.object().put("role", "assistant").put("content", ""),
                     null, includeUsage)));
-            Generation.Outcome o = gen.stream(
-                    piece -> out.data(Json.write(chatChunk(id, created, m, Json.object().put("content", piece), null,
-                            includeUsage))),
-                    out::comment);
+            Generation.Outcome o = gen.stream(piece -> {
+                String text = calls.accept(piece);
+                if (!text.isEmpty()) {
+                    out.data(Json.write(chatChunk(id, created, m, Json.object().put("content", text), null,
+                            includeUsage)));
+                }
+            }, out::comment);
             server.noteUsage(ctx, o.usage());
-            out.data(Json.write(chatChunk(id, created, m, Json.object(), finishReason(o.reason()), includeUsage)));
+            ToolCallSyntax.Reply end = calls.finish();
+            if (!end.content().isEmpty()) {
+                out.data(Json.write(chatChunk(id, created, m, Json.object().put("content", end.content()), null,
+                        includeUsage)));
+            }
+            List<ToolCall> made = tools.withIds(end.calls());
+            for (int i = 0; i < made.size(); i++) {
+                // As OpenAI streams a call: its id and name first, then the arguments.
+                ArrayNode head = ToolRequest.openAiCalls(made, true);
+                ObjectNode call = (ObjectNode) head.get(i);
+                String arguments = call.path("function").path("arguments").asText();
+                ((ObjectNode) call.get("function")).put("arguments", "");
+                out.data(Json.write(chatChunk(id, created, m, toolDelta(call), null, includeUsage)));
+                ObjectNode rest = Json.object().put("index", i);
+                rest.set("function", Json.object().put("arguments", arguments));
+                out.data(Json.write(chatChunk(id, created, m, toolDelta(rest), null, includeUsage)));
+            }
+            out.data(Json.write(chatChunk(id, created, m, Json.object(),
+                    made.isEmpty() ? finishReason(o.reason()) : "tool_calls", includeUsage)));
             if (includeUsage) {
                 ObjectNode last = head(id, "chat.completion.chunk", created, m);
                 last.set("choices", Json.array());
@@ -113,6 +159,12 @@ final class OpenAiRoutes {
         } catch (ApiException e) {
             out.data(Json.write(CoveServer.openAiError(e)));
         }
+    }
+
+    private static ObjectNode toolDelta(ObjectNode call) {
+        ObjectNode delta = Json.object();
+        delta.set("tool_calls", Json.array().add(call));
+        return delta;
     }
 
     private ObjectNode chatChunk(String id, long created, ServedModel m, ObjectNode delta, String finish,
@@ -145,6 +197,7 @@ final class OpenAiRoutes {
             throw ApiException.invalid("messages", "'messages' must hold at least one message");
         }
         List<ChatMessage> out = new ArrayList<>(raw.size());
+        Map<String, String> callNames = new HashMap<>();
         for (int i = 0; i < raw.size(); i++) {
             String path = "messages[" + i + "]";
             JsonNode node = raw.get(i);
@@ -153,24 +206,69 @@ final class OpenAiRoutes {
             }
             Fields msg = new Fields((ObjectNode) node, path + ".");
             String role = msg.requiredString("role");
-            ChatMessage.Role r = switch (role) {
-                case "system", "developer" -> ChatMessage.Role.SYSTEM;
-                case "user" -> ChatMessage.Role.USER;
-                case "assistant" -> ChatMessage.Role.ASSISTANT;
-                case "tool", "function" -> throw ApiException.invalid(path + ".role", "unsupported_value",
-                        "tool and function messages are not supported by this server yet");
+            ChatMessage m = switch (role) {
+                case "system", "developer" -> new ChatMessage(ChatMessage.Role.SYSTEM,
+                        content(msg, path, ChatMessage.Role.SYSTEM));
+                case "user" -> new ChatMessage(ChatMessage.Role.USER, content(msg, path, ChatMessage.Role.USER));
+                case "assistant" -> {
+                    List<ToolCall> calls = assistantCalls(msg, path);
+                    calls.forEach(c -> callNames.put(c.id(), c.name()));
+                    yield ChatMessage.assistant(content(msg, path, ChatMessage.Role.ASSISTANT), calls);
+                }
+                case "tool" -> {
+                    String callId = msg.requiredString("tool_call_id");
+                    yield ChatMessage.toolResult(callId, callNames.getOrDefault(callId, ""),
+                            content(msg, path, ChatMessage.Role.TOOL));
+                }
+                case "function" -> ChatMessage.toolResult("", msg.requiredString("name"),
+                        content(msg, path, ChatMessage.Role.TOOL));
                 default -> throw ApiException.invalid(path + ".role", "'" + path + ".role' must be system, developer,"
-                        + " user or assistant");
+                        + " user, assistant or tool");
             };
-            out.add(new ChatMessage(r, content(msg, path, r)));
+            out.add(m);
         }
         return out;
+    }
+
+    /** An assistant message's {@code tool_calls}: {@code function.arguments} is JSON text, as OpenAI sends it. */
+    private static List<ToolCall> assistantCalls(Fields msg, String path) {
+        JsonNode raw = msg.raw("tool_calls");
+        if (raw == null || raw.isNull()) {
+            return List.of();
+        }
+        if (!raw.isArray()) {
+            throw msg.wrongType("tool_calls", "an array of tool calls", raw);
+        }
+        List<ToolCall> calls = new ArrayList<>(raw.size());
+        for (int j = 0; j < raw.size(); j++) {
+            String callPath = path + ".tool_calls[" + j + "]";
+            JsonNode node = raw.get(j);
+            if (!node.isObject()) {
+                throw ApiException.invalid(callPath, "'" + callPath + "' must be an object, not " + Fields.describe(node));
+            }
+            Fields call = new Fields((ObjectNode) node, callPath + ".");
+            Fields fn = call.object("function");
+            if (fn == null) {
+                throw ApiException.invalid(callPath + ".function", "'" + callPath + ".function' is required");
+            }
+            String id = call.string("id");
+            String arguments = fn.string("arguments");
+            String argumentsText = arguments == null || arguments.isBlank() ? "{}" : arguments;
+            try {
+                dev.cove.core.json.Json.parse(argumentsText, callPath + ".function.arguments");
+            } catch (dev.cove.core.json.JsonException e) {
+                throw ApiException.invalid(callPath + ".function.arguments", "'" + callPath
+                        + ".function.arguments' must be JSON text: " + e.getMessage());
+            }
+            calls.add(new ToolCall(id == null ? "" : id, fn.requiredString("name"), argumentsText));
+        }
+        return calls;
     }
 
     /** A message's content: a string, or an array of text parts (joined). */
     static String content(Fields msg, String path, ChatMessage.Role role) {
         JsonNode c = msg.raw("content");
-        if (c == null) {
+        if (c == null || c.isNull() && role == ChatMessage.Role.ASSISTANT) {
             if (role == ChatMessage.Role.ASSISTANT) {
                 return "";
             }
@@ -391,10 +489,6 @@ final class OpenAiRoutes {
     /** Options this server does not have: refused clearly rather than ignored. */
     private static void rejectUnsupported(Fields f) {
         f.integer("n", 1, 1);
-        JsonNode tools = f.raw("tools");
-        if (tools != null && (!tools.isArray() || !tools.isEmpty())) {
-            throw ApiException.invalid("tools", "unsupported_parameter", "tools are not supported by this server yet");
-        }
         JsonNode logprobs = f.raw("logprobs");
         if (logprobs != null && !(logprobs.isBoolean() && !logprobs.booleanValue())
                 && !(logprobs.isNumber() && logprobs.intValue() == 0)) {

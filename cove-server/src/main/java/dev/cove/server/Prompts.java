@@ -1,6 +1,7 @@
 package dev.cove.server;
 
 import dev.cove.core.chat.ChatMessage;
+import dev.cove.core.chat.Tool;
 import dev.cove.core.tokenizer.Tokenizer;
 import dev.cove.core.tokenizer.Vocabulary;
 import java.util.List;
@@ -12,9 +13,15 @@ final class Prompts {
 
     /** A conversation in the model's chat format, followed by the assistant's header. */
     static int[] chat(ServedModel m, List<ChatMessage> messages, String param) {
+        return chat(m, messages, List.of(), param);
+    }
+
+    /** The same, with {@code tools} offered to the model. */
+    static int[] chat(ServedModel m, List<ChatMessage> messages, List<Tool> tools, String param) {
         // The format's markers become control tokens; special-token text inside the messages
         // stays text, so a client's message cannot close its turn and write as the system.
-        return check(m, m.chatFormat().renderPrompt(messages, true).tokenize(m.model().tokenizer(), true), param);
+        return check(m, m.chatFormat().renderPrompt(messages, tools, true).tokenize(m.model().tokenizer(), true),
+                param);
     }
 
     /** Plain text to continue: special-token text in it stays text. */

@@ -165,7 +165,7 @@ class OpenAiApiTest {
         assertError(chat("\"n\":2"), 400, "n", null);
         assertError(chat("\"stop\":[1]"), 400, "stop", null);
         assertError(chat("\"logit_bias\":{\"99999\":5}"), 400, "logit_bias", null);
-        assertError(chat("\"tools\":[{\"type\":\"function\"}]"), 400, "tools", "unsupported_parameter");
+        assertError(chat("\"tools\":[{\"type\":\"function\"}]"), 400, "tools[0].function", null);
         assertError(chat("\"response_format\":{\"type\":\"xml\"}"), 400, "response_format", "unsupported_parameter");
         assertError(chat("\"response_format\":{\"type\":\"json_schema\"}"), 400, "response_format.json_schema", null);
         assertError(client.post("/v1/chat/completions", "{\"model\":\"stories\",\"messages\":\"hi\"}"), 400, "messages", null);
