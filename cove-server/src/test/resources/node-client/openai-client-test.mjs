@@ -49,6 +49,48 @@ out.embeddingHead = embeddings.data[0].embedding.slice(0, 4);
 const floats = await client.embeddings.create({ model: 'stories', input: 'a cat', encoding_format: 'float' });
 out.floatHead = floats.data[0].embedding.slice(0, 4);
 
+// Tool calling round trip: tool_choice 'required' makes stories260K call (by constrained
+// decoding), the SDK's own types carry the call, and the tool's result goes back.
+const tools = [{
+  type: 'function',
+  function: {
+    name: 'get_weather', description: 'The weather in a city',
+    parameters: {
+      type: 'object', properties: { city: { type: 'string', enum: ['Paris', 'Bern'] } },
+      required: ['city'], additionalProperties: false,
+    },
+  },
+}];
+const ask = [{ role: 'user', content: 'Weather in Paris?' }];
+const called = await client.chat.completions.create({
+  model: 'stories', messages: ask, tools, tool_choice: 'required', temperature: 0, max_tokens: 200,
+});
+const call = called.choices[0].message.tool_calls[0];
+const answered = await client.chat.completions.create({
+  model: 'stories', tools, temperature: 0, max_tokens: 5,
+  messages: [...ask, called.choices[0].message, { role: 'tool', tool_call_id: call.id, content: 'sunny' }],
+});
+out.tools = {
+  finish: called.choices[0].finish_reason, id: call.id, name: call.function.name,
+  arguments: JSON.parse(call.function.arguments), answer: answered.choices[0].message.content,
+  answerFinish: answered.choices[0].finish_reason,
+};
+const toolStream = await client.chat.completions.create({
+  model: 'stories', messages: ask, tools, temperature: 0, max_tokens: 200, stream: true,
+  tool_choice: { type: 'function', function: { name: 'get_weather' } },
+});
+const streamedCall = { id: null, name: '', arguments: '', finish: null };
+for await (const chunk of toolStream) {
+  for (const d of chunk.choices[0]?.delta?.tool_calls ?? []) {
+    if (d.id) streamedCall.id = d.id;
+    if (d.function?.name) streamedCall.name += d.function.name;
+    if (d.function?.arguments) streamedCall.arguments += d.function.arguments;
+  }
+  if (chunk.choices[0]?.finish_reason) streamedCall.finish = chunk.choices[0].finish_reason;
+}
+streamedCall.arguments = JSON.parse(streamedCall.arguments);
+out.toolStream = streamedCall;
+
 try {
   await client.chat.completions.create({ model: 'no-such-model', messages });
   out.unknownModel = null;

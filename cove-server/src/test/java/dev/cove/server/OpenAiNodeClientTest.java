@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The official {@code openai} npm package (v4), unchanged, against the server: chat, streaming,
- * completions, structured output ({@code response_format} json_schema), embeddings (base64 by
+ * completions, structured output ({@code response_format} json_schema), tool calls (a round
+ * trip, and streamed), embeddings (base64 by
  * default) and errors. npm installs it under
  * {@code target/node-client} on first use; the test skips when Node.js or npm is missing or the
  * install fails (no registry).
@@ -26,7 +27,8 @@ class OpenAiNodeClientTest {
     @Test
     void theOfficialNodeSdkWorksUnchanged() throws Exception {
         prepareClient();
-        try (CoveServer server = CoveServer.builder(ServerConfig.defaults().port(0).apiKeys(List.of(KEY)).accessLog(false))
+        try (CoveServer server = CoveServer.builder(ServerConfig.defaults().port(0).apiKeys(List.of(KEY)).accessLog(false)
+                .contextLength(2048))
                 .model("stories", TestModels.stories()).start()) {
             ProcessBuilder pb = new ProcessBuilder("node", "openai-client-test.mjs").directory(DIR.toFile())
                     .redirectErrorStream(false);
@@ -61,6 +63,18 @@ class OpenAiNodeClientTest {
                 assertThat(out.path("embeddingHead").get(i).asDouble())
                         .isCloseTo(out.path("floatHead").get(i).asDouble(), org.assertj.core.data.Offset.offset(1e-6));
             }
+            JsonNode tools = out.path("tools");
+            assertThat(tools.path("finish").asText()).isEqualTo("tool_calls");
+            assertThat(tools.path("id").asText()).startsWith("call_");
+            assertThat(tools.path("name").asText()).isEqualTo("get_weather");
+            assertThat(tools.path("arguments").path("city").asText()).isIn("Paris", "Bern");
+            assertThat(tools.path("answer").isTextual()).isTrue();
+            assertThat(tools.path("answerFinish").asText()).isIn("length", "stop");
+            JsonNode toolStream = out.path("toolStream");
+            assertThat(toolStream.path("id").asText()).startsWith("call_");
+            assertThat(toolStream.path("name").asText()).isEqualTo("get_weather");
+            assertThat(toolStream.path("arguments").path("city").asText()).isIn("Paris", "Bern");
+            assertThat(toolStream.path("finish").asText()).isEqualTo("tool_calls");
             assertThat(out.path("unknownModel").path("status").asInt()).isEqualTo(404);
             assertThat(out.path("unknownModel").path("code").asText()).isEqualTo("model_not_found");
             assertThat(out.path("unknownModel").path("name").asText()).isEqualTo("NotFoundError");
