@@ -2,7 +2,20 @@ package dev.cove.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.langchain4j.agent.tool.P;
+import dev.langchain4j.agent.tool.Tool;
 import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.model.chat.request.ChatRequestParameters;
+import dev.langchain4j.model.chat.request.ToolChoice;
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.agent.tool.ToolSpecification;
+import dev.langchain4j.agent.tool.ToolSpecifications;
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.ToolExecutionResultMessage;
+import dev.langchain4j.model.output.FinishReason;
+import dev.langchain4j.service.tool.DefaultToolExecutor;
+import java.util.ArrayList;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ResponseFormat;
 import dev.langchain4j.model.chat.request.ResponseFormatType;
@@ -31,7 +44,8 @@ class LangChain4jClientTest {
 
     @BeforeAll
     static void start() {
-        server = CoveServer.builder(ServerConfig.defaults().port(0).apiKeys(List.of(KEY)).accessLog(false))
+        server = CoveServer.builder(ServerConfig.defaults().port(0).apiKeys(List.of(KEY)).accessLog(false)
+                .contextLength(2048))
                 .model("stories", TestModels.stories()).start();
     }
 
@@ -44,6 +58,97 @@ class LangChain4jClientTest {
 
     private static String baseUrl() {
         return server.baseUri() + "/v1";
+    }
+
+    /** What an application offers the model: LangChain4j turns the method into a tool definition. */
+    static final class WeatherTools {
+        final List<String> asked = new ArrayList<>();
+
+        @Tool("The weather in a city")
+        String weather(@P("the city") String city) {
+            asked.add(city);
+            return "sunny in " + city;
+        }
+    }
+
+    /**
+     * The round trip an application makes, with LangChain4j's own pieces: the {@code @Tool}
+     * method becomes a tool specification, the model is asked with {@code tool_choice: required}
+     * (which makes stories260K call it, by constrained decoding), LangChain4j's executor runs the
+     * method on the model's request, and the result goes back for the answer with
+     * {@code tool_choice: auto}. (An AiService cannot be used: it sends {@code required} again with
+     * the result, and a forced model calls again, as OpenAI's would.)
+     */
+    @Test
+    void aToolMethodRoundTrip() throws Exception {
+        OpenAiChatModel model = OpenAiChatModel.builder().baseUrl(baseUrl()).apiKey(KEY).modelName("stories")
+                .temperature(0.0).maxTokens(120).timeout(Duration.ofSeconds(60)).build();
+        WeatherTools tools = new WeatherTools();
+        List<ToolSpecification> specs = ToolSpecifications.toolSpecificationsFrom(tools);
+        List<ChatMessage> history = new ArrayList<>(List.of(UserMessage.from("What is the weather in Paris?")));
+        ChatResponse call = model.chat(ChatRequest.builder().messages(history)
+                .parameters(ChatRequestParameters.builder().toolSpecifications(specs).toolChoice(ToolChoice.REQUIRED)
+                        .build()).build());
+        answerAfterTool(call, history, tools, next -> model.chat(next));
+    }
+
+    @Test
+    void aToolMethodRoundTripStreamed() throws Exception {
+        OpenAiStreamingChatModel model = OpenAiStreamingChatModel.builder().baseUrl(baseUrl()).apiKey(KEY)
+                .modelName("stories").temperature(0.0).maxTokens(120).timeout(Duration.ofSeconds(60)).build();
+        WeatherTools tools = new WeatherTools();
+        List<ToolSpecification> specs = ToolSpecifications.toolSpecificationsFrom(tools);
+        List<ChatMessage> history = new ArrayList<>(List.of(UserMessage.from("What is the weather in Bern?")));
+        ChatResponse call = streamed(model, ChatRequest.builder().messages(history)
+                .parameters(ChatRequestParameters.builder().toolSpecifications(specs).toolChoice(ToolChoice.REQUIRED)
+                        .build()).build());
+        answerAfterTool(call, history, tools, next -> streamed(model, next));
+    }
+
+    private static void answerAfterTool(ChatResponse call, List<ChatMessage> history, WeatherTools tools,
+            java.util.function.Function<ChatRequest, ChatResponse> send) throws Exception {
+        assertThat(call.finishReason()).isEqualTo(FinishReason.TOOL_EXECUTION);
+        AiMessage ai = call.aiMessage();
+        assertThat(ai.toolExecutionRequests()).hasSize(1);
+        ToolExecutionRequest request = ai.toolExecutionRequests().get(0);
+        assertThat(request.name()).isEqualTo("weather");
+        assertThat(request.id()).startsWith("call_");
+        String result = new DefaultToolExecutor(tools, WeatherTools.class.getDeclaredMethod("weather", String.class))
+                .execute(request, "memory");
+        assertThat(tools.asked).hasSize(1);
+        assertThat(result).isEqualTo("sunny in " + tools.asked.get(0));
+        history.add(ai);
+        history.add(ToolExecutionResultMessage.from(request, result));
+        ChatResponse answer = send.apply(ChatRequest.builder().messages(history)
+                .parameters(ChatRequestParameters.builder().toolSpecifications(ToolSpecifications
+                        .toolSpecificationsFrom(tools)).toolChoice(ToolChoice.AUTO).maxOutputTokens(6).build()).build());
+        assertThat(answer.aiMessage().hasToolExecutionRequests()).isFalse();
+        assertThat(answer.aiMessage().text()).isNotNull();
+        assertThat(answer.finishReason()).isIn(FinishReason.LENGTH, FinishReason.STOP);
+    }
+
+    private static ChatResponse streamed(OpenAiStreamingChatModel model, ChatRequest request) {
+        CompletableFuture<ChatResponse> done = new CompletableFuture<>();
+        model.chat(request, new StreamingChatResponseHandler() {
+            @Override
+            public void onPartialResponse(String partialResponse) {
+            }
+
+            @Override
+            public void onCompleteResponse(ChatResponse completeResponse) {
+                done.complete(completeResponse);
+            }
+
+            @Override
+            public void onError(Throwable error) {
+                done.completeExceptionally(error);
+            }
+        });
+        try {
+            return done.get(90, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test
