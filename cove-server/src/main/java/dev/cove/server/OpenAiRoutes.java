@@ -31,6 +31,8 @@ import java.util.concurrent.ThreadLocalRandom;
 final class OpenAiRoutes {
     private static final int MAX_STOP_STRINGS = 16;
     private static final int MAX_EMBEDDING_INPUTS = 2048;
+    /** Choices per request ({@code n}): each takes a sequence of the scheduler. */
+    private static final int MAX_CHOICES = 16;
 
     private final CoveServer server;
 
@@ -86,79 +88,101 @@ final class OpenAiRoutes {
                     : "function") + "' cannot be combined with response_format, grammar or json_schema");
         }
 
-        Generation gen = Generation.submit(m, JobSpec.generate(prompt, sampling, maxTokens, stops,
+        int n = choices(f);
+        List<Generation> gens = submitAll(m, n, sampling, spec -> JobSpec.generate(prompt, spec, maxTokens, stops,
                 server.config().requestTimeout(), forced != null ? forced : grammar));
         String id = "chatcmpl-" + randomId();
         long created = System.currentTimeMillis() / 1000;
         if (!stream) {
-            Generation.Outcome o = gen.collect();
-            server.noteUsage(ctx, o.usage());
-            ToolCallSyntax.Reply reply = tools.active() ? tools.syntax().parse(o.text(), tools.offered())
-                    : new ToolCallSyntax.Reply(o.text(), List.of());
-            List<ToolCall> calls = tools.withIds(reply.calls());
-            ObjectNode message = Json.object().put("role", "assistant");
-            if (calls.isEmpty() || !reply.content().isEmpty()) {
-                message.put("content", reply.content());
-            } else {
-                message.putNull("content");
+            ArrayNode choices = Json.array();
+            GenerationEvent.Usage total = null;
+            for (int i = 0; i < n; i++) {
+                Generation.Outcome o = gens.get(i).collect();
+                total = add(total, o.usage());
+                choices.add(chatChoice(i, o, tools));
             }
-            message.putNull("refusal");
-            if (!calls.isEmpty()) {
-                message.set("tool_calls", ToolRequest.openAiCalls(calls, false));
-            }
-            ObjectNode choice = Json.object().put("index", 0);
-            choice.set("message", message);
-            choice.putNull("logprobs");
-            choice.put("finish_reason", calls.isEmpty() ? finishReason(o.reason()) : "tool_calls");
+            server.noteUsage(ctx, total);
             ObjectNode body = head(id, "chat.completion", created, m);
-            body.set("choices", Json.array().add(choice));
-            body.set("usage", usage(o.usage()));
+            body.set("choices", choices);
+            body.set("usage", usage(total));
             Json.respond(ctx, 200, body);
             return;
         }
-        gen.awaitAdmission();
+        gens.get(0).awaitAdmission();
         EventStream out = EventStream.sse(ctx);
-        ToolCallStream calls = new ToolCallStream(tools.syntax(), tools.active() ? tools.offered() : List.of());
         try {
-            out.data(Json.write(chatChunk(id, created, m, Json.object().put("role", "assistant").put("content", ""),
-                    null, includeUsage)));
-            Generation.Outcome o = gen.stream(piece -> {
-                String text = calls.accept(piece);
-                if (!text.isEmpty()) {
-                    out.data(Json.write(chatChunk(id, created, m, Json.object().put("content", text), null,
-                            includeUsage)));
-                }
-            }, out::comment);
-            server.noteUsage(ctx, o.usage());
-            ToolCallSyntax.Reply end = calls.finish();
-            if (!end.content().isEmpty()) {
-                out.data(Json.write(chatChunk(id, created, m, Json.object().put("content", end.content()), null,
-                        includeUsage)));
+            GenerationEvent.Usage total = null;
+            // Choices stream one after the other (each chunk says its index); they are generated
+            // side by side in the scheduler meanwhile.
+            for (int i = 0; i < n; i++) {
+                total = add(total, streamChatChoice(out, i, gens.get(i), tools, id, created, m, includeUsage));
             }
-            List<ToolCall> made = tools.withIds(end.calls());
-            for (int i = 0; i < made.size(); i++) {
-                // As OpenAI streams a call: its id and name first, then the arguments.
-                ArrayNode head = ToolRequest.openAiCalls(made, true);
-                ObjectNode call = (ObjectNode) head.get(i);
-                String arguments = call.path("function").path("arguments").asText();
-                ((ObjectNode) call.get("function")).put("arguments", "");
-                out.data(Json.write(chatChunk(id, created, m, toolDelta(call), null, includeUsage)));
-                ObjectNode rest = Json.object().put("index", i);
-                rest.set("function", Json.object().put("arguments", arguments));
-                out.data(Json.write(chatChunk(id, created, m, toolDelta(rest), null, includeUsage)));
-            }
-            out.data(Json.write(chatChunk(id, created, m, Json.object(),
-                    made.isEmpty() ? finishReason(o.reason()) : "tool_calls", includeUsage)));
+            server.noteUsage(ctx, total);
             if (includeUsage) {
                 ObjectNode last = head(id, "chat.completion.chunk", created, m);
                 last.set("choices", Json.array());
-                last.set("usage", usage(o.usage()));
+                last.set("usage", usage(total));
                 out.data(Json.write(last));
             }
             out.data("[DONE]");
         } catch (ApiException e) {
+            gens.forEach(Generation::cancel);
             out.data(Json.write(CoveServer.openAiError(e)));
         }
+    }
+
+    private static ObjectNode chatChoice(int index, Generation.Outcome o, ToolRequest tools) {
+        ToolCallSyntax.Reply reply = tools.active() ? tools.syntax().parse(o.text(), tools.offered())
+                : new ToolCallSyntax.Reply(o.text(), List.of());
+        List<ToolCall> calls = tools.withIds(reply.calls());
+        ObjectNode message = Json.object().put("role", "assistant");
+        if (calls.isEmpty() || !reply.content().isEmpty()) {
+            message.put("content", reply.content());
+        } else {
+            message.putNull("content");
+        }
+        message.putNull("refusal");
+        if (!calls.isEmpty()) {
+            message.set("tool_calls", ToolRequest.openAiCalls(calls, false));
+        }
+        ObjectNode choice = Json.object().put("index", index);
+        choice.set("message", message);
+        choice.putNull("logprobs");
+        choice.put("finish_reason", calls.isEmpty() ? finishReason(o.reason()) : "tool_calls");
+        return choice;
+    }
+
+    private GenerationEvent.Usage streamChatChoice(EventStream out, int index, Generation gen, ToolRequest tools,
+            String id, long created, ServedModel m, boolean includeUsage) {
+        ToolCallStream calls = new ToolCallStream(tools.syntax(), tools.active() ? tools.offered() : List.of());
+        out.data(Json.write(chatChunk(id, created, m, index, Json.object().put("role", "assistant").put("content", ""),
+                null, includeUsage)));
+        Generation.Outcome o = gen.stream(piece -> {
+            String text = calls.accept(piece);
+            if (!text.isEmpty()) {
+                out.data(Json.write(chatChunk(id, created, m, index, Json.object().put("content", text), null,
+                        includeUsage)));
+            }
+        }, out::comment);
+        ToolCallSyntax.Reply end = calls.finish();
+        if (!end.content().isEmpty()) {
+            out.data(Json.write(chatChunk(id, created, m, index, Json.object().put("content", end.content()), null,
+                    includeUsage)));
+        }
+        List<ToolCall> made = tools.withIds(end.calls());
+        for (int i = 0; i < made.size(); i++) {
+            // As OpenAI streams a call: its id and name first, then the arguments.
+            ObjectNode call = (ObjectNode) ToolRequest.openAiCalls(made, true).get(i);
+            String arguments = made.get(i).arguments();
+            ((ObjectNode) call.get("function")).put("arguments", "");
+            out.data(Json.write(chatChunk(id, created, m, index, toolDelta(call), null, includeUsage)));
+            ObjectNode rest = Json.object().put("index", i);
+            rest.set("function", Json.object().put("arguments", arguments));
+            out.data(Json.write(chatChunk(id, created, m, index, toolDelta(rest), null, includeUsage)));
+        }
+        out.data(Json.write(chatChunk(id, created, m, index, Json.object(),
+                made.isEmpty() ? finishReason(o.reason()) : "tool_calls", includeUsage)));
+        return o.usage();
     }
 
     private static ObjectNode toolDelta(ObjectNode call) {
@@ -167,9 +191,9 @@ final class OpenAiRoutes {
         return delta;
     }
 
-    private ObjectNode chatChunk(String id, long created, ServedModel m, ObjectNode delta, String finish,
+    private ObjectNode chatChunk(String id, long created, ServedModel m, int index, ObjectNode delta, String finish,
             boolean includeUsage) {
-        ObjectNode choice = Json.object().put("index", 0);
+        ObjectNode choice = Json.object().put("index", index);
         choice.set("delta", delta);
         choice.putNull("logprobs");
         if (finish == null) {
@@ -305,7 +329,11 @@ final class OpenAiRoutes {
         ServedModel m = server.models().resolve(f.string("model"));
         server.note(ctx, m);
         rejectUnsupported(f);
-        f.integer("best_of", 1, 1);
+        Long bestOf = f.integer("best_of", 1, MAX_CHOICES);
+        if (bestOf != null && bestOf != choices(f)) {
+            throw ApiException.invalid("best_of", "unsupported_value", "best_of must equal n here: this server returns"
+                    + " every choice it generates");
+        }
         SamplingOptions sampling = SamplingParams.openAi(f, m);
         int maxTokens = maxTokens(f, 0);
         List<String> stops = f.stringOrStrings("stop", MAX_STOP_STRINGS);
@@ -345,55 +373,70 @@ final class OpenAiRoutes {
             throw f.wrongType("prompt", "a string or an array of token ids", p);
         }
 
-        Generation gen = Generation.submit(m, JobSpec.generate(prompt, sampling, maxTokens, stops,
-                server.config().requestTimeout(), StructuredOutput.openAi(f)));
+        int n = choices(f);
+        int[] input = prompt;
+        Grammar grammar = StructuredOutput.openAi(f);
+        List<Generation> gens = submitAll(m, n, sampling, spec -> JobSpec.generate(input, spec, maxTokens, stops,
+                server.config().requestTimeout(), grammar));
         String id = "cmpl-" + randomId();
         long created = System.currentTimeMillis() / 1000;
         String echoed = echo ? promptText : "";
         if (!stream) {
-            Generation.Outcome o = gen.collect();
-            server.noteUsage(ctx, o.usage());
+            ArrayNode choices = Json.array();
+            GenerationEvent.Usage total = null;
+            for (int i = 0; i < n; i++) {
+                Generation.Outcome o = gens.get(i).collect();
+                total = add(total, o.usage());
+                choices.add(completionChoice(i, echoed + o.text(), finishReason(o.reason())));
+            }
+            server.noteUsage(ctx, total);
             ObjectNode body = head(id, "text_completion", created, m);
-            body.set("choices", Json.array().add(completionChoice(echoed + o.text(), finishReason(o.reason()))));
-            body.set("usage", usage(o.usage()));
+            body.set("choices", choices);
+            body.set("usage", usage(total));
             Json.respond(ctx, 200, body);
             return;
         }
-        gen.awaitAdmission();
+        gens.get(0).awaitAdmission();
         EventStream out = EventStream.sse(ctx);
         try {
-            if (!echoed.isEmpty()) {
-                out.data(Json.write(completionChunk(id, created, m, echoed, null, includeUsage)));
+            GenerationEvent.Usage total = null;
+            for (int i = 0; i < n; i++) {
+                int index = i;
+                if (!echoed.isEmpty()) {
+                    out.data(Json.write(completionChunk(id, created, m, index, echoed, null, includeUsage)));
+                }
+                Generation.Outcome o = gens.get(i).stream(
+                        piece -> out.data(Json.write(completionChunk(id, created, m, index, piece, null, includeUsage))),
+                        out::comment);
+                total = add(total, o.usage());
+                out.data(Json.write(completionChunk(id, created, m, index, "", finishReason(o.reason()), includeUsage)));
             }
-            Generation.Outcome o = gen.stream(
-                    piece -> out.data(Json.write(completionChunk(id, created, m, piece, null, includeUsage))),
-                    out::comment);
-            server.noteUsage(ctx, o.usage());
-            out.data(Json.write(completionChunk(id, created, m, "", finishReason(o.reason()), includeUsage)));
+            server.noteUsage(ctx, total);
             if (includeUsage) {
                 ObjectNode last = head(id, "text_completion", created, m);
                 last.set("choices", Json.array());
-                last.set("usage", usage(o.usage()));
+                last.set("usage", usage(total));
                 out.data(Json.write(last));
             }
             out.data("[DONE]");
         } catch (ApiException e) {
+            gens.forEach(Generation::cancel);
             out.data(Json.write(CoveServer.openAiError(e)));
         }
     }
 
-    private ObjectNode completionChunk(String id, long created, ServedModel m, String text, String finish,
+    private ObjectNode completionChunk(String id, long created, ServedModel m, int index, String text, String finish,
             boolean includeUsage) {
         ObjectNode chunk = head(id, "text_completion", created, m);
-        chunk.set("choices", Json.array().add(completionChoice(text, finish)));
+        chunk.set("choices", Json.array().add(completionChoice(index, text, finish)));
         if (includeUsage) {
             chunk.putNull("usage");
         }
         return chunk;
     }
 
-    private static ObjectNode completionChoice(String text, String finish) {
-        ObjectNode choice = Json.object().put("text", text).put("index", 0);
+    private static ObjectNode completionChoice(int index, String text, String finish) {
+        ObjectNode choice = Json.object().put("text", text).put("index", index);
         choice.putNull("logprobs");
         if (finish == null) {
             choice.putNull("finish_reason");
@@ -486,9 +529,44 @@ final class OpenAiRoutes {
 
     // ------------------------------------------------------------------ shared
 
+    /** {@code n}: how many choices to generate for the prompt. */
+    private static int choices(Fields f) {
+        Long n = f.integer("n", 1, MAX_CHOICES);
+        return n == null ? 1 : n.intValue();
+    }
+
+    /**
+     * Submits {@code n} generations of one prompt. With a seed, choice {@code i} draws with
+     * {@code seed + i}, so that the choices differ and the response is reproducible.
+     */
+    private static List<Generation> submitAll(ServedModel m, int n, SamplingOptions sampling,
+            java.util.function.Function<SamplingOptions, JobSpec> spec) {
+        List<Generation> gens = new ArrayList<>(n);
+        try {
+            for (int i = 0; i < n; i++) {
+                SamplingOptions s = sampling.seed().isPresent() && i > 0 ? sampling.seed(sampling.seed().getAsLong() + i)
+                        : sampling;
+                gens.add(Generation.submit(m, spec.apply(s)));
+            }
+        } catch (ApiException e) {
+            gens.forEach(Generation::cancel);
+            throw e;
+        }
+        return gens;
+    }
+
+    private static GenerationEvent.Usage add(GenerationEvent.Usage total, GenerationEvent.Usage u) {
+        if (total == null) {
+            return u;
+        }
+        // The prompt is counted once, as OpenAI does for n > 1.
+        return new GenerationEvent.Usage(total.promptTokens(), total.reusedTokens(),
+                total.generatedTokens() + u.generatedTokens(), total.queueNanos(), total.promptNanos(),
+                Math.max(total.generationNanos(), u.generationNanos()));
+    }
+
     /** Options this server does not have: refused clearly rather than ignored. */
     private static void rejectUnsupported(Fields f) {
-        f.integer("n", 1, 1);
         JsonNode logprobs = f.raw("logprobs");
         if (logprobs != null && !(logprobs.isBoolean() && !logprobs.booleanValue())
                 && !(logprobs.isNumber() && logprobs.intValue() == 0)) {

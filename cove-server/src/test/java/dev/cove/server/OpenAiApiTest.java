@@ -162,7 +162,8 @@ class OpenAiApiTest {
         assertError(chat("\"max_tokens\":2.5"), 400, "max_tokens", null);
         assertError(chat("\"max_tokens\":0"), 400, "max_tokens", null);
         assertError(chat("\"stream\":\"yes\""), 400, "stream", null);
-        assertError(chat("\"n\":2"), 400, "n", null);
+        assertError(chat("\"n\":0"), 400, "n", null);
+        assertError(chat("\"n\":17"), 400, "n", null);
         assertError(chat("\"stop\":[1]"), 400, "stop", null);
         assertError(chat("\"logit_bias\":{\"99999\":5}"), 400, "logit_bias", null);
         assertError(chat("\"tools\":[{\"type\":\"function\"}]"), 400, "tools[0].function", null);
