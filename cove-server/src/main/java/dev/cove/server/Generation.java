@@ -26,7 +26,7 @@ final class Generation {
     }
 
     /** Everything a finished request produced. */
-    record Outcome(String text, FinishReason reason, GenerationEvent.Usage usage, float[][] embeddings) {
+    record Outcome(String text, FinishReason reason, GenerationEvent.Usage usage, float[][] embeddings, int[] tokens) {
     }
 
     private final ServedModel model;
@@ -95,10 +95,10 @@ final class Generation {
                         }
                     }
                     case GenerationEvent.Finished f -> {
-                        return new Outcome(text.toString(), f.reason(), f.usage(), null);
+                        return new Outcome(text.toString(), f.reason(), f.usage(), null, f.tokens());
                     }
                     case GenerationEvent.Embedded em -> {
-                        return new Outcome("", FinishReason.EMBEDDED, em.usage(), em.vectors());
+                        return new Outcome("", FinishReason.EMBEDDED, em.usage(), em.vectors(), new int[0]);
                     }
                     case GenerationEvent.Failed f -> throw failure(f);
                 }

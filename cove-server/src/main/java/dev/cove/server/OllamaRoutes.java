@@ -129,11 +129,40 @@ final class OllamaRoutes {
             tokens = Prompts.chat(m, messages, "prompt");
             stops.addAll(m.chatFormat().stopStrings());
         }
+        tokens = withContext(m, f, tokens);
         SamplingOptions sampling = SamplingParams.ollama(options, m);
         int maxTokens = numPredict(options);
         Generation gen = Generation.submit(m, JobSpec.generate(tokens, sampling, maxTokens, stops,
                 server.config().requestTimeout(), StructuredOutput.ollama(f)));
-        respond(ctx, gen, stream, start, null);
+        respond(ctx, gen, stream, start, null, tokens);
+    }
+
+    /**
+     * {@code context}: the token ids an earlier /api/generate returned, continued by this
+     * prompt (without a second BOS), as Ollama's clients use it to carry a conversation.
+     */
+    private static int[] withContext(ServedModel m, Fields f, int[] prompt) {
+        JsonNode context = f.raw("context");
+        if (context == null || context.isNull() || context.isArray() && context.isEmpty()) {
+            return prompt;
+        }
+        if (!context.isArray()) {
+            throw f.wrongType("context", "an array of token ids", context);
+        }
+        int vocab = m.model().config().vocabularySize();
+        int bos = m.model().tokenizer().vocabulary().bos();
+        int skip = prompt.length > 0 && prompt[0] == bos ? 1 : 0;
+        int[] out = new int[context.size() + prompt.length - skip];
+        for (int i = 0; i < context.size(); i++) {
+            JsonNode t = context.get(i);
+            if (!t.isIntegralNumber() || !t.canConvertToInt() || t.intValue() < 0 || t.intValue() >= vocab) {
+                throw ApiException.invalid("context", "'context' must hold token ids of this model (0 to "
+                        + (vocab - 1) + "); item " + i + " is " + Fields.describe(t));
+            }
+            out[i] = t.intValue();
+        }
+        System.arraycopy(prompt, skip, out, context.size(), prompt.length - skip);
+        return Prompts.check(m, out, "context");
     }
 
     // ------------------------------------------------------------------ /api/chat
@@ -190,7 +219,7 @@ final class OllamaRoutes {
         SamplingOptions sampling = SamplingParams.ollama(options, m);
         Generation gen = Generation.submit(m, JobSpec.generate(tokens, sampling, numPredict(options), stops,
                 server.config().requestTimeout(), StructuredOutput.ollama(f)));
-        respond(ctx, gen, stream, start, tools);
+        respond(ctx, gen, stream, start, tools, null);
     }
 
     /** An assistant message's {@code tool_calls} as Ollama writes them: {@code arguments} is an object. */
@@ -242,8 +271,11 @@ final class OllamaRoutes {
         return out;
     }
 
-    /** The answer, as one object or streamed line by line; {@code tools} null for /api/generate. */
-    private void respond(Context ctx, Generation gen, boolean stream, long start, ToolRequest tools) {
+    /**
+     * The answer, as one object or streamed line by line; {@code tools} null for /api/generate,
+     * whose last object carries the {@code context} (prompt and answer tokens) to continue from.
+     */
+    private void respond(Context ctx, Generation gen, boolean stream, long start, ToolRequest tools, int[] prompt) {
         ServedModel m = gen.model();
         boolean chat = tools != null;
         boolean readCalls = chat && tools.active();
@@ -258,7 +290,7 @@ final class OllamaRoutes {
             } else {
                 body = piece(m, chat, o.text());
             }
-            finish(body, o, start);
+            finish(m, body, o, start, prompt);
             Json.respond(ctx, 200, body);
             return;
         }
@@ -283,7 +315,7 @@ final class OllamaRoutes {
                 out.line(Json.write(rest.put("done", false)));
             }
             ObjectNode last = piece(m, chat, "");
-            finish(last, o, start);
+            finish(m, last, o, start, prompt);
             out.line(Json.write(last));
         } catch (ApiException e) {
             out.line(Json.write(Json.object().put("error", e.getMessage())));
@@ -306,7 +338,7 @@ final class OllamaRoutes {
         return o;
     }
 
-    private static void finish(ObjectNode body, Generation.Outcome o, long start) {
+    private static void finish(ServedModel m, ObjectNode body, Generation.Outcome o, long start, int[] prompt) {
         GenerationEvent.Usage u = o.usage();
         body.put("done", true)
                 .put("done_reason", o.reason() == FinishReason.STOP ? "stop" : "length")
@@ -316,6 +348,18 @@ final class OllamaRoutes {
                 .put("prompt_eval_duration", u.promptNanos())
                 .put("eval_count", u.generatedTokens())
                 .put("eval_duration", u.generationNanos());
+        if (prompt != null) {
+            ArrayNode context = body.putArray("context");
+            for (int t : prompt) {
+                context.add(t);
+            }
+            var vocabulary = m.model().tokenizer().vocabulary();
+            for (int t : o.tokens()) {
+                if (!vocabulary.isEndOfGeneration(t)) {
+                    context.add(t);
+                }
+            }
+        }
     }
 
     // ------------------------------------------------------------------ embeddings

@@ -58,6 +58,43 @@ class OllamaApiTest {
     }
 
     @Test
+    void generateReturnsAContextThatTheNextRequestContinues() {
+        JsonNode first = client.post("/api/generate", """
+                {"model":"stories","prompt":"Once upon","stream":false,"options":{"temperature":0,"num_predict":5}}
+                """).json();
+        JsonNode context = first.path("context");
+        int promptTokens = first.path("prompt_eval_count").asInt();
+        assertThat(context.size()).isEqualTo(promptTokens + first.path("eval_count").asInt());
+        assertThat(context.get(0).asInt()).isEqualTo(TestModels.stories().tokenizer().vocabulary().bos());
+        assertThat(TestModels.stories().tokenizer().decode(toInts(context)))
+                .endsWith("Once upon" + first.path("response").asText());
+
+        var next = client.post("/api/generate", """
+                {"model":"stories","prompt":" the end","stream":false,"context":%s,
+                 "options":{"temperature":0,"num_predict":3}}
+                """.formatted(context));
+        assertThat(next.status()).as(next.body()).isEqualTo(200);
+        int added = TestModels.stories().tokenizer().encode(" the end", false, false).length;
+        assertThat(next.json().path("prompt_eval_count").asInt()).isEqualTo(context.size() + added);
+        assertThat(next.json().path("context").size()).isGreaterThan(context.size() + added);
+
+        assertThat(client.post("/api/generate", "{\"model\":\"stories\",\"prompt\":\"x\",\"stream\":false,"
+                + "\"context\":[\"a\"]}").status()).isEqualTo(400);
+        var outside = client.post("/api/generate", "{\"model\":\"stories\",\"prompt\":\"x\",\"stream\":false,"
+                + "\"context\":[99999]}");
+        assertThat(outside.status()).isEqualTo(400);
+        assertThat(outside.body()).contains("context");
+    }
+
+    private static int[] toInts(JsonNode array) {
+        int[] out = new int[array.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = array.get(i).asInt();
+        }
+        return out;
+    }
+
+    @Test
     void formatJsonAndSchema() throws Exception {
         JsonNode schemaOut = client.post("/api/chat", "{\"model\":\"stories\",\"stream\":false,\"messages\":[{\"role\":"
                 + "\"user\",\"content\":\"hi\"}],\"options\":{\"temperature\":1,\"seed\":5,\"num_predict\":300},"

@@ -30,6 +30,16 @@ public final class ActiveSequence {
     final StopStringFilter stops;
     int generated;
     final int[] sampled = new int[1];
+    /** Every token sampled, in order (the end-of-generation token included), for {@code context}. */
+    int[] output = new int[16];
+
+    /** Records a sampled token. */
+    void recordOutput(int token) {
+        if (generated == output.length) {
+            output = java.util.Arrays.copyOf(output, output.length * 2);
+        }
+        output[generated] = token;
+    }
 
     // embeddings
     final MeanPooler pooler;

@@ -11,8 +11,8 @@ public sealed interface GenerationEvent {
     record Text(String text) implements GenerationEvent {
     }
 
-    /** Generation ended normally. */
-    record Finished(FinishReason reason, Usage usage) implements GenerationEvent {
+    /** Generation ended normally; {@code tokens} are the ids sampled, in order (an end-of-generation token included). */
+    record Finished(FinishReason reason, Usage usage, int[] tokens) implements GenerationEvent {
     }
 
     /** Embeddings, one unit vector per input, in input order. */

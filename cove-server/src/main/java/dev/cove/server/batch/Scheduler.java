@@ -349,6 +349,7 @@ public final class Scheduler implements AutoCloseable {
             return;
         }
         s.sampler.accept(token);
+        s.recordOutput(token);
         s.generated++;
         if (s.generated == 1) {
             s.firstTokenNanos = now;
@@ -422,7 +423,7 @@ public final class Scheduler implements AutoCloseable {
         if (reason == FinishReason.EMBEDDED) {
             job.emit(new GenerationEvent.Embedded(s.embeddings, usage));
         } else {
-            job.emit(new GenerationEvent.Finished(reason, usage));
+            job.emit(new GenerationEvent.Finished(reason, usage, java.util.Arrays.copyOf(s.output, s.generated)));
         }
     }
 
