@@ -118,6 +118,7 @@ final class ServeCommand implements Callable<Integer> {
                     digests.put(name, CliAudit.digest(nameOrPath));
                 }
             }
+            builder.puller(new StorePuller(t, trustPolicy));
             if (CliAudit.enabled(audit)) {
                 builder.observer(new ServerAudit(CliAudit.openRecorder(), digests));
             }

@@ -40,6 +40,9 @@ public final class CoveServer implements AutoCloseable {
 
     private final ServerConfig config;
     private final ModelRegistry models = new ModelRegistry();
+    private final Function<Model, DecodeEngine> engines;
+    private final SchedulerEvents observer;
+    private final ModelPuller puller;
     private final ServerMetrics metrics = new ServerMetrics();
     private final ApiKeys keys;
     private final Javalin app;
@@ -49,6 +52,7 @@ public final class CoveServer implements AutoCloseable {
     public static final class Builder {
         private final ServerConfig config;
         private final Map<String, Model> models = new LinkedHashMap<>();
+        private ModelPuller puller;
         private Function<Model, DecodeEngine> engines = m -> new BatchedDecodeEngine(m.forwardPass());
         private SchedulerEvents observer = SchedulerEvents.NONE;
 
@@ -74,6 +78,12 @@ public final class CoveServer implements AutoCloseable {
             return this;
         }
 
+        /** Lets Ollama's {@code /api/pull} fetch models into the store and serve them. */
+        public Builder puller(ModelPuller puller) {
+            this.puller = puller;
+            return this;
+        }
+
         /** Also reports every scheduler event to {@code observer} (an audit log, for instance). */
         public Builder observer(SchedulerEvents observer) {
             this.observer = observer;
@@ -95,7 +105,7 @@ public final class CoveServer implements AutoCloseable {
                         + " without an API key: anyone who can reach it could use the models."
                         + " Give --api-key-file, or bind to 127.0.0.1");
             }
-            return new CoveServer(config, models, engines, observer);
+            return new CoveServer(config, models, engines, observer, puller);
         }
     }
 
@@ -104,29 +114,44 @@ public final class CoveServer implements AutoCloseable {
     }
 
     private CoveServer(ServerConfig config, Map<String, Model> toServe, Function<Model, DecodeEngine> engines,
-                       SchedulerEvents observer) {
+                       SchedulerEvents observer, ModelPuller puller) {
         this.config = config;
         this.keys = new ApiKeys(config.apiKeys());
-        List<Scheduler> started = new ArrayList<>();
+        this.engines = engines;
+        this.observer = observer;
+        this.puller = puller;
         try {
             for (var e : toServe.entrySet()) {
-                Model model = e.getValue();
-                int ctx = config.contextLength() > 0 ? config.contextLength()
-                        : Math.min(model.config().contextLength(), 4096);
-                Scheduler scheduler = new Scheduler(e.getKey(), model,
-                        new Scheduler.Config(config.parallel(), config.queueCapacity(), ctx, config.prefillChunk()),
-                        engines.apply(model), SchedulerEvents.both(metrics, observer));
-                started.add(scheduler);
-                ServedModel served = new ServedModel(e.getKey(), model, scheduler);
-                models.add(served);
-                metrics.register(served);
+                serve(e.getKey(), e.getValue());
             }
             this.app = Javalin.create(this::configure);
             app.start();
         } catch (RuntimeException ex) {
-            started.forEach(Scheduler::close);
+            models.all().forEach(m -> m.scheduler().close());
             throw ex;
         }
+    }
+
+    /** Starts a scheduler for {@code model} and offers it under {@code name}. */
+    synchronized ServedModel serve(String name, Model model) {
+        int ctx = config.contextLength() > 0 ? config.contextLength() : Math.min(model.config().contextLength(), 4096);
+        Scheduler scheduler = new Scheduler(name, model,
+                new Scheduler.Config(config.parallel(), config.queueCapacity(), ctx, config.prefillChunk()),
+                engines.apply(model), SchedulerEvents.both(metrics, observer));
+        ServedModel served = new ServedModel(name, model, scheduler);
+        try {
+            models.add(served);
+        } catch (RuntimeException e) {
+            scheduler.close();
+            throw e;
+        }
+        metrics.register(served);
+        return served;
+    }
+
+    /** The puller of {@code /api/pull}, or null when this server cannot pull. */
+    ModelPuller puller() {
+        return puller;
     }
 
     private void configure(JavalinConfig cfg) {
@@ -166,6 +191,7 @@ public final class CoveServer implements AutoCloseable {
         r.post("/api/chat", ollama::chat);
         r.post("/api/embed", ollama::embed);
         r.post("/api/embeddings", ollama::embeddings);
+        r.post("/api/pull", ollama::pull);
 
         r.exception(ApiException.class, (e, ctx) -> writeError(ctx, e));
         r.exception(EventStream.ClientGoneException.class, (e, ctx) -> ctx.attribute("cove.client_gone", true));

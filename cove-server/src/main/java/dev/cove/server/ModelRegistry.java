@@ -4,14 +4,20 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The models a server offers, by name. Filled before the server starts, then read-only. */
+/**
+ * The models a server offers, by name: those it started with, and those pulled since
+ * ({@code /api/pull}). Readers see a consistent snapshot; adding is rare and copies.
+ */
 final class ModelRegistry {
-    private final Map<String, ServedModel> byName = new LinkedHashMap<>();
+    private volatile Map<String, ServedModel> byName = Map.of();
 
-    void add(ServedModel model) {
-        if (byName.putIfAbsent(model.name(), model) != null) {
+    synchronized void add(ServedModel model) {
+        if (byName.containsKey(model.name())) {
             throw new IllegalArgumentException("two models are named '" + model.name() + "': name them NAME=PATH");
         }
+        Map<String, ServedModel> next = new LinkedHashMap<>(byName);
+        next.put(model.name(), model);
+        byName = java.util.Collections.unmodifiableMap(next);
     }
 
     Collection<ServedModel> all() {
@@ -30,9 +36,10 @@ final class ModelRegistry {
         if (name == null || name.isBlank()) {
             throw ApiException.invalid("model", "you must provide a model parameter: GET /v1/models lists the models served");
         }
-        ServedModel m = byName.get(name);
+        Map<String, ServedModel> models = byName;
+        ServedModel m = models.get(name);
         if (m == null && name.endsWith(":latest")) {
-            m = byName.get(name.substring(0, name.length() - ":latest".length()));
+            m = models.get(name.substring(0, name.length() - ":latest".length()));
         }
         if (m == null) {
             throw ApiException.modelNotFound(name);

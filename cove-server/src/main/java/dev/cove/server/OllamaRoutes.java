@@ -362,6 +362,108 @@ final class OllamaRoutes {
         }
     }
 
+    // ------------------------------------------------------------------ /api/pull
+
+    /**
+     * Ollama's {@code /api/pull}: the model ({@code hf://ORG/REPO/FILE.gguf} or an alias) goes
+     * into the store through the server's {@link ModelPuller} (verified, under the trust policy)
+     * and is served under its store name from then on. Progress streams as Ollama's NDJSON
+     * status lines, ending with {@code {"status": "success"}}.
+     */
+    void pull(Context ctx) {
+        Fields f = Json.readObject(ctx, server.config().maxBodyBytes());
+        String spec = f.string("model");
+        if (spec == null) {
+            spec = f.string("name");
+        }
+        if (spec == null || spec.isBlank()) {
+            throw ApiException.invalid("model", "'model' is required: hf://ORG/REPO/FILE.gguf or an alias");
+        }
+        f.bool("insecure");
+        boolean stream = f.bool("stream", true);
+        ModelPuller puller = server.puller();
+        if (puller == null) {
+            throw ApiException.notImplemented("pull_not_available", "this server cannot pull models: it was started"
+                    + " without a model store (start it with the cove command, or run 'cove pull' and restart)");
+        }
+        String wanted = spec;
+        if (server.models().get(wanted) != null) {
+            respondPulled(ctx, stream, null);
+            return;
+        }
+        if (!stream) {
+            ModelPuller.Pulled p = pullOrFail(puller, wanted, new ModelPuller.Progress() {
+                @Override
+                public void downloading(String what, long completed, long total) {
+                }
+
+                @Override
+                public void status(String status) {
+                }
+            });
+            serveOnce(p);
+            respondPulled(ctx, false, null);
+            return;
+        }
+        EventStream out = EventStream.ndjson(ctx);
+        out.line(Json.write(Json.object().put("status", "pulling manifest")));
+        try {
+            ModelPuller.Pulled p = pullOrFail(puller, wanted, new ModelPuller.Progress() {
+                @Override
+                public void downloading(String what, long completed, long total) {
+                    ObjectNode line = Json.object().put("status", "pulling " + what).put("completed", completed);
+                    if (total >= 0) {
+                        line.put("total", total);
+                    }
+                    out.line(Json.write(line));
+                }
+
+                @Override
+                public void status(String status) {
+                    out.line(Json.write(Json.object().put("status", status)));
+                }
+            });
+            serveOnce(p);
+            respondPulled(ctx, true, out);
+        } catch (ApiException e) {
+            out.line(Json.write(Json.object().put("error", e.getMessage())));
+        }
+    }
+
+    private static ModelPuller.Pulled pullOrFail(ModelPuller puller, String spec, ModelPuller.Progress progress) {
+        try {
+            return puller.pull(spec, progress, new java.util.concurrent.atomic.AtomicBoolean());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid("model", e.getMessage());
+        } catch (EventStream.ClientGoneException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new ApiException(502, "server_error", "model", "pull_failed", "pull failed: " + e.getMessage());
+        }
+    }
+
+    /** Serves a pulled model, unless a pull of the same model finished first. */
+    private void serveOnce(ModelPuller.Pulled p) {
+        synchronized (server) {
+            if (server.models().get(p.name()) == null) {
+                server.serve(p.name(), p.model());
+                return;
+            }
+        }
+        p.model().close(); // already served: this load is not needed
+    }
+
+    private static void respondPulled(Context ctx, boolean stream, EventStream out) {
+        if (out != null) {
+            out.line(Json.write(Json.object().put("status", "success")));
+        } else if (stream) {
+            EventStream s = EventStream.ndjson(ctx);
+            s.line(Json.write(Json.object().put("status", "success")));
+        } else {
+            Json.respond(ctx, 200, Json.object().put("status", "success"));
+        }
+    }
+
     // ------------------------------------------------------------------ embeddings
 
     void embed(Context ctx) {
