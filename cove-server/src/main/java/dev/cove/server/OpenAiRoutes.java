@@ -96,10 +96,15 @@ final class OpenAiRoutes {
         if (!stream) {
             ArrayNode choices = Json.array();
             GenerationEvent.Usage total = null;
-            for (int i = 0; i < n; i++) {
-                Generation.Outcome o = gens.get(i).collect();
-                total = add(total, o.usage());
-                choices.add(chatChoice(i, o, tools));
+            try {
+                for (int i = 0; i < n; i++) {
+                    Generation.Outcome o = gens.get(i).collect();
+                    total = add(total, o.usage());
+                    choices.add(chatChoice(i, o, tools));
+                }
+            } catch (RuntimeException e) {
+                gens.forEach(Generation::cancel); // the other choices are of no use now
+                throw e;
             }
             server.noteUsage(ctx, total);
             ObjectNode body = head(id, "chat.completion", created, m);
@@ -128,6 +133,9 @@ final class OpenAiRoutes {
         } catch (ApiException e) {
             gens.forEach(Generation::cancel);
             out.data(Json.write(CoveServer.openAiError(e)));
+        } catch (RuntimeException e) {
+            gens.forEach(Generation::cancel); // the client is gone: free every choice's sequence
+            throw e;
         }
     }
 
@@ -384,10 +392,15 @@ final class OpenAiRoutes {
         if (!stream) {
             ArrayNode choices = Json.array();
             GenerationEvent.Usage total = null;
-            for (int i = 0; i < n; i++) {
-                Generation.Outcome o = gens.get(i).collect();
-                total = add(total, o.usage());
-                choices.add(completionChoice(i, echoed + o.text(), finishReason(o.reason())));
+            try {
+                for (int i = 0; i < n; i++) {
+                    Generation.Outcome o = gens.get(i).collect();
+                    total = add(total, o.usage());
+                    choices.add(completionChoice(i, echoed + o.text(), finishReason(o.reason())));
+                }
+            } catch (RuntimeException e) {
+                gens.forEach(Generation::cancel);
+                throw e;
             }
             server.noteUsage(ctx, total);
             ObjectNode body = head(id, "text_completion", created, m);
@@ -422,6 +435,9 @@ final class OpenAiRoutes {
         } catch (ApiException e) {
             gens.forEach(Generation::cancel);
             out.data(Json.write(CoveServer.openAiError(e)));
+        } catch (RuntimeException e) {
+            gens.forEach(Generation::cancel); // the client is gone: free every choice's sequence
+            throw e;
         }
     }
 
