@@ -5,6 +5,9 @@ import dev.cove.server.batch.GenerationEvent;
 import dev.cove.server.batch.Job;
 import dev.cove.server.batch.JobSpec;
 import dev.cove.server.batch.RejectedException;
+import dev.cove.core.sample.TokenLogprobs;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,12 +29,15 @@ final class Generation {
     }
 
     /** Everything a finished request produced. */
-    record Outcome(String text, FinishReason reason, GenerationEvent.Usage usage, float[][] embeddings, int[] tokens) {
+    record Outcome(String text, FinishReason reason, GenerationEvent.Usage usage, float[][] embeddings, int[] tokens,
+            List<TokenLogprobs> logprobs) {
     }
 
     private final ServedModel model;
     private final Job job;
     private GenerationEvent.Admitted admitted;
+    private final List<TokenLogprobs> logprobs = new ArrayList<>();
+    private int drained;
 
     private Generation(ServedModel model, Job job) {
         this.model = model;
@@ -88,6 +94,7 @@ final class Generation {
                 GenerationEvent e = next(keepAlive);
                 switch (e) {
                     case GenerationEvent.Admitted a -> admitted = a;
+                    case GenerationEvent.Logprob l -> logprobs.add(l.value());
                     case GenerationEvent.Text t -> {
                         text.append(t.text());
                         if (sink != null) {
@@ -95,10 +102,10 @@ final class Generation {
                         }
                     }
                     case GenerationEvent.Finished f -> {
-                        return new Outcome(text.toString(), f.reason(), f.usage(), null, f.tokens());
+                        return new Outcome(text.toString(), f.reason(), f.usage(), null, f.tokens(), List.copyOf(logprobs));
                     }
                     case GenerationEvent.Embedded em -> {
-                        return new Outcome("", FinishReason.EMBEDDED, em.usage(), em.vectors(), new int[0]);
+                        return new Outcome("", FinishReason.EMBEDDED, em.usage(), em.vectors(), new int[0], List.of());
                     }
                     case GenerationEvent.Failed f -> throw failure(f);
                 }
@@ -107,6 +114,16 @@ final class Generation {
             job.cancel();
             throw ex;
         }
+    }
+
+    /**
+     * The log-probabilities of the tokens received since the last call (for a stream's chunk);
+     * empty unless the job asked for them.
+     */
+    List<TokenLogprobs> drainLogprobs() {
+        List<TokenLogprobs> out = List.copyOf(logprobs.subList(drained, logprobs.size()));
+        drained = logprobs.size();
+        return out;
     }
 
     private GenerationEvent next(Runnable keepAlive) {

@@ -71,7 +71,6 @@ final class OpenAiRoutes {
         Fields f = Json.readObject(ctx, server.config().maxBodyBytes());
         ServedModel m = server.models().resolve(f.string("model"));
         server.note(ctx, m);
-        rejectUnsupported(f);
         List<ChatMessage> messages = messages(f);
         ToolRequest tools = ToolRequest.openAi(f, m);
         SamplingOptions sampling = SamplingParams.openAi(f, m);
@@ -89,8 +88,9 @@ final class OpenAiRoutes {
         }
 
         int n = choices(f);
+        int logprobs = Logprobs.chatRequest(f);
         List<Generation> gens = submitAll(m, n, sampling, spec -> JobSpec.generate(prompt, spec, maxTokens, stops,
-                server.config().requestTimeout(), forced != null ? forced : grammar));
+                server.config().requestTimeout(), forced != null ? forced : grammar).withLogprobs(logprobs));
         String id = "chatcmpl-" + randomId();
         long created = System.currentTimeMillis() / 1000;
         if (!stream) {
@@ -100,7 +100,7 @@ final class OpenAiRoutes {
                 for (int i = 0; i < n; i++) {
                     Generation.Outcome o = gens.get(i).collect();
                     total = add(total, o.usage());
-                    choices.add(chatChoice(i, o, tools));
+                    choices.add(chatChoice(i, o, tools, logprobs >= 0 ? Logprobs.chat(o.logprobs(), tokenizer(m)) : null));
                 }
             } catch (RuntimeException e) {
                 gens.forEach(Generation::cancel); // the other choices are of no use now
@@ -120,7 +120,8 @@ final class OpenAiRoutes {
             // Choices stream one after the other (each chunk says its index); they are generated
             // side by side in the scheduler meanwhile.
             for (int i = 0; i < n; i++) {
-                total = add(total, streamChatChoice(out, i, gens.get(i), tools, id, created, m, includeUsage));
+                total = add(total, streamChatChoice(out, i, gens.get(i), tools, id, created, m, includeUsage,
+                        logprobs >= 0));
             }
             server.noteUsage(ctx, total);
             if (includeUsage) {
@@ -139,7 +140,7 @@ final class OpenAiRoutes {
         }
     }
 
-    private static ObjectNode chatChoice(int index, Generation.Outcome o, ToolRequest tools) {
+    private static ObjectNode chatChoice(int index, Generation.Outcome o, ToolRequest tools, ObjectNode logprobs) {
         ToolCallSyntax.Reply reply = tools.active() ? tools.syntax().parse(o.text(), tools.offered())
                 : new ToolCallSyntax.Reply(o.text(), List.of());
         List<ToolCall> calls = tools.withIds(reply.calls());
@@ -155,27 +156,35 @@ final class OpenAiRoutes {
         }
         ObjectNode choice = Json.object().put("index", index);
         choice.set("message", message);
-        choice.putNull("logprobs");
+        if (logprobs == null) {
+            choice.putNull("logprobs");
+        } else {
+            choice.set("logprobs", logprobs);
+        }
         choice.put("finish_reason", calls.isEmpty() ? finishReason(o.reason()) : "tool_calls");
         return choice;
     }
 
     private GenerationEvent.Usage streamChatChoice(EventStream out, int index, Generation gen, ToolRequest tools,
-            String id, long created, ServedModel m, boolean includeUsage) {
+            String id, long created, ServedModel m, boolean includeUsage, boolean withLogprobs) {
         ToolCallStream calls = new ToolCallStream(tools.syntax(), tools.active() ? tools.offered() : List.of());
         out.data(Json.write(chatChunk(id, created, m, index, Json.object().put("role", "assistant").put("content", ""),
                 null, includeUsage)));
         Generation.Outcome o = gen.stream(piece -> {
             String text = calls.accept(piece);
             if (!text.isEmpty()) {
-                out.data(Json.write(chatChunk(id, created, m, index, Json.object().put("content", text), null,
-                        includeUsage)));
+                ObjectNode chunk = chatChunk(id, created, m, index, Json.object().put("content", text), null, includeUsage);
+                attachLogprobs(chunk, gen, m, withLogprobs);
+                out.data(Json.write(chunk));
             }
         }, out::comment);
         ToolCallSyntax.Reply end = calls.finish();
-        if (!end.content().isEmpty()) {
-            out.data(Json.write(chatChunk(id, created, m, index, Json.object().put("content", end.content()), null,
-                    includeUsage)));
+        if (!end.content().isEmpty() || withLogprobs) {
+            // held text, and the log-probabilities of tokens whose text was held or withheld
+            ObjectNode chunk = chatChunk(id, created, m, index, Json.object().put("content", end.content()), null,
+                    includeUsage);
+            attachLogprobs(chunk, gen, m, withLogprobs);
+            out.data(Json.write(chunk));
         }
         List<ToolCall> made = tools.withIds(end.calls());
         for (int i = 0; i < made.size(); i++) {
@@ -191,6 +200,17 @@ final class OpenAiRoutes {
         out.data(Json.write(chatChunk(id, created, m, index, Json.object(),
                 made.isEmpty() ? finishReason(o.reason()) : "tool_calls", includeUsage)));
         return o.usage();
+    }
+
+    /** The log-probabilities of the tokens behind a chunk's text, on the chunk's choice. */
+    private static void attachLogprobs(ObjectNode chunk, Generation gen, ServedModel m, boolean wanted) {
+        if (wanted) {
+            ((ObjectNode) chunk.get("choices").get(0)).set("logprobs", Logprobs.chat(gen.drainLogprobs(), tokenizer(m)));
+        }
+    }
+
+    private static dev.cove.core.tokenizer.Tokenizer tokenizer(ServedModel m) {
+        return m.model().tokenizer();
     }
 
     private static ObjectNode toolDelta(ObjectNode call) {
@@ -336,7 +356,6 @@ final class OpenAiRoutes {
         Fields f = Json.readObject(ctx, server.config().maxBodyBytes());
         ServedModel m = server.models().resolve(f.string("model"));
         server.note(ctx, m);
-        rejectUnsupported(f);
         Long bestOf = f.integer("best_of", 1, MAX_CHOICES);
         if (bestOf != null && bestOf != choices(f)) {
             throw ApiException.invalid("best_of", "unsupported_value", "best_of must equal n here: this server returns"
@@ -384,8 +403,9 @@ final class OpenAiRoutes {
         int n = choices(f);
         int[] input = prompt;
         Grammar grammar = StructuredOutput.openAi(f);
+        int logprobs = Logprobs.completionRequest(f);
         List<Generation> gens = submitAll(m, n, sampling, spec -> JobSpec.generate(input, spec, maxTokens, stops,
-                server.config().requestTimeout(), grammar));
+                server.config().requestTimeout(), grammar).withLogprobs(logprobs));
         String id = "cmpl-" + randomId();
         long created = System.currentTimeMillis() / 1000;
         String echoed = echo ? promptText : "";
@@ -396,7 +416,11 @@ final class OpenAiRoutes {
                 for (int i = 0; i < n; i++) {
                     Generation.Outcome o = gens.get(i).collect();
                     total = add(total, o.usage());
-                    choices.add(completionChoice(i, echoed + o.text(), finishReason(o.reason())));
+                    ObjectNode choice = completionChoice(i, echoed + o.text(), finishReason(o.reason()));
+                    if (logprobs >= 0) {
+                        choice.set("logprobs", Logprobs.completion(o.logprobs(), tokenizer(m), echoed.length()));
+                    }
+                    choices.add(choice);
                 }
             } catch (RuntimeException e) {
                 gens.forEach(Generation::cancel);
@@ -418,9 +442,17 @@ final class OpenAiRoutes {
                 if (!echoed.isEmpty()) {
                     out.data(Json.write(completionChunk(id, created, m, index, echoed, null, includeUsage)));
                 }
-                Generation.Outcome o = gens.get(i).stream(
-                        piece -> out.data(Json.write(completionChunk(id, created, m, index, piece, null, includeUsage))),
-                        out::comment);
+                Generation gen = gens.get(i);
+                int[] offset = {echoed.length()};
+                Generation.Outcome o = gen.stream(piece -> {
+                    ObjectNode chunk = completionChunk(id, created, m, index, piece, null, includeUsage);
+                    if (logprobs >= 0) {
+                        ObjectNode lp = Logprobs.completion(gen.drainLogprobs(), tokenizer(m), offset[0]);
+                        ((ObjectNode) chunk.get("choices").get(0)).set("logprobs", lp);
+                    }
+                    offset[0] += piece.length();
+                    out.data(Json.write(chunk));
+                }, out::comment);
                 total = add(total, o.usage());
                 out.data(Json.write(completionChunk(id, created, m, index, "", finishReason(o.reason()), includeUsage)));
             }
@@ -579,15 +611,6 @@ final class OpenAiRoutes {
         return new GenerationEvent.Usage(total.promptTokens(), total.reusedTokens(),
                 total.generatedTokens() + u.generatedTokens(), total.queueNanos(), total.promptNanos(),
                 Math.max(total.generationNanos(), u.generationNanos()));
-    }
-
-    /** Options this server does not have: refused clearly rather than ignored. */
-    private static void rejectUnsupported(Fields f) {
-        JsonNode logprobs = f.raw("logprobs");
-        if (logprobs != null && !(logprobs.isBoolean() && !logprobs.booleanValue())
-                && !(logprobs.isNumber() && logprobs.intValue() == 0)) {
-            throw ApiException.invalid("logprobs", "unsupported_parameter", "logprobs are not supported by this server yet");
-        }
     }
 
     /** {@code max_completion_tokens} or {@code max_tokens}; -1 (until the context is full) when neither. */

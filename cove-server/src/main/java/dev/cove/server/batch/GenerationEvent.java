@@ -11,6 +11,10 @@ public sealed interface GenerationEvent {
     record Text(String text) implements GenerationEvent {
     }
 
+    /** A sampled token's log-probability, before the text it adds (only when the job asks for them). */
+    record Logprob(dev.cove.core.sample.TokenLogprobs value) implements GenerationEvent {
+    }
+
     /** Generation ended normally; {@code tokens} are the ids sampled, in order (an end-of-generation token included). */
     record Finished(FinishReason reason, Usage usage, int[] tokens) implements GenerationEvent {
     }

@@ -16,9 +16,11 @@ import java.util.Objects;
  * @param stopStrings  output text that ends generation, not emitted
  * @param timeout      the whole request's time limit: queued, prefilling and generating
  * @param grammar      constrains the output to this grammar's strings; null for none
+ * @param logprobs     how many most likely alternatives to report with each token's log-probability
+ *                     ({@link dev.cove.core.sample.TokenLogprobs}); negative for no log-probabilities
  */
 public record JobSpec(Kind kind, List<int[]> prompts, SamplingOptions sampling, int maxTokens,
-        List<String> stopStrings, Duration timeout, Grammar grammar) {
+        List<String> stopStrings, Duration timeout, Grammar grammar, int logprobs) {
 
     public enum Kind {
         GENERATE, EMBED
@@ -45,17 +47,26 @@ public record JobSpec(Kind kind, List<int[]> prompts, SamplingOptions sampling, 
 
     public static JobSpec generate(int[] prompt, SamplingOptions sampling, int maxTokens, List<String> stopStrings,
             Duration timeout) {
-        return new JobSpec(Kind.GENERATE, List.of(prompt), sampling, maxTokens, stopStrings, timeout, null);
+        return new JobSpec(Kind.GENERATE, List.of(prompt), sampling, maxTokens, stopStrings, timeout, null, -1);
     }
 
     /** A generation whose output follows {@code grammar} (null: unconstrained). */
     public static JobSpec generate(int[] prompt, SamplingOptions sampling, int maxTokens, List<String> stopStrings,
             Duration timeout, Grammar grammar) {
-        return new JobSpec(Kind.GENERATE, List.of(prompt), sampling, maxTokens, stopStrings, timeout, grammar);
+        return new JobSpec(Kind.GENERATE, List.of(prompt), sampling, maxTokens, stopStrings, timeout, grammar, -1);
     }
 
     public static JobSpec embed(List<int[]> inputs, Duration timeout) {
-        return new JobSpec(Kind.EMBED, inputs, SamplingOptions.greedy(), 0, List.of(), timeout, null);
+        return new JobSpec(Kind.EMBED, inputs, SamplingOptions.greedy(), 0, List.of(), timeout, null, -1);
+    }
+
+    /** This generation, reporting each token's log-probability and its {@code top} most likely alternatives. */
+    public JobSpec withLogprobs(int top) {
+        if (top > dev.cove.core.sample.TokenLogprobs.MAX_TOP) {
+            throw new IllegalArgumentException("at most " + dev.cove.core.sample.TokenLogprobs.MAX_TOP
+                    + " alternatives: " + top);
+        }
+        return new JobSpec(kind, prompts, sampling, maxTokens, stopStrings, timeout, grammar, top);
     }
 
     public int totalPromptTokens() {

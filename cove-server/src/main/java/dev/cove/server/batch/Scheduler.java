@@ -349,6 +349,10 @@ public final class Scheduler implements AutoCloseable {
             return;
         }
         s.sampler.accept(token);
+        if (s.job.spec().logprobs() >= 0) {
+            s.job.emit(new GenerationEvent.Logprob(dev.cove.core.sample.TokenLogprobs.of(s.slot.state().logits(),
+                    vocabularySize, token, s.job.spec().logprobs())));
+        }
         s.recordOutput(token);
         s.generated++;
         if (s.generated == 1) {
