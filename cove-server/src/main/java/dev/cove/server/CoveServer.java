@@ -174,7 +174,9 @@ public final class CoveServer implements AutoCloseable {
         OllamaRoutes ollama = new OllamaRoutes(this);
         var r = cfg.routes;
         r.before(this::guard);
-        r.get("/", ctx -> ctx.contentType("text/plain").result("Cove is running (OpenAI API under /v1, Ollama API under /api)\n"));
+        WebUi ui = new WebUi();
+        r.get("/", ui::page);
+        r.get("/ui/{file}", ui::asset);
         r.get("/health", this::health);
         r.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.render()));
         r.get("/v1/models", openAi::models);
@@ -287,8 +289,8 @@ public final class CoveServer implements AutoCloseable {
     /** Before every route: the browser-origin check, then the API key. */
     private void guard(Context ctx) {
         String path = ctx.path();
-        if (path.equals("/health") || path.equals("/")) {
-            return;
+        if (path.equals("/health") || path.equals("/") || path.startsWith("/ui/")) {
+            return; // the chat page and its files: the page itself asks for the API key
         }
         if (!keys.required()) {
             // Without keys the server is loopback-only; a web page in a browser must not reach it.

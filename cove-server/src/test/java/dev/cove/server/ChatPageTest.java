@@ -1,0 +1,127 @@
+package dev.cove.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The chat page at {@code /}: served from the jar under a strict Content-Security-Policy, reachable
+ * without the API key (the page asks for it), and — in the machine's own headless Chromium,
+ * driven by puppeteer-core — it streams an answer from a real server on stories260K, stops one,
+ * and requests nothing from any other origin. The browser part skips when Chromium, Node.js or
+ * npm is missing; the screenshot lands in {@code target/chat-page.png}.
+ */
+class ChatPageTest {
+    private static final Path DIR = Path.of("target/ui-client");
+    private static final Path SCREENSHOT = Path.of("target/chat-page.png");
+
+    @Test
+    void thePageAndItsFilesAreServedUnderAStrictPolicy() {
+        try (CoveServer server = CoveServer.builder(ServerConfig.defaults().port(0).accessLog(false)
+                .apiKeys(List.of("page-key-0123456789"))).model("stories", TestModels.stories()).start()) {
+            HttpTestClient client = new HttpTestClient(server.baseUri());
+            var page = client.get("/");
+            assertThat(page.status()).isEqualTo(200);
+            assertThat(page.header("content-type")).startsWith("text/html");
+            String csp = page.header("content-security-policy");
+            assertThat(csp).contains("default-src 'none'", "script-src 'self'", "connect-src 'self'",
+                    "frame-ancestors 'none'").doesNotContain("unsafe-inline", "http:", "https:", "*");
+            assertThat(page.body()).contains("<script src=\"/ui/app.js\"").doesNotContain("http://", "https://")
+                    .doesNotContainPattern("<script>[^<]");
+            for (String file : List.of("app.js", "style.css", "marked.min.js", "purify.min.js", "highlight.min.js",
+                    "highlight.css")) {
+                var r = client.get("/ui/" + file);
+                assertThat(r.status()).as(file).isEqualTo(200);
+                assertThat(r.header("content-security-policy")).isEqualTo(csp);
+                assertThat(r.header("x-content-type-options")).isEqualTo("nosniff");
+            }
+            assertThat(client.get("/ui/../pom.xml").status()).isEqualTo(404);
+            assertThat(client.get("/ui/secret.txt").status()).isEqualTo(404);
+            // the API itself still needs the key
+            assertThat(client.get("/v1/models").status()).isEqualTo(401);
+        }
+    }
+
+    @Test
+    void inARealBrowserItStreamsStopsAndStaysOnItsOrigin() throws Exception {
+        String chromium = chromium();
+        assumeTrue(chromium != null, "skipped: no Chromium (apt-get install chromium)");
+        prepareClient();
+        try (CoveServer server = CoveServer.builder(ServerConfig.defaults().port(0).accessLog(false).contextLength(4096))
+                .model("stories", TestModels.stories()).start()) {
+            ProcessBuilder pb = new ProcessBuilder("node", "chat-page-test.mjs").directory(DIR.toFile());
+            pb.environment().put("COVE_URL", server.baseUri().toString());
+            pb.environment().put("CHROMIUM", chromium);
+            pb.environment().put("SCREENSHOT", SCREENSHOT.toAbsolutePath().toString());
+            Process p = pb.start();
+            p.getOutputStream().close();
+            byte[] stdout = p.getInputStream().readAllBytes();
+            String stderr = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as(stderr).isZero();
+            JsonNode out = HttpTestClient.JSON.readTree(stdout);
+
+            assertThat(out.path("failure").isMissingNode()).as(out.path("failure").asText()).isTrue();
+            assertThat(out.path("errors")).as("page errors").isEmpty();
+            assertThat(out.path("title").asText()).isEqualTo("Cove");
+            assertThat(out.path("models").get(0).asText()).isEqualTo("stories");
+            assertThat(out.path("userEcho").asText()).isEqualTo("Once upon a time");
+            assertThat(out.path("first").asText()).isNotBlank();
+            assertThat(out.path("firstStats").asText()).contains("tok/s").contains("context");
+            assertThat(out.path("growth").size()).as("the answer grew while streaming").isGreaterThanOrEqualTo(3);
+            assertThat(out.path("stopped").asText()).contains("stopped");
+            assertThat(out.path("sendVisibleAgain").asBoolean()).isTrue();
+            assertThat(out.path("messages").asInt()).isEqualTo(4);
+            String origin = server.baseUri().toString();
+            for (JsonNode url : out.path("requests")) {
+                assertThat(url.asText()).as("every request goes to the page's own origin").startsWith(origin + "/");
+            }
+            assertThat(Files.size(SCREENSHOT)).isGreaterThan(10_000);
+        }
+    }
+
+    private static String chromium() {
+        for (String c : List.of("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")) {
+            if (Files.isExecutable(Path.of(c))) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    private static void prepareClient() throws IOException, InterruptedException {
+        TestModels.stories();
+        assumeTrue(runs("node", "--version"), "skipped: Node.js is not installed");
+        assumeTrue(runs("npm", "--version"), "skipped: npm is not installed");
+        Files.createDirectories(DIR);
+        try (var in = ChatPageTest.class.getResourceAsStream("/ui-client/chat-page-test.mjs")) {
+            Files.write(DIR.resolve("chat-page-test.mjs"), in.readAllBytes());
+        }
+        if (!Files.isDirectory(DIR.resolve("node_modules/puppeteer-core"))) {
+            Files.writeString(DIR.resolve("package.json"), "{\"private\":true,\"name\":\"cove-ui-test\"}\n");
+            Process install = new ProcessBuilder("npm", "install", "puppeteer-core@24", "--no-audit", "--no-fund",
+                    "--loglevel=error").directory(DIR.toFile()).redirectErrorStream(true).start();
+            String log = new String(install.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            boolean finished = install.waitFor(180, TimeUnit.SECONDS);
+            assumeTrue(finished && install.exitValue() == 0, "skipped: npm install puppeteer-core failed: " + log);
+        }
+    }
+
+    private static boolean runs(String... command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,54 @@
+// Drives Cove's chat page in headless Chromium (the machine's own binary, through puppeteer-core)
+// against a running server, and prints what it saw as one JSON line for ChatPageBrowserTest.
+import puppeteer from 'puppeteer-core';
+
+const base = process.env.COVE_URL;
+const browser = await puppeteer.launch({
+  executablePath: process.env.CHROMIUM, headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--metrics-recording-only', '--disable-default-apps'],
+});
+const out = { requests: [], errors: [] };
+try {
+  const page = await browser.newPage();
+  page.on('request', (r) => out.requests.push(r.url()));
+  page.on('pageerror', (e) => out.errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') out.errors.push(m.text()); });
+  await page.setViewport({ width: 1100, height: 760 });
+  await page.goto(base + '/', { waitUntil: 'networkidle0' });
+  await page.waitForFunction(() => document.querySelector('#model').options.length > 0);
+  out.models = await page.$$eval('#model option', (os) => os.map((o) => o.value));
+  out.title = await page.title();
+
+  // A first answer, to its end.
+  await page.$eval('#max-tokens', (el) => { el.value = '24'; });
+  await page.type('#input', 'Once upon a time');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('li.message.assistant[data-state="done"]', { timeout: 30000 });
+  out.first = await page.$eval('li.message.assistant .body', (e) => e.textContent);
+  out.firstStats = await page.$eval('li.message.assistant .meta', (e) => e.textContent);
+  out.userEcho = await page.$eval('li.message.user .body', (e) => e.textContent);
+
+  // A long answer: watch it grow, take the screenshot mid-stream, then stop it.
+  await page.$eval('#max-tokens', (el) => { el.value = '3500'; });
+  await page.type('#input', 'Tell me a **long** story with `code`');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('li.message.assistant[data-state="streaming"]');
+  const lengths = [];
+  for (let i = 0; i < 200 && new Set(lengths).size < 4; i++) {
+    lengths.push(await page.$eval('li.message.assistant:last-child .body', (e) => e.textContent.length));
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  out.growth = [...new Set(lengths)];
+  await page.screenshot({ path: process.env.SCREENSHOT });
+  await page.click('#stop');
+  await page.waitForSelector('li.message.assistant:last-child[data-state="stopped"]', { timeout: 10000 });
+  out.stopped = await page.$eval('li.message.assistant:last-child .meta', (e) => e.textContent);
+  out.sendVisibleAgain = await page.$eval('#send', (e) => !e.hidden);
+  out.messages = await page.$$eval('li.message', (ls) => ls.length);
+} catch (e) {
+  out.failure = String(e.stack || e);
+} finally {
+  await browser.close();
+}
+console.log(JSON.stringify(out));
