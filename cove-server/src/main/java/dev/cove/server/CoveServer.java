@@ -160,6 +160,8 @@ public final class CoveServer implements AutoCloseable {
         cfg.concurrency.useVirtualThreads = true;
         cfg.http.compressionStrategy = CompressionStrategy.NONE;
         cfg.http.maxRequestSize = config.maxBodyBytes();
+        // A known path with the wrong method is 405 with Allow, not 404: the client learns its mistake.
+        cfg.http.prefer405over404 = true;
         cfg.jetty.addConnector((server, http) -> {
             http.setSendServerVersion(false);
             ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
@@ -341,7 +343,7 @@ public final class CoveServer implements AutoCloseable {
         }
         ctx.attribute("cove.error", e.code() != null ? e.code() : e.type());
         if (ctx.path().startsWith("/api/")) {
-            Json.respond(ctx, e.status(), Json.object().put("error", e.getMessage()));
+            Json.respond(ctx, e.status(), Json.object().put("error", e.ollamaMessage()));
         } else {
             Json.respond(ctx, e.status(), openAiError(e));
         }
@@ -352,12 +354,23 @@ public final class CoveServer implements AutoCloseable {
         if (status == 404) {
             return unknownRoute(ctx);
         }
+        if (status == 405) {
+            return methodNotAllowed(ctx, e);
+        }
         if (status == 413) {
             return new ApiException(413, "invalid_request_error", null, "request_too_large",
                     "the request body is larger than this server's limit of " + config.maxBodyBytes() + " bytes");
         }
         return new ApiException(status, status >= 500 ? "server_error" : "invalid_request_error", null, null,
                 Strings.shorten(e.getMessage(), 200));
+    }
+
+    /** 405 with the {@code Allow} header listing the methods the path does take. */
+    private static ApiException methodNotAllowed(Context ctx, HttpResponseException e) {
+        String allowed = e.getDetails().values().stream().findFirst().orElse("").toUpperCase(Locale.ROOT);
+        ctx.header("Allow", allowed);
+        return new ApiException(405, "invalid_request_error", null, "method_not_allowed",
+                ctx.method() + " is not allowed on " + routeOf(ctx.path()) + ": use " + allowed);
     }
 
     private static ApiException unknownRoute(Context ctx) {
@@ -401,7 +414,7 @@ public final class CoveServer implements AutoCloseable {
 
     private static final List<String> ROUTES = List.of("/", "/health", "/metrics", "/v1/models",
             "/v1/chat/completions", "/v1/completions", "/v1/embeddings", "/api/version", "/api/tags", "/api/ps",
-            "/api/show", "/api/generate", "/api/chat", "/api/embed", "/api/embeddings", "/infill");
+            "/api/show", "/api/generate", "/api/chat", "/api/embed", "/api/embeddings", "/api/pull", "/infill");
 
     /** The route a path belongs to, from a fixed set (so metrics labels stay few and hold no user text). */
     static String routeOf(String path) {
