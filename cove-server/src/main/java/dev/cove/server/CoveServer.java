@@ -15,9 +15,7 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
 import java.lang.System.Logger.Level;
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,14 +60,19 @@ public final class CoveServer implements AutoCloseable {
 
         /** Serves {@code model} as {@code name} (the {@code model} field of requests). */
         public Builder model(String name, Model model) {
-            if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}")) {
-                throw new IllegalArgumentException("model names are 1 to 128 letters, digits and ._:/- (got '"
-                        + Strings.shorten(name, 40) + "')");
-            }
+            requireValidName(name);
             if (models.putIfAbsent(name, model) != null) {
                 throw new IllegalArgumentException("two models are named '" + name + "': name them NAME=PATH");
             }
             return this;
+        }
+
+        /** Refuses a name clients could not send in {@code model} (checked before a model is loaded). */
+        public static void requireValidName(String name) {
+            if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}")) {
+                throw new IllegalArgumentException("model names are 1 to 128 letters, digits and ._:/- (got '"
+                        + Strings.shorten(name, 40) + "')");
+            }
         }
 
         /** How each model's decoding steps run; the default is {@link BatchedDecodeEngine}. */
@@ -100,11 +103,7 @@ public final class CoveServer implements AutoCloseable {
             if (models.isEmpty()) {
                 throw new IllegalArgumentException("no model to serve");
             }
-            if (config.apiKeys().isEmpty() && !isLoopback(config.host())) {
-                throw new IllegalArgumentException("refusing to listen on " + config.host()
-                        + " without an API key: anyone who can reach it could use the models."
-                        + " Give --api-key-file, or bind to 127.0.0.1");
-            }
+            config.requireSafeBinding();
             return new CoveServer(config, models, engines, observer, puller);
         }
     }
@@ -425,19 +424,6 @@ public final class CoveServer implements AutoCloseable {
             return "/v1/models/{model}";
         }
         return "unmatched";
-    }
-
-    private static boolean isLoopback(String host) {
-        try {
-            for (InetAddress a : InetAddress.getAllByName(host)) {
-                if (!a.isLoopbackAddress()) {
-                    return false;
-                }
-            }
-            return true;
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("cannot resolve the address to bind: " + host);
-        }
     }
 
     private static boolean isLocalOrigin(String origin) {
