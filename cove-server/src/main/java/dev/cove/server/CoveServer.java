@@ -195,7 +195,10 @@ public final class CoveServer implements AutoCloseable {
         r.post("/api/pull", ollama::pull);
 
         r.exception(ApiException.class, (e, ctx) -> writeError(ctx, e));
-        r.exception(EventStream.ClientGoneException.class, (e, ctx) -> ctx.attribute("cove.client_gone", true));
+        r.exception(EventStream.ClientGoneException.class, (e, ctx) -> {
+            ctx.attribute("cove.client_gone", true);
+            metrics.clientGone(routeOf(ctx.path()));
+        });
         r.exception(HttpResponseException.class, (e, ctx) -> writeError(ctx, fromJavalin(ctx, e)));
         r.exception(Exception.class, (e, ctx) -> {
             LOG.log(Level.ERROR, "internal error serving " + ctx.method() + " " + routeOf(ctx.path()), e);
