@@ -87,6 +87,11 @@ class RequestErrorsTest {
         getRoutes.keySet().forEach(path -> assertMethodNotAllowed(path, "POST", "GET"));
         postRoutes.forEach(path -> assertMethodNotAllowed(path, "GET", "POST"));
         postRoutes.forEach(path -> assertMethodNotAllowed(path, "PUT", "POST"));
+        // HEAD and OPTIONS get an answer too, never a 404 for a path that exists.
+        assertThat(send("/v1/models", "HEAD").status()).isEqualTo(200);
+        var options = send("/v1/chat/completions", "OPTIONS");
+        assertThat(options.status()).isEqualTo(405);
+        assertThat(options.header("Allow")).isEqualTo("POST");
         // An unknown path is still 404.
         assertThat(send("/v1/nothing-here", "GET").status()).isEqualTo(404);
     }
@@ -122,7 +127,7 @@ class RequestErrorsTest {
     }
 
     private static HttpTestClient.Response send(String path, String method) {
-        HttpRequest.BodyPublisher body = method.equals("GET") || method.equals("DELETE")
+        HttpRequest.BodyPublisher body = method.equals("GET") || method.equals("DELETE") || method.equals("HEAD") || method.equals("OPTIONS")
                 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString("{}");
         return client.send(client.builder(path).method(method, body).header("Content-Type", "application/json").build());
     }
