@@ -426,4 +426,112 @@ neg += [
 ]
 out.extend(neg)
 
+# ---------------------------------------------------------------------------------------------
+# Issue 14 ("the first hour"): formats a new user found missed, and their look-alikes. A Random
+# of its own, so that the lines above stay exactly as they were.
+R2 = random.Random(20261206)
+
+
+def d2(n):
+    return "".join(R2.choice("0123456789") for _ in range(n))
+
+
+def iban_of(cc, bban):
+    digits = "".join(str(int(c, 36)) for c in bban + cc + "00")
+    return cc + "%02d" % (98 - int(digits) % 97) + bban
+
+
+def grouped(s):
+    return " ".join(s[k:k + 4] for k in range(0, len(s), 4))
+
+
+LETTER_BANKS = [("GB", lambda: R2.choice(["NWBK", "BARC", "HBUK", "LOYD", "MIDL"]) + d2(14)),
+                ("NL", lambda: R2.choice(["ABNA", "INGB", "RABO", "TRIO", "KNAB"]) + d2(10)),
+                ("IE", lambda: R2.choice(["AIBK", "BOFI", "IPBS"]) + d2(14)),
+                ("BG", lambda: R2.choice(["BNBG", "UNCR", "STSA"]) + d2(14)),
+                ("RO", lambda: R2.choice(["BTRL", "RNCB", "INGB"]) + d2(16)),
+                ("LV", lambda: R2.choice(["HABA", "UNLA", "PARX"]) + d2(13)),
+                ("MT", lambda: R2.choice(["MALT", "VALL"]) + d2(23)),
+                ("GI", lambda: "NWBK" + d2(15)),
+                ("QA", lambda: R2.choice(["DOHB", "QNBA"]) + d2(21)),
+                ("BH", lambda: R2.choice(["BMAG", "NBOB"]) + d2(14)),
+                ("KW", lambda: R2.choice(["CBKU", "NBOK"]) + d2(22)),
+                ("PK", lambda: R2.choice(["SCBL", "HABB"]) + d2(16)),
+                ("LI", lambda: d2(5) + d2(10) + R2.choice(["AA", "XY"])),
+                ("LC", lambda: "HEMM" + d2(24)),
+                ("SC", lambda: "SSCB" + d2(20) + "USD")]
+
+out.append("# == issue 14: US (555) 123-4567, IBANs with letters in groups of four, compact EU mobiles ==")
+out.append("Call " + L("PHONE", "(555) 123-4567") + " to book.")
+out.append("The front desk is " + L("PHONE", "555-123-4567") + ".")
+us_t = ["Her cell is {}.", "Call {} after six.", "Reach the clinic at {} on weekdays.", "{} is the after-hours line.",
+        "Leave a message at {} please."]
+for i in range(10):
+    number = "(%d) %03d-%04d" % (R2.randint(201, 989), R2.randint(0, 199), R2.randrange(10000))
+    if i % 3 == 2:
+        number = "%d-%03d-%04d" % (R2.randint(201, 989), R2.randint(0, 199), R2.randrange(10000))
+    out.append(R2.choice(us_t).format(L("PHONE", number)))
+iban_t = ["Please pay into {} by Friday.", "IBAN: {}", "Refund to {}, thank you.", "Bank account {} (current account).",
+          "Konto {} bitte bis Montag.", "Rekening {} op naam van de praktijk."]
+for cc, shape in LETTER_BANKS:
+    out.append(R2.choice(iban_t).format(L("IBAN", grouped(iban_of(cc, shape())))))
+for cc, shape in LETTER_BANKS[:3]:
+    out.append("typed by hand: " + L("IBAN", grouped(iban_of(cc, shape())).lower()) + " (all lower case)")
+compact = [("Meine Handynummer ist {}.", lambda: R2.choice(["0151", "0152", "0160", "0162", "0170", "0176"]) + d2(8)),
+           ("Ruf mich an: {}", lambda: "0157" + d2(7)),
+           ("Mon portable : {}", lambda: R2.choice(["06", "07"]) + d2(8)),
+           ("Appelle-moi au {} ce soir.", lambda: "06" + d2(8)),
+           ("Bel me op {} als het uitloopt.", lambda: "06" + d2(8)),
+           ("Mijn nummer: {}", lambda: "06" + d2(8)),
+           ("GSM {} (Belgique)", lambda: "04" + R2.choice("5789") + d2(7)),
+           ("Erreichbar unter {} (Österreich).", lambda: "0664" + d2(7)),
+           ("Natel {}", lambda: "07" + R2.choice("5789") + d2(7)),
+           ("Ring me on {} tonight.", lambda: "07" + d2(9)),
+           ("Mobil {} (Sverige)", lambda: "07" + R2.choice("0236") + d2(7)),
+           ("My Irish mobile is {}.", lambda: "08" + R2.choice("35679") + d2(7)),
+           ("{} is my number, text me.", lambda: "06" + d2(8))]
+for i in range(16):
+    t, number = compact[i % len(compact)]
+    out.append(t.format(L("PHONE", number())))
+after_words = [("Chiamami al {} dopo le sei.", lambda: "3" + R2.choice("234789") + d2(8)),
+               ("Il mio cellulare è {}.", lambda: "34" + d2(8)),
+               ("Mi móvil es {}.", lambda: R2.choice("67") + d2(8)),
+               ("Llámame al {} mañana.", lambda: "6" + d2(8)),
+               ("Teléfono: {}", lambda: "7" + d2(8)),
+               ("O meu telemóvel é {}.", lambda: "9" + R2.choice("1236") + d2(7)),
+               ("Call me on {} when you land in Rome.", lambda: "33" + d2(8)),
+               ("Κινητό: {}", lambda: "69" + d2(8))]
+for i in range(12):
+    t, number = after_words[i % len(after_words)]
+    out.append(t.format(L("PHONE", number())))
+
+out.append("# == issue 14 look-alikes: identifiers, amounts, times and bad IBANs that must NOT be redacted ==")
+ident_t = ["Bestellnummer {} ist unterwegs.", "Order no. {} was shipped.", "Invoice {} is due on Friday.",
+           "Numéro de commande {}", "Fattura n. {} pagata.", "Pedido {} enviado.", "Ticket #{} closed.",
+           "Kundennummer: {}", "Tracking number {} (DHL).", "Reference {} on the statement.", "Factuur {} betaald.",
+           "Customer ID {} was merged.", "Order {} shipped today."]
+numbers = [lambda: "0151" + d2(8), lambda: "06" + d2(8), lambda: "3" + R2.choice("2347") + d2(8),
+           lambda: R2.choice("67") + d2(8), lambda: "%d-%03d-%04d" % (R2.randint(201, 989), R2.randint(0, 199), R2.randrange(10000))]
+for i in range(20):
+    out.append(R2.choice(ident_t).format(numbers[i % len(numbers)]()))
+for i in range(6):
+    out.append(R2.choice(["Paid {} EUR in total.", "The archive is {} bytes.", "Budget: {} €"]).format(
+        R2.choice("67") + d2(8)))
+for i in range(6):
+    out.append(R2.choice(["Unix time {} in the log.", "Epoch {} marks the upload.", "Build 20{} passed."]).format(
+        "17" + d2(8)))
+for i in range(6):
+    out.append(R2.choice(["{} rows were imported.", "Population of {} in the model.", "It took {} cycles."]).format(
+        R2.choice("367") + d2(8)))
+for i in range(4):
+    out.append("Stamped %s%02d%02d%02d%02d at the gate." % (R2.choice(["2023", "2024"]), R2.randint(1, 12),
+                                                          R2.randint(1, 28), R2.randrange(24), R2.randrange(60)))
+for cc, shape in LETTER_BANKS[:8]:
+    good = iban_of(cc, shape())
+    bad = good[:2] + "%02d" % ((int(good[2:4]) + 37) % 100) + good[4:]
+    if bad != good:
+        out.append(R2.choice(["IBAN {} bounced: check digits wrong.", "Typo in {} (rejected)."]).format(grouped(bad)))
+out.append("Sort code NWBK 6016 is not an IBAN.")
+out.append("Call extension (555) for the ward.")
+
 sys.stdout.write("\n".join(out) + "\n")

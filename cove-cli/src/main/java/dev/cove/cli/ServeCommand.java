@@ -2,6 +2,8 @@ package dev.cove.cli;
 
 import dev.cove.core.CoveException;
 import dev.cove.core.Model;
+import dev.cove.secure.InferenceRecorder;
+import dev.cove.secure.sign.TrustPolicy;
 import dev.cove.server.ApiKeys;
 import dev.cove.server.CoveServer;
 import dev.cove.server.ServerConfig;
@@ -100,27 +102,34 @@ final class ServeCommand implements Callable<Integer> {
                 .requestTimeout(Duration.ofSeconds(timeoutSeconds)).prefillChunk(prefillChunk)
                 .accessLog(!noAccessLog);
 
+        // Everything the command line can get wrong is checked before the first (slow) model load.
+        config.requireSafeBinding();
+        if (trustPolicy != null) {
+            TrustPolicy.parse(trustPolicy);
+        }
+        java.util.Map<String, String> specs = modelsByName();
+        InferenceRecorder recorder = CliAudit.enabled(audit) ? CliAudit.openRecorder() : null;
+
         List<Model> loaded = new ArrayList<>();
         try {
             CoveServer.Builder builder = CoveServer.builder(config);
             List<String> names = new ArrayList<>();
             java.util.Map<String, dev.cove.secure.ModelDigest> digests = new java.util.HashMap<>();
-            for (String spec : models) {
-                int eq = spec.indexOf('=');
-                String nameOrPath = eq > 0 ? spec.substring(eq + 1) : spec;
-                String name = eq > 0 ? spec.substring(0, eq) : defaultName(Path.of(nameOrPath));
+            for (var spec : specs.entrySet()) {
+                String name = spec.getKey();
+                String nameOrPath = spec.getValue();
                 // Store names and paths both work; the trust policy is enforced on every model.
                 Model model = SecureCli.load(nameOrPath, t, trustPolicy);
                 loaded.add(model);
                 builder.model(name, model);
                 names.add(name);
-                if (CliAudit.enabled(audit)) {
+                if (recorder != null) {
                     digests.put(name, CliAudit.digest(nameOrPath));
                 }
             }
             builder.puller(new StorePuller(t, trustPolicy));
-            if (CliAudit.enabled(audit)) {
-                builder.observer(new ServerAudit(CliAudit.openRecorder(), digests));
+            if (recorder != null) {
+                builder.observer(new ServerAudit(recorder, digests));
             }
             try (CoveServer server = builder.start()) {
                 System.err.println("cove: serving " + String.join(", ", names) + " on " + server.baseUri()
@@ -153,6 +162,24 @@ final class ServeCommand implements Callable<Integer> {
             }
             closed.countDown();
         }
+    }
+
+    /** The models to serve, NAME to store name or path, each name valid and used once. */
+    private java.util.Map<String, String> modelsByName() {
+        java.util.Map<String, String> byName = new java.util.LinkedHashMap<>();
+        for (String spec : models) {
+            int eq = spec.indexOf('=');
+            String nameOrPath = eq > 0 ? spec.substring(eq + 1) : spec;
+            if (nameOrPath.isBlank()) {
+                throw new IllegalArgumentException("'" + spec + "' names no model: give NAME=MODEL");
+            }
+            String name = eq > 0 ? spec.substring(0, eq) : defaultName(Path.of(nameOrPath));
+            CoveServer.Builder.requireValidName(name);
+            if (byName.putIfAbsent(name, nameOrPath) != null) {
+                throw new IllegalArgumentException("two models are named '" + name + "': name them NAME=PATH");
+            }
+        }
+        return byName;
     }
 
     private static String defaultName(Path path) {

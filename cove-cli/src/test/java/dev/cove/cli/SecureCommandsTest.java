@@ -126,20 +126,26 @@ class SecureCommandsTest {
                 assertThat(story).startsWith(" Once upon a time");
             }
 
-            // The plain file has no signature of its own: under require it does not load.
+            // The decrypted file has no signature beside it, but it holds the very bytes the store's
+            // signature covers: a signature belongs to the bytes, so under require it loads.
             Path plain = dir.resolve("plain.gguf");
             assertThat(cove("decrypt", "stories", plain.toString()).exitCode()).isZero();
             assertThat(Files.readAllBytes(plain)).isEqualTo(model);
+            SecureCli.load(plain.toString(), 1, null).close();
+            // Other bytes (one changed) are unsigned: under require they do not load...
+            byte[] changed = model.clone();
+            changed[changed.length - 1] ^= 1;
+            Path other = Files.write(dir.resolve("other.gguf"), changed);
             try {
-                SecureCli.load(plain.toString(), 1, null).close();
+                SecureCli.load(other.toString(), 1, null).close();
                 throw new AssertionError("an unsigned file loaded under require");
             } catch (dev.cove.secure.sign.UntrustedModelException e) {
                 assertThat(e.getMessage()).contains("no signature").contains("require");
             }
-            // ...and with a signature beside it, it does.
-            assertThat(cove("sign", plain.toString()).exitCode()).isZero();
-            assertThat(Files.exists(dir.resolve("plain.gguf.sig"))).isTrue();
-            SecureCli.load(plain.toString(), 1, null).close();
+            // ...and with a signature beside them, they do.
+            assertThat(cove("sign", other.toString()).exitCode()).isZero();
+            assertThat(Files.exists(dir.resolve("other.gguf.sig"))).isTrue();
+            SecureCli.load(other.toString(), 1, null).close();
 
             assertThat(cove("rm", "stories").exitCode()).isZero();
             assertThat(cove("list").out()).contains("no models");

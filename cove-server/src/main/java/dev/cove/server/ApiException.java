@@ -11,14 +11,21 @@ public final class ApiException extends RuntimeException {
     private final String param;
     private final String code;
     private final long retryAfterSeconds;
+    private final String ollamaMessage;
 
     public ApiException(int status, String type, String param, String code, String message, long retryAfterSeconds) {
+        this(status, type, param, code, message, retryAfterSeconds, null);
+    }
+
+    private ApiException(int status, String type, String param, String code, String message, long retryAfterSeconds,
+                         String ollamaMessage) {
         super(message, null, false, false);
         this.status = status;
         this.type = type;
         this.param = param;
         this.code = code;
         this.retryAfterSeconds = retryAfterSeconds;
+        this.ollamaMessage = ollamaMessage;
     }
 
     public ApiException(int status, String type, String param, String code, String message) {
@@ -35,8 +42,17 @@ public final class ApiException extends RuntimeException {
     }
 
     public static ApiException modelNotFound(String model) {
+        String name = Strings.shorten(model, 100);
         return new ApiException(404, "invalid_request_error", "model", "model_not_found",
-                "The model '" + Strings.shorten(model, 100) + "' does not exist: GET /v1/models lists the models served");
+                "The model '" + name + "' does not exist: GET /v1/models lists the models served", -1,
+                "model '" + name + "' not found: GET /api/tags lists the models served");
+    }
+
+    /** 400: a request that names no model. */
+    public static ApiException modelMissing() {
+        return new ApiException(400, "invalid_request_error", "model", null,
+                "you must provide a model parameter: GET /v1/models lists the models served", -1,
+                "model is required: GET /api/tags lists the models served");
     }
 
     public static ApiException notImplemented(String code, String message) {
@@ -57,6 +73,14 @@ public final class ApiException extends RuntimeException {
 
     public String code() {
         return code;
+    }
+
+    /**
+     * The message for a client of the Ollama API ({@code /api/...}): the same problem, pointing at
+     * Ollama's routes where the OpenAI message points at {@code /v1}.
+     */
+    public String ollamaMessage() {
+        return ollamaMessage != null ? ollamaMessage : getMessage();
     }
 
     /** Seconds for a {@code Retry-After} header, or -1 for none. */

@@ -15,9 +15,7 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
 import java.lang.System.Logger.Level;
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,14 +60,19 @@ public final class CoveServer implements AutoCloseable {
 
         /** Serves {@code model} as {@code name} (the {@code model} field of requests). */
         public Builder model(String name, Model model) {
-            if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}")) {
-                throw new IllegalArgumentException("model names are 1 to 128 letters, digits and ._:/- (got '"
-                        + Strings.shorten(name, 40) + "')");
-            }
+            requireValidName(name);
             if (models.putIfAbsent(name, model) != null) {
                 throw new IllegalArgumentException("two models are named '" + name + "': name them NAME=PATH");
             }
             return this;
+        }
+
+        /** Refuses a name clients could not send in {@code model} (checked before a model is loaded). */
+        public static void requireValidName(String name) {
+            if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}")) {
+                throw new IllegalArgumentException("model names are 1 to 128 letters, digits and ._:/- (got '"
+                        + Strings.shorten(name, 40) + "')");
+            }
         }
 
         /** How each model's decoding steps run; the default is {@link BatchedDecodeEngine}. */
@@ -100,11 +103,7 @@ public final class CoveServer implements AutoCloseable {
             if (models.isEmpty()) {
                 throw new IllegalArgumentException("no model to serve");
             }
-            if (config.apiKeys().isEmpty() && !isLoopback(config.host())) {
-                throw new IllegalArgumentException("refusing to listen on " + config.host()
-                        + " without an API key: anyone who can reach it could use the models."
-                        + " Give --api-key-file, or bind to 127.0.0.1");
-            }
+            config.requireSafeBinding();
             return new CoveServer(config, models, engines, observer, puller);
         }
     }
@@ -160,6 +159,8 @@ public final class CoveServer implements AutoCloseable {
         cfg.concurrency.useVirtualThreads = true;
         cfg.http.compressionStrategy = CompressionStrategy.NONE;
         cfg.http.maxRequestSize = config.maxBodyBytes();
+        // A known path with the wrong method is 405 with Allow, not 404: the client learns its mistake.
+        cfg.http.prefer405over404 = true;
         cfg.jetty.addConnector((server, http) -> {
             http.setSendServerVersion(false);
             ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
@@ -196,7 +197,10 @@ public final class CoveServer implements AutoCloseable {
         r.post("/api/pull", ollama::pull);
 
         r.exception(ApiException.class, (e, ctx) -> writeError(ctx, e));
-        r.exception(EventStream.ClientGoneException.class, (e, ctx) -> ctx.attribute("cove.client_gone", true));
+        r.exception(EventStream.ClientGoneException.class, (e, ctx) -> {
+            ctx.attribute("cove.client_gone", true);
+            metrics.clientGone(routeOf(ctx.path()));
+        });
         r.exception(HttpResponseException.class, (e, ctx) -> writeError(ctx, fromJavalin(ctx, e)));
         r.exception(Exception.class, (e, ctx) -> {
             LOG.log(Level.ERROR, "internal error serving " + ctx.method() + " " + routeOf(ctx.path()), e);
@@ -343,7 +347,7 @@ public final class CoveServer implements AutoCloseable {
         }
         ctx.attribute("cove.error", e.code() != null ? e.code() : e.type());
         if (ctx.path().startsWith("/api/")) {
-            Json.respond(ctx, e.status(), Json.object().put("error", e.getMessage()));
+            Json.respond(ctx, e.status(), Json.object().put("error", e.ollamaMessage()));
         } else {
             Json.respond(ctx, e.status(), openAiError(e));
         }
@@ -354,12 +358,23 @@ public final class CoveServer implements AutoCloseable {
         if (status == 404) {
             return unknownRoute(ctx);
         }
+        if (status == 405) {
+            return methodNotAllowed(ctx, e);
+        }
         if (status == 413) {
             return new ApiException(413, "invalid_request_error", null, "request_too_large",
                     "the request body is larger than this server's limit of " + config.maxBodyBytes() + " bytes");
         }
         return new ApiException(status, status >= 500 ? "server_error" : "invalid_request_error", null, null,
                 Strings.shorten(e.getMessage(), 200));
+    }
+
+    /** 405 with the {@code Allow} header listing the methods the path does take. */
+    private static ApiException methodNotAllowed(Context ctx, HttpResponseException e) {
+        String allowed = e.getDetails().values().stream().findFirst().orElse("").toUpperCase(Locale.ROOT);
+        ctx.header("Allow", allowed);
+        return new ApiException(405, "invalid_request_error", null, "method_not_allowed",
+                ctx.method() + " is not allowed on " + routeOf(ctx.path()) + ": use " + allowed);
     }
 
     private static ApiException unknownRoute(Context ctx) {
@@ -403,7 +418,7 @@ public final class CoveServer implements AutoCloseable {
 
     private static final List<String> ROUTES = List.of("/", "/health", "/metrics", "/v1/models",
             "/v1/chat/completions", "/v1/completions", "/v1/embeddings", "/api/version", "/api/tags", "/api/ps",
-            "/api/show", "/api/generate", "/api/chat", "/api/embed", "/api/embeddings", "/infill");
+            "/api/show", "/api/generate", "/api/chat", "/api/embed", "/api/embeddings", "/api/pull", "/infill");
 
     /** The route a path belongs to, from a fixed set (so metrics labels stay few and hold no user text). */
     static String routeOf(String path) {
@@ -414,19 +429,6 @@ public final class CoveServer implements AutoCloseable {
             return "/v1/models/{model}";
         }
         return "unmatched";
-    }
-
-    private static boolean isLoopback(String host) {
-        try {
-            for (InetAddress a : InetAddress.getAllByName(host)) {
-                if (!a.isLoopbackAddress()) {
-                    return false;
-                }
-            }
-            return true;
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("cannot resolve the address to bind: " + host);
-        }
     }
 
     private static boolean isLocalOrigin(String origin) {

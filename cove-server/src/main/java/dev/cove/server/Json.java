@@ -66,9 +66,7 @@ final class Json {
         } catch (StreamConstraintsException e) {
             throw ApiException.invalid(null, "the JSON body is nested too deeply or has values too large");
         } catch (JsonProcessingException e) {
-            String problem = e.getOriginalMessage();
-            throw ApiException.invalid(null, "the body is not valid JSON: " + Strings.shorten(problem, 200)
-                    + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+            throw ApiException.invalid(null, "invalid_json", JsonSyntaxError.describe(e));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

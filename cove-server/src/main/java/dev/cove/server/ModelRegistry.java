@@ -34,7 +34,7 @@ final class ModelRegistry {
      */
     ServedModel resolve(String name) {
         if (name == null || name.isBlank()) {
-            throw ApiException.invalid("model", "you must provide a model parameter: GET /v1/models lists the models served");
+            throw ApiException.modelMissing();
         }
         Map<String, ServedModel> models = byName;
         ServedModel m = models.get(name);

@@ -318,7 +318,7 @@ final class OllamaRoutes {
             finish(m, last, o, start, prompt);
             out.line(Json.write(last));
         } catch (ApiException e) {
-            out.line(Json.write(Json.object().put("error", e.getMessage())));
+            out.line(Json.write(Json.object().put("error", e.ollamaMessage())));
         }
     }
 
@@ -426,7 +426,7 @@ final class OllamaRoutes {
             serveOnce(p);
             respondPulled(ctx, true, out);
         } catch (ApiException e) {
-            out.line(Json.write(Json.object().put("error", e.getMessage())));
+            out.line(Json.write(Json.object().put("error", e.ollamaMessage())));
         }
     }
 

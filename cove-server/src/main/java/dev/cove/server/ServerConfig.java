@@ -64,6 +64,35 @@ public record ServerConfig(
         }
     }
 
+    /**
+     * Refuses an address beyond loopback without an API key: anyone who can reach it could use the
+     * models. Called by {@link CoveServer.Builder#start}, and by {@code cove serve} before it loads
+     * anything, so a wrong command line fails in a second rather than after a long load.
+     *
+     * @throws IllegalArgumentException when the address is not loopback and no key is configured,
+     *     or the address cannot be resolved
+     */
+    public void requireSafeBinding() {
+        if (apiKeys.isEmpty() && !isLoopback(host)) {
+            throw new IllegalArgumentException("refusing to listen on " + host
+                    + " without an API key: anyone who can reach it could use the models."
+                    + " Give --api-key-file, or bind to 127.0.0.1");
+        }
+    }
+
+    private static boolean isLoopback(String host) {
+        try {
+            for (java.net.InetAddress a : java.net.InetAddress.getAllByName(host)) {
+                if (!a.isLoopbackAddress()) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException("cannot resolve the address to bind: " + host);
+        }
+    }
+
     public static ServerConfig defaults() {
         return new ServerConfig("127.0.0.1", DEFAULT_PORT, List.of(), 4, 0, 64, 4L << 20, Duration.ofMinutes(10),
                 128, true);

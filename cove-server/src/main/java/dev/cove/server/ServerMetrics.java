@@ -28,6 +28,8 @@ public final class ServerMetrics implements SchedulerEvents {
     private final Map<String, LongAdder> steps = new ConcurrentSkipListMap<>();
     private final Map<String, LongAdder> finished = new ConcurrentSkipListMap<>();
     private final Map<String, LongAdder> rejected = new ConcurrentSkipListMap<>();
+    private final Map<String, LongAdder> clientsGone = new ConcurrentSkipListMap<>();
+    private final Map<String, LongAdder> freedOnDisconnect = new ConcurrentSkipListMap<>();
     private final Map<String, Histogram> ttft = new ConcurrentSkipListMap<>();
     private final Map<String, Histogram> queueWait = new ConcurrentSkipListMap<>();
     private final Map<String, Histogram> stepBatch = new ConcurrentSkipListMap<>();
@@ -80,6 +82,16 @@ public final class ServerMetrics implements SchedulerEvents {
     }
 
     @Override
+    public void freedCancelled(String model) {
+        add(freedOnDisconnect, labels("model", model), 1);
+    }
+
+    /** A client closed its connection while its answer was streamed (by route, never by client). */
+    void clientGone(String route) {
+        add(clientsGone, labels("route", route), 1);
+    }
+
+    @Override
     public void rejected(String model, String reason) {
         add(rejected, labels("model", model, "reason", reason), 1);
     }
@@ -99,6 +111,8 @@ public final class ServerMetrics implements SchedulerEvents {
             case "generated" -> generatedTokens;
             case "prompt" -> promptTokens;
             case "reused" -> reusedTokens;
+            case "client_gone" -> clientsGone;
+            case "freed_on_disconnect" -> freedOnDisconnect;
             default -> throw new IllegalArgumentException(family);
         };
         long n = 0;
@@ -117,6 +131,9 @@ public final class ServerMetrics implements SchedulerEvents {
         histogram(out, "cove_http_request_duration_seconds", "HTTP request duration, streaming included.", requestSeconds);
         gauge(out, "cove_queue_depth", "Requests waiting for a free sequence.", s -> s.scheduler().queued());
         gauge(out, "cove_active_sequences", "Sequences being evaluated or generated.", s -> s.scheduler().active());
+        gauge(out, "cove_kv_slots_busy", "KV cache slots held by a sequence (equals active sequences unless one leaked).",
+                s -> s.scheduler().busySlots());
+        gauge(out, "cove_requests_in_flight", "Requests queued or running.", s -> s.scheduler().inFlight());
         gauge(out, "cove_parallel_sequences", "Sequences a model runs at once.", s -> s.scheduler().config().parallel());
         gauge(out, "cove_context_length", "Positions of each sequence's KV cache.", s -> s.contextLength());
         out.append("# HELP cove_generation_tokens_per_second Generated tokens per second over the last 10 s, all sequences.\n");
@@ -134,6 +151,11 @@ public final class ServerMetrics implements SchedulerEvents {
         histogram(out, "cove_queue_wait_seconds", "Time requests waited for a free sequence.", queueWait);
         counter(out, "cove_sequences_finished_total", "Sequences ended, by reason.", finished);
         counter(out, "cove_requests_rejected_total", "Requests refused or failed by the scheduler, by reason.", rejected);
+        counter(out, "cove_client_disconnects_total", "Streamed answers whose client closed the connection, by route.",
+                clientsGone);
+        counter(out, "cove_sequences_freed_on_disconnect_total",
+                "Running sequences cancelled because their client went away or gave up, their KV slot freed.",
+                freedOnDisconnect);
         return out.toString();
     }
 

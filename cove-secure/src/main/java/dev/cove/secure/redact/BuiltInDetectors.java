@@ -26,7 +26,8 @@ public final class BuiltInDetectors {
     public static List<Detector> all() {
         return List.of(email(), cardNumber(), iban(), ssn(), ssnAfterKeyword(), ukNationalInsurance(),
                 dutchCitizenNumber(), canadianSocialInsurance(), passportNumber(), ipv4(), ipv6(),
-                internationalPhone(), northAmericanPhone(), nationalPhone(), phoneAfterKeyword(), dateOfBirth(),
+                internationalPhone(), northAmericanPhone(), nationalPhone(), phoneAfterKeyword(), compactMobile(),
+                compactMobileAfterPhoneWords(), dateOfBirth(),
                 medicalRecordNumber());
     }
 
@@ -126,16 +127,26 @@ public final class BuiltInDetectors {
                 .startingAt(StartFilter.PLUS);
     }
 
-    /** (555) 123-4567, 555-123-4567, 1-800-555-0199: area code and exchange cannot start with 0 or 1. */
+    /**
+     * (555) 123-4567, 555-123-4567, 1-800-555-0199: the area code cannot start with 0 or 1. The
+     * exchange cannot either in a real number, but people write "(555) 123-4567" all the time: in
+     * the forms only phone numbers take, (AAA) EEE-NNNN and AAA-EEE-NNNN, any exchange is accepted
+     * unless the words before call the number an identifier ("order 555-123-4567").
+     */
     public static Detector northAmericanPhone() {
+        MatchCheck notAnIdentifier = Context.notAnIdentifierOrAmount();
         return PatternDetector.of(EntityLabel.PHONE,
                 "(?<![\\w+.-])(?<!\\d[ .-])(?:1[ .-]?)?(?:\\(\\d{3}\\)[ ]?|\\d{3}[ .-])\\d{3}[ .-]\\d{4}(?![\\w]|[.-]\\d)",
                 (text, start, end) -> {
-                    String d = Luhn.digits(text.subSequence(start, end));
+                    CharSequence s = text.subSequence(start, end);
+                    String d = Luhn.digits(s);
                     if (d.length() == 11) {
                         d = d.substring(1);
                     }
-                    return d.length() == 10 && d.charAt(0) >= '2' && d.charAt(3) >= '2';
+                    if (d.length() != 10 || d.charAt(0) < '2') {
+                        return false;
+                    }
+                    return d.charAt(3) >= '2' || phoneShaped(s) && notAnIdentifier.accept(text, start, end);
                 }).startingAt(StartFilter.DIGIT_RUN_OR_PAREN
                         .and(StartFilter.digits(3).or(StartFilter.charAt(0, '(')).or(StartFilter.charAt(0, '1'))));
     }
@@ -149,6 +160,43 @@ public final class BuiltInDetectors {
                 "(?<![\\w+.-])(?<!\\d )0[1-9]\\d{0,3}(?:[ ./-]\\d{2,8}){1,4}(?![\\w]|[./-]\\d)",
                 Context.digits(9, 12))
                 .startingAt(StartFilter.DIGIT_RUN.and(StartFilter.charAt(0, '0')));
+    }
+
+    /** "(AAA) EEE-NNNN" or "AAA-EEE-NNNN" (with an optional leading "1-"), not dotted or spaced. */
+    private static boolean phoneShaped(CharSequence s) {
+        String t = s.toString();
+        return t.matches("(?:1[ -]?)?\\(\\d{3}\\) ?\\d{3}-\\d{4}") || t.matches("(?:1-)?\\d{3}-\\d{3}-\\d{4}");
+    }
+
+    /**
+     * Mobile numbers in national format written without separators, where the trunk 0 and the
+     * mobile prefix make them recognisable on their own: DE 015x/016x/017x (11-12 digits), FR, NL,
+     * AT, CH and SE 06/07 (10), BE 04[5-9] (10), IE 08[3-9] (10), UK 07 (11). Not when the words
+     * before call the number an identifier ("order", "Bestellnummer", ...) or a unit follows.
+     */
+    public static Detector compactMobile() {
+        return PatternDetector.of(EntityLabel.PHONE,
+                "(?<![\\w+.,/#-])(?:01[5-7]\\d{8,9}|0[67]\\d{8,9}|04[5-9]\\d{7}|08[3-9]\\d{7})(?![\\w]|[.,/-]\\d)",
+                Context.notAnIdentifierOrAmount())
+                .startingAt(StartFilter.DIGIT_RUN.and(StartFilter.charAt(0, '0')));
+    }
+
+    /**
+     * Mobile numbers without a trunk 0, which look like any other number: IT 3xx (10 digits), ES
+     * 6/7 (9), PT 9[1236] (9), GR 69 (10). Only after words that make them a phone number, in the
+     * language of those countries or in English ("chiamami al 3471234567", "mi móvil: 612345678").
+     */
+    public static Detector compactMobileAfterPhoneWords() {
+        return new NearKeywords(PatternDetector.of(EntityLabel.PHONE,
+                "(?<![\\w+.,/#-])(?:3[1-9]\\d{8}|[67]\\d{8}|9[1236]\\d{7}|69\\d{8})(?![\\w]|[.,/-]\\d)",
+                Context.notAnIdentifierOrAmount())
+                .startingAt(StartFilter.DIGIT_RUN),
+                List.of("tel", "phone", "mobile", "cell", "call", "ring", "text", "sms", "whatsapp", "contact", "reach",
+                        "chiam", "cellulare", "numero di", "m\u00f3vil", "movil", "llam", "ll\u00e1m", "n\u00famero", "contacto",
+                        "telem\u00f3vel", "telemovel", "ligue", "liga", // Greek "κινητό", "τηλέφωνο" without their first letter, which may be a capital
+                        // (only A-Z are lower-cased before the keyword search).
+                        "\u03b9\u03bd\u03b7\u03c4", "\u03b7\u03bb\u03ad\u03c6"),
+                0, 40);
     }
 
     /** Any number that the words before it call a phone number. */

@@ -4,10 +4,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * IBANs, printed compact or in groups of four. A regex cannot know where an IBAN ends (the next
- * word may be upper-case letters too), so this finds a country code and check digits, then takes
- * exactly as many characters as that country's IBAN has, and accepts them only if the length
- * fits and the ISO 7064 mod-97 check gives 1.
+ * IBANs, printed compact or in groups of four, in upper case or typed all in lower case. A regex
+ * cannot know where an IBAN ends (the next word may be upper-case letters too), so this finds a
+ * country code and check digits, then takes exactly as many characters as that country's IBAN
+ * has, and accepts them only if the length fits and the ISO 7064 mod-97 check gives 1. Letters
+ * must all be in the case of the country code: "GB29 NWBK ..." or "gb29 nwbk ...".
  */
 final class IbanDetector implements Detector {
     /** IBAN lengths by country (ISO 13616 registry). */
@@ -25,7 +26,12 @@ final class IbanDetector implements Detector {
             Map.entry("NL", 18), Map.entry("NO", 15), Map.entry("PK", 24), Map.entry("PL", 28), Map.entry("PS", 29),
             Map.entry("PT", 25), Map.entry("QA", 29), Map.entry("RO", 24), Map.entry("RS", 22), Map.entry("SA", 24),
             Map.entry("SE", 24), Map.entry("SI", 19), Map.entry("SK", 24), Map.entry("SM", 27), Map.entry("TN", 24),
-            Map.entry("TR", 26), Map.entry("UA", 29), Map.entry("VG", 24), Map.entry("XK", 20));
+            Map.entry("TR", 26), Map.entry("UA", 29), Map.entry("VG", 24), Map.entry("XK", 20),
+            // Joined the registry more recently.
+            Map.entry("BI", 27), Map.entry("BY", 28), Map.entry("DJ", 27), Map.entry("FK", 18), Map.entry("HN", 28),
+            Map.entry("IQ", 23), Map.entry("LC", 32), Map.entry("LY", 25), Map.entry("MN", 20), Map.entry("NI", 28),
+            Map.entry("OM", 23), Map.entry("RU", 33), Map.entry("SC", 31), Map.entry("SD", 18), Map.entry("SO", 23),
+            Map.entry("ST", 25), Map.entry("SV", 28), Map.entry("TL", 23), Map.entry("VA", 22), Map.entry("YE", 30));
 
     @Override
     public EntityLabel label() {
@@ -36,9 +42,11 @@ final class IbanDetector implements Detector {
     public void detect(CharSequence text, List<Span> out) {
         int i = 0;
         while (i + 4 <= text.length()) {
-            if (StartFilter.TWO_CAPITALS.canStartAt(text, i) && isDigit(text.charAt(i + 2)) && isDigit(text.charAt(i + 3))) {
-                Integer length = LENGTHS.get(text.subSequence(i, i + 2).toString());
-                int end = length == null ? -1 : takeIban(text, i, length);
+            boolean lower = isLower(text.charAt(i));
+            if ((lower ? startsLowerCaseWord(text, i) : StartFilter.TWO_CAPITALS.canStartAt(text, i))
+                    && isDigit(text.charAt(i + 2)) && isDigit(text.charAt(i + 3))) {
+                Integer length = LENGTHS.get(text.subSequence(i, i + 2).toString().toUpperCase(java.util.Locale.ROOT));
+                int end = length == null ? -1 : takeIban(text, i, length, lower);
                 if (end > 0) {
                     out.add(new Span(i, end, EntityLabel.IBAN));
                     i = end;
@@ -49,18 +57,27 @@ final class IbanDetector implements Detector {
         }
     }
 
+    /** Two lower-case letters at the start of a word. */
+    private static boolean startsLowerCaseWord(CharSequence t, int i) {
+        return isLower(t.charAt(i)) && isLower(t.charAt(i + 1)) && (i == 0 || !Character.isLetterOrDigit(t.charAt(i - 1)));
+    }
+
+    private static boolean isLower(char c) {
+        return c >= 'a' && c <= 'z';
+    }
+
     private static boolean isDigit(char c) {
         return c >= '0' && c <= '9';
     }
 
     /** The end of a valid IBAN of {@code length} characters starting at {@code start}, or -1. */
-    private static int takeIban(CharSequence text, int start, int length) {
+    private static int takeIban(CharSequence text, int start, int length, boolean lowerCase) {
         StringBuilder iban = new StringBuilder(length);
         int i = start;
         while (i < text.length() && iban.length() < length) {
             char c = text.charAt(i);
-            if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
-                iban.append(c);
+            if ((lowerCase ? isLower(c) : c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
+                iban.append(lowerCase ? Character.toUpperCase(c) : c);
                 i++;
             } else if (c == ' ' && iban.length() % 4 == 0 && i + 1 < text.length() && isAlnum(text.charAt(i + 1))) {
                 i++; // printed form: a single space between groups of four

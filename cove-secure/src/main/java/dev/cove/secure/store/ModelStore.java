@@ -341,9 +341,20 @@ public final class ModelStore {
             new ModelDigest(m.digest());
             new ModelDigest(m.blob());
             return Optional.of(m);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            // In plain words: the parser's own message names its internals.
+            throw new StoreException(f + ": damaged manifest: " + manifestProblem(e), e);
         } catch (IOException | IllegalArgumentException e) {
             throw new StoreException(f + ": damaged manifest: " + e.getMessage(), e);
         }
+    }
+
+    private static String manifestProblem(com.fasterxml.jackson.core.JsonProcessingException e) {
+        String what = e instanceof com.fasterxml.jackson.core.JsonParseException
+                || e instanceof com.fasterxml.jackson.core.io.JsonEOFException
+                ? "not valid JSON" : "a field is missing, unknown or of the wrong type";
+        var at = e.getLocation();
+        return at == null || at.getLineNr() < 1 ? what : what + " at line " + at.getLineNr() + ", column " + at.getColumnNr();
     }
 
     private Path manifestPath(String name) {

@@ -9,6 +9,7 @@ import dev.cove.secure.crypt.ModelCipher;
 import dev.cove.secure.sign.SignatureVerifier;
 import dev.cove.secure.sign.TrustDecision;
 import dev.cove.secure.sign.TrustPolicy;
+import dev.cove.secure.sign.UntrustedModelException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,14 +29,16 @@ import java.util.function.Consumer;
  * the policy is not {@code off}: an unsigned model under {@code warn} loads as fast as without
  * Cove's checks, with a warning.
  *
- * <p>Signatures come from the store's manifest for a named model, and from {@code FILE.sig}
- * beside a model given by path. Thread-safe.
+ * <p>Signatures come from the store's manifest for a named model, from {@code FILE.sig} beside a
+ * model given by path, and from every store entry of the same bytes (same SHA-256): a signature
+ * belongs to the bytes, wherever they are loaded from. Thread-safe.
  */
 public final class SecureModelLoader {
     private final ModelStore store;
     private final KeySettings keys;
     private final TrustPolicy override;
     private final Consumer<String> warnings;
+    private final java.util.concurrent.atomic.AtomicBoolean loweringWarned = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
      * @param override the policy for this load, or null to use the store's
@@ -60,8 +63,32 @@ public final class SecureModelLoader {
         return store;
     }
 
+    /**
+     * The policy loads run under: the override when given, else the store's. An override weaker
+     * than the store's policy is refused when the store locks its policy
+     * ({@code trust.policy.locked=true}), and otherwise allowed, with a loud warning (once per
+     * loader) when it lowers {@code require}.
+     *
+     * @throws UntrustedModelException when the override would lower a locked policy
+     */
     public TrustPolicy policy() {
-        return override != null ? override : store.config().trustPolicy();
+        StoreConfig config = store.config();
+        TrustPolicy configured = config.trustPolicy();
+        if (override == null || override.compareTo(configured) >= 0) {
+            return override != null ? override : configured;
+        }
+        if (config.trustPolicyLocked()) {
+            throw new UntrustedModelException("the trust policy '" + configured.id() + "' set in " + config.file()
+                    + " is locked (trust.policy.locked=true): --trust-policy " + override.id()
+                    + " cannot lower it. Sign the model and trust its key, or ask the administrator");
+        }
+        // Lowering the default warn to off is a user's own choice; lowering require is not.
+        if (configured == TrustPolicy.REQUIRE && loweringWarned.compareAndSet(false, true)) {
+            warnings.accept("WARNING: --trust-policy " + override.id() + " lowers the trust policy '" + configured.id()
+                    + "' set in " + config.file() + ": models are loaded without the signature checks it requires."
+                    + " Set trust.policy.locked=true there to forbid this");
+        }
+        return override;
     }
 
     /** A model opened and admitted by the policy: the engine's view of it, and the verdict. */
@@ -84,10 +111,15 @@ public final class SecureModelLoader {
     public Opened open(String nameOrPath, int threads) {
         ModelRef ref = new ModelResolver(store).resolve(nameOrPath);
         TrustPolicy policy = policy();
-        List<SignatureVerifier.Source> signatures = policy == TrustPolicy.OFF ? List.of() : signaturesOf(ref);
-        boolean needDigest = policy != TrustPolicy.OFF && !signatures.isEmpty();
+        List<SignatureVerifier.Source> signatures = policy == TrustPolicy.OFF ? List.of() : new ArrayList<>(signaturesOf(ref));
+        StoreSignatures stored = policy == TrustPolicy.OFF ? null : storeSignatures();
+        boolean storeMayCover = stored != null && stored.mayCover(ggufSizeHint(ref));
+        boolean needDigest = policy != TrustPolicy.OFF && (!signatures.isEmpty() || storeMayCover);
         Image image = openImage(ref, needDigest, threads);
         try {
+            if (storeMayCover) {
+                signatures.addAll(stored.covering(image.digest(), storedName(ref)));
+            }
             List<SignatureVerifier.Check> checks = needDigest
                     ? verifier().verify(signatures, image.digest(), image.file().fileSize(), image.file().segment())
                     : List.of();
@@ -120,6 +152,7 @@ public final class SecureModelLoader {
         all.addAll(extra);
         Image image = openImage(ref, true, threads);
         try (GgufFile f = image.file()) {
+            all.addAll(storeSignatures().covering(image.digest(), storedName(ref)));
             return new Verification(ref, image.digest(), f.fileSize(),
                     verifier().verify(all, image.digest(), f.fileSize(), f.segment()));
         }
@@ -153,6 +186,39 @@ public final class SecureModelLoader {
             file.close();
             throw e;
         }
+    }
+
+    /** The store's signed entries; a store that cannot be read lends no signatures, and says so. */
+    private StoreSignatures storeSignatures() {
+        try {
+            return StoreSignatures.of(store);
+        } catch (StoreException e) {
+            warnings.accept("warning: the store's signatures could not be read, only the model's own count: "
+                    + e.getMessage());
+            return StoreSignatures.of(List.of());
+        }
+    }
+
+    /** The size of the GGUF inside, when known without decrypting; -1 otherwise. */
+    private static long ggufSizeHint(ModelRef ref) {
+        return switch (ref) {
+            case ModelRef.Stored s -> s.manifest().size();
+            case ModelRef.File f -> {
+                if (EncryptedHeader.isEncrypted(f.file())) {
+                    yield -1;
+                }
+                try {
+                    yield Files.size(f.file());
+                } catch (IOException e) {
+                    yield -1;
+                }
+            }
+        };
+    }
+
+    /** The store entry a reference names (its own signatures are already counted), or null for a file. */
+    private static String storedName(ModelRef ref) {
+        return ref instanceof ModelRef.Stored s ? s.manifest().name() : null;
     }
 
     private static String nameForMessages(ModelRef ref) {

@@ -103,6 +103,7 @@ class RedactionQualityTest {
     }
 
     // Set just under the measured figures (see the printed report); raise them as detectors improve.
-    private static final double PRECISION_THRESHOLD = 0.97;
-    private static final double RECALL_THRESHOLD = 0.95;
+    // Measured (issue 14 lines included): strict precision 1.000, recall 0.987.
+    private static final double PRECISION_THRESHOLD = 0.99;
+    private static final double RECALL_THRESHOLD = 0.98;
 }

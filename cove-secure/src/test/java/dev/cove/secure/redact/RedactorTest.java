@@ -15,6 +15,48 @@ class RedactorTest {
     private final Redactor redactor = Redactor.standard();
 
     @Test
+    void usPhoneNumbersInTheirUsualWrittenFormsWhateverTheExchange() {
+        assertThat(redactor.redact("Call (555) 123-4567 today.").text()).isEqualTo("Call [PHONE_1] today.");
+        assertThat(redactor.redact("Front desk: 555-123-4567.").text()).isEqualTo("Front desk: [PHONE_1].");
+        assertThat(redactor.redact("Dial 1-555-123-4567 or (555)123-4567.").text()).isEqualTo("Dial [PHONE_1] or [PHONE_2].");
+        // Look-alikes: an identifier of the same shape, an area code starting with 1.
+        assertThat(redactor.find("Order 555-123-4567 shipped.")).isEmpty();
+        assertThat(redactor.find("Part no. (555) 123-4567 is out of stock.")).isEmpty();
+        assertThat(redactor.find("Use the 123-456-7890 template.")).isEmpty();
+    }
+
+    @Test
+    void ibansWithLettersInGroupsOfFourInEitherCaseAndTheNewerCountries() {
+        for (String iban : List.of("GB29 NWBK 6016 1331 9268 19", "NL91 ABNA 0417 1643 00", "gb29 nwbk 6016 1331 9268 19",
+                "nl91abna0417164300", "MT84 MALT 0110 0001 2345 MTLC AST0 01S", "LC55 HEMM 0001 0001 0012 0012 0002 3015",
+                "SC18 SSCB 1101 0000 0000 0000 1497 USD", "ST68 0001 0001 0051 8453 1011 2", "TL38 0080 0123 4567 8910 157")) {
+            assertThat(redactor.redact("Pay to " + iban + ", thanks.").text()).as(iban).isEqualTo("Pay to [IBAN_1], thanks.");
+        }
+        // Wrong check digits, mixed case and a bare bank code are not IBANs.
+        assertThat(redactor.find("Pay to GB28 NWBK 6016 1331 9268 19.")).isEmpty();
+        assertThat(redactor.find("Pay to Gb29 nwbk 6016 1331 9268 19.")).isEmpty();
+        assertThat(redactor.find("Sort code NWBK 6016 is not an IBAN.")).isEmpty();
+    }
+
+    @Test
+    void euMobileNumbersWrittenWithoutSeparators() {
+        for (String text : List.of("DE: 015112345678", "Ruf mich an: 01761234567.", "FR: appelle-moi au 0612345678",
+                "NL: bel me op 0612345678!", "BE: GSM 0471234567", "UK: ring me on 07700900123", "IE: 0851234567",
+                "IT: chiamami al 3471234567", "ES: mi móvil es 612345678", "ES: Llámame: 712345678",
+                "PT: o meu telemóvel é 912345678", "GR: Κινητό: 6912345678")) {
+            assertThat(redactor.find(text)).as(text).singleElement()
+                    .satisfies(s -> assertThat(s.label()).isEqualTo(EntityLabel.PHONE));
+        }
+        // Look-alikes: numbers the words before call identifiers, amounts, times, and numbers without
+        // a trunk 0 that nothing calls a phone number.
+        for (String text : List.of("Bestellnummer 015112345678", "Numéro de commande 0612345678", "Invoice 3471234567 is due",
+                "Order #612345678 shipped", "Paid 612345678 EUR", "Unix time 1712345678", "It took 712345678 cycles.",
+                "Call me about invoice 612345678", "Stamped 202406121530 at the gate", "Kundennummer: 0612345678")) {
+            assertThat(redactor.find(text)).as(text).isEmpty();
+        }
+    }
+
+    @Test
     void masksWithTypedNumberedPlaceholders() {
         Redaction r = redactor.redact("Mail anna@example.com or bob@example.org, card 4111 1111 1111 1111.");
         assertThat(r.text()).isEqualTo("Mail [EMAIL_1] or [EMAIL_2], card [CARD_1].");

@@ -29,6 +29,21 @@ class ModelStoreTest {
     }
 
     @Test
+    void aDamagedManifestIsReportedInPlainWordsWithItsPlace() throws IOException {
+        ModelStore store = store();
+        Path manifests = Files.createDirectories(store.home().resolve("manifests"));
+        Files.writeString(manifests.resolve("broken.json"), "{\"schema\": 1,\n \"name\": \"broken\"");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.find("broken"))
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("broken.json: damaged manifest: not valid JSON at line 2")
+                .message().doesNotContain("Source").doesNotContain("REDACTED").doesNotContain("StreamReadFeature");
+        Files.writeString(manifests.resolve("typed.json"), "{\"schema\": \"one\"}");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.find("typed"))
+                .hasMessageContaining("typed.json: damaged manifest: a field is missing, unknown or of the wrong type")
+                .message().doesNotContain("Source").doesNotContain("`");
+    }
+
+    @Test
     void importListShowRemove() throws IOException {
         ModelStore store = store();
         Path a = TestModels.tinyGguf(dir, "a.gguf", 10_000, 1);

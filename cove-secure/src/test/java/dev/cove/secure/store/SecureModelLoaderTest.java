@@ -136,6 +136,73 @@ class SecureModelLoaderTest {
     }
 
     @Test
+    void aSignatureBelongsToTheBytesWhereverTheyAreLoadedFrom() throws IOException {
+        Path a = TestModels.tinyGguf(dir, "a.gguf", 20_000, 4);
+        store.importFile(a, "a", ModelStore.ImportOptions.plain(null));
+        store.addSignature("a", StoredSignature.of("cove sign", sign(a).toText().getBytes(StandardCharsets.UTF_8)));
+        store.trustStore().add(signer.getPublic(), "release");
+        store.config().setTrustPolicy(TrustPolicy.REQUIRE);
+
+        // The same bytes by path, with no signature file beside them: the store's signature counts.
+        Path elsewhere = Files.createDirectories(dir.resolve("downloads")).resolve("copy.gguf");
+        Files.copy(a, elsewhere);
+        try (SecureModelLoader.Opened o = loader(null).open(elsewhere.toString(), 1)) {
+            assertThat(o.decision().trusted()).isTrue();
+        }
+        assertThat(loader(null).verify(elsewhere.toString(), List.of(), 1).trusted()).isTrue();
+        // A second, unsigned store entry of the same bytes is trusted too.
+        store.importFile(elsewhere, "a-again", ModelStore.ImportOptions.plain(null));
+        loader(null).open("a-again", 1).close();
+
+        // Other bytes of the very same size borrow nothing: the digest decides, not the size or name.
+        Path other = TestModels.tinyGguf(dir.resolve("downloads"), "other.gguf", 20_000, 5);
+        assertThat(Files.size(other)).isEqualTo(Files.size(a));
+        assertThatThrownBy(() -> loader(null).open(other.toString(), 1))
+                .isInstanceOf(UntrustedModelException.class).hasMessageContaining("no signature");
+        // One changed byte in the copy: refused.
+        byte[] bytes = Files.readAllBytes(elsewhere);
+        bytes[bytes.length - 5] ^= 1;
+        Files.write(elsewhere, bytes);
+        assertThatThrownBy(() -> loader(null).open(elsewhere.toString(), 1)).isInstanceOf(UntrustedModelException.class);
+    }
+
+    @Test
+    void aFlagCannotSilentlyLowerTheConfiguredRequirePolicy() throws IOException {
+        Path a = TestModels.tinyGguf(dir, "a.gguf", 1_000, 1);
+        store.config().setTrustPolicy(TrustPolicy.REQUIRE);
+        // Unlocked: lowering works, with one loud warning per loader.
+        SecureModelLoader lowered = loader(TrustPolicy.OFF);
+        lowered.open(a.toString(), 1).close();
+        lowered.open(a.toString(), 1).close();
+        assertThat(warnings).singleElement().asString().contains("WARNING").contains("--trust-policy off")
+                .contains("lowers the trust policy 'require'").contains("trust.policy.locked=true");
+        // Tightening is no news.
+        warnings.clear();
+        store.config().setTrustPolicy(TrustPolicy.WARN);
+        assertThatThrownBy(() -> loader(TrustPolicy.REQUIRE).open(a.toString(), 1)).isInstanceOf(UntrustedModelException.class);
+        assertThat(warnings).isEmpty();
+
+        // Locked by the administrator: neither a flag nor the trust command may lower it.
+        store.config().setTrustPolicy(TrustPolicy.REQUIRE);
+        Files.writeString(store.config().file(), "trust.policy.locked=true\n", java.nio.file.StandardOpenOption.APPEND);
+        for (TrustPolicy weaker : List.of(TrustPolicy.OFF, TrustPolicy.WARN)) {
+            assertThatThrownBy(() -> loader(weaker).open(a.toString(), 1))
+                    .isInstanceOf(UntrustedModelException.class).hasMessageContaining("is locked")
+                    .hasMessageContaining("--trust-policy " + weaker.id());
+            assertThatThrownBy(() -> store.config().setTrustPolicy(weaker))
+                    .isInstanceOf(StoreException.class).hasMessageContaining("is locked");
+        }
+        assertThat(store.config().trustPolicy()).isEqualTo(TrustPolicy.REQUIRE);
+        assertThatThrownBy(() -> loader(TrustPolicy.REQUIRE).open(a.toString(), 1))
+                .isInstanceOf(UntrustedModelException.class).hasMessageContaining("no signature");
+
+        // A lock value that is neither true nor false is an error, not "unlocked".
+        Files.writeString(store.config().file(), "trust.policy=require\ntrust.policy.locked=maybe\n");
+        assertThatThrownBy(() -> loader(TrustPolicy.OFF).open(a.toString(), 1))
+                .isInstanceOf(StoreException.class).hasMessageContaining("must be true or false");
+    }
+
+    @Test
     void keySettingsComeFromTheEnvironment() {
         KeySettings k = KeySettings.fromEnvironment(dir, Map.of("COVE_KEYSTORE_PASSWORD", "pw"), null);
         assertThat(k.keystore()).isEqualTo(dir.resolve("keys/cove.p12"));

@@ -107,6 +107,11 @@ public final class Scheduler implements AutoCloseable {
         return inSystem.get();
     }
 
+    /** KV slots in use; equals {@link #active} unless a slot leaked. Readable from any thread. */
+    public int busySlots() {
+        return slots.busy();
+    }
+
     /** Sequences holding a slot. */
     public int active() {
         return activeCount;
@@ -419,6 +424,9 @@ public final class Scheduler implements AutoCloseable {
         slots.release(s.slot, true);
         activeCount = Math.max(0, activeCount - 1);
         inSystem.decrementAndGet();
+        if (reason == FinishReason.CANCELLED) {
+            events.freedCancelled(modelName);
+        }
         events.finished(modelName, reason);
         events.completed(modelName, s.kind == JobSpec.Kind.EMBED, reason, usage.promptTokens(), usage.generatedTokens(),
                 now - job.submittedNanos());

@@ -27,6 +27,13 @@ public interface SchedulerEvents {
     }
 
     /**
+     * A running sequence was cancelled (its client went away or gave up) and its KV slot is free
+     * again. Reported before {@link #finished}; queued requests that are cancelled hold no slot.
+     */
+    default void freedCancelled(String model) {
+    }
+
+    /**
      * A request has ended and its answer is complete: the facts an audit log keeps (counts and
      * durations, never text). {@code latencyNanos} runs from submission to the end.
      */
@@ -71,6 +78,12 @@ public interface SchedulerEvents {
             public void finished(String model, FinishReason reason) {
                 first.finished(model, reason);
                 second.finished(model, reason);
+            }
+
+            @Override
+            public void freedCancelled(String model) {
+                first.freedCancelled(model);
+                second.freedCancelled(model);
             }
 
             @Override

@@ -10,13 +10,15 @@ import java.util.List;
  * slot holding the longest prefix of its prompt; when none holds any, a slot not yet created, and
  * failing that the least recently used one, so that useful caches survive longest.
  *
- * <p>Used by the scheduler thread only.
+ * <p>Used by the scheduler thread only, except {@link #busy}, which any thread may read.
  */
 final class SlotPool {
     private final Transformer model;
     private final int capacity;
     private final int contextLength;
     private final List<KvSlot> slots = new ArrayList<>();
+    /** Slots marked busy: written by the scheduler thread, read by metrics from any thread. */
+    private volatile int busyCount;
 
     SlotPool(Transformer model, int capacity, int contextLength) {
         if (capacity < 1) {
@@ -33,13 +35,7 @@ final class SlotPool {
 
     /** Slots in use. */
     int busy() {
-        int n = 0;
-        for (KvSlot s : slots) {
-            if (s.busy) {
-                n++;
-            }
-        }
-        return n;
+        return busyCount;
     }
 
     /** Slots created so far. */
@@ -72,7 +68,7 @@ final class SlotPool {
             return acquireEmpty();
         }
         best.truncate(Math.min(bestCommon, prompt.length - 1));
-        best.busy = true;
+        markBusy(best);
         return best;
     }
 
@@ -93,8 +89,13 @@ final class SlotPool {
             }
         }
         chosen.truncate(0);
-        chosen.busy = true;
+        markBusy(chosen);
         return chosen;
+    }
+
+    private void markBusy(KvSlot slot) {
+        slot.busy = true;
+        busyCount++;
     }
 
     void release(KvSlot slot, boolean keepCache) {
@@ -102,6 +103,9 @@ final class SlotPool {
             slot.truncate(0);
         }
         slot.lastUsedNanos = System.nanoTime();
-        slot.busy = false;
+        if (slot.busy) {
+            slot.busy = false;
+            busyCount--;
+        }
     }
 }
