@@ -4,8 +4,8 @@
   python3 tools/chat-templates/generate_references.py [SHARED_DIR]
 
 Renders every template in SHARED_DIR/chat-templates/*.jinja that is not already covered by
-SHARED_DIR/chat-templates/expected/ (templates.json) on the conversations of conversations.json
-beside this script, with SHARED_DIR/tools/render_chat_templates.py (Hugging Face transformers'
+SHARED_DIR/chat-templates/expected/ (templates.json) on the conversations of
+cove-core/src/test/resources/chat-templates/conversations.json, with SHARED_DIR/tools/render_chat_templates.py (Hugging Face transformers'
 environment: Python's jinja2 with trim_blocks, lstrip_blocks, tojson keeping non-ASCII, ...).
 Output: cove-core/src/test/resources/chat-templates/expected/NAME--CONV.txt (UTF-8, byte for byte)
 or NAME--CONV.error ("KIND: MESSAGE"). Run it again when a template or a conversation changes;
@@ -26,11 +26,12 @@ def main():
     sys.path.insert(0, os.path.join(shared, "tools"))
     from render_chat_templates import environment, render  # noqa: E402
 
-    conv_file = json.load(open(os.path.join(HERE, "conversations.json"), encoding="utf-8"))
+    resources = os.path.join(REPO, "cove-core", "src", "test", "resources", "chat-templates")
+    conv_file = json.load(open(os.path.join(resources, "conversations.json"), encoding="utf-8"))
     tokens = conv_file["tokens"]
     covered = set(json.load(open(os.path.join(shared, "chat-templates", "templates.json"), encoding="utf-8")))
     env = environment(datetime.datetime.fromisoformat(conv_file["now"]))
-    out = os.path.join(REPO, "cove-core", "src", "test", "resources", "chat-templates", "expected")
+    out = os.path.join(resources, "expected")
     os.makedirs(out, exist_ok=True)
     for old in glob.glob(os.path.join(out, "*")):
         os.remove(old)

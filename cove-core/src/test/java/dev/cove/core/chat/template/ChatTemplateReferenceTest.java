@@ -1,0 +1,57 @@
+package dev.cove.core.chat.template;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import dev.cove.core.SharedData;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Byte-for-byte agreement with Python's jinja2 as transformers runs it: (a) the 72 renderings of
+ * ../shared/chat-templates/expected/, (b) every other shared template on this module's own 13
+ * conversations (reference renderings stored under test resources by
+ * tools/chat-templates/generate_references.py). An expected {@code .error} must be raised with
+ * the same {@code KIND: MESSAGE}.
+ */
+class ChatTemplateReferenceTest {
+
+    @TestFactory
+    Stream<DynamicTest> sharedExpectedRenderings() throws IOException {
+        Path dir = SharedData.require("chat-templates");
+        var cases = ReferenceCases.load(dir, dir.resolve("conversations.json"),
+                ReferenceCases.readTokens(dir.resolve("templates.json")), Map.of(), dir.resolve("expected"));
+        assertThat(cases).hasSize(72);
+        return cases.stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> check(c)));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> otherTemplatesOnOwnConversations() throws IOException {
+        Path dir = SharedData.require("chat-templates");
+        Path resources = Path.of("src/test/resources/chat-templates");
+        Path convs = resources.resolve("conversations.json");
+        var cases = ReferenceCases.load(dir, convs, Map.of(), ReferenceCases.readMap(convs, "tokens"),
+                resources.resolve("expected"));
+        assertThat(cases).hasSizeGreaterThanOrEqualTo(54 * 12);
+        return cases.stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> check(c)));
+    }
+
+    static void check(ReferenceCases.Case c) {
+        String expected = c.expectedText();
+        if (c.expectsError()) {
+            try {
+                c.template().render(c.context());
+                fail("expected " + expected);
+            } catch (TemplateException e) {
+                assertThat(e.getMessage()).isEqualTo(expected);
+            }
+        } else {
+            Rendering r = c.template().render(c.context());
+            assertThat(r.text()).isEqualTo(expected);
+        }
+    }
+}
