@@ -46,8 +46,8 @@ final class Filters {
         FILTERS.put("default", Filters::defaultValue);
         FILTERS.put("d", Filters::defaultValue);
         FILTERS.put("dictsort", Filters::dictsort);
-        FILTERS.put("escape", (ev, v, a, kw) -> escape(Py.str(v)));
-        FILTERS.put("e", (ev, v, a, kw) -> escape(Py.str(v)));
+        FILTERS.put("escape", (ev, v, a, kw) -> v instanceof PyStr s && s.isMarkup() ? s : escape(Py.str(v)));
+        FILTERS.put("e", (ev, v, a, kw) -> v instanceof PyStr s && s.isMarkup() ? s : escape(Py.str(v)));
         FILTERS.put("forceescape", (ev, v, a, kw) -> escape(Py.str(v)));
         FILTERS.put("first", (ev, v, a, kw) -> {
             Iterator<Object> it = Values.iterator(v);
@@ -108,7 +108,7 @@ final class Filters {
             return new PyIterator(items.iterator());
         });
         FILTERS.put("round", Filters::round);
-        FILTERS.put("safe", (ev, v, a, kw) -> Py.str(v));
+        FILTERS.put("safe", (ev, v, a, kw) -> Py.str(v).asMarkup());
         FILTERS.put("string", (ev, v, a, kw) -> Py.str(v));
         FILTERS.put("sort", Filters::sort);
         FILTERS.put("sum", (ev, v, a, kw) -> {
@@ -120,7 +120,8 @@ final class Filters {
             return total;
         });
         FILTERS.put("tojson", (ev, v, a, kw) -> JsonWriter.dumps(v, Args.get(a, kw, 0, "indent", null),
-                kw.get("separators"), Py.truthy(kw.getOrDefault("sort_keys", false)), ev));
+                kw.get("separators"), Py.truthy(kw.getOrDefault("sort_keys", false)),
+                Py.truthy(kw.getOrDefault("ensure_ascii", false)), ev));
         FILTERS.put("trim", (ev, v, a, kw) -> {
             Object chars = Args.get(a, kw, 0, "chars", null);
             return Strings.strip(Py.str(v), chars == null ? null : Args.str("trim chars", chars), true, true);
@@ -183,7 +184,8 @@ final class Filters {
         return m;
     }
 
-    private static PyStr escape(PyStr s) {
+    /** HTML-escapes as markupsafe does; the result is Markup. */
+    static PyStr escape(PyStr s) {
         TextBuilder out = new TextBuilder();
         String t = s.text();
         for (int i = 0; i < t.length(); i++) {
@@ -202,7 +204,7 @@ final class Filters {
                 out.append(rep, s.isContent(i));
             }
         }
-        return out.toPyStr();
+        return out.toPyStr().asMarkup();
     }
 
     /** jinja2's title filter: each word's first character upper-cased, the rest lower-cased. */
@@ -332,7 +334,8 @@ final class Filters {
     }
 
     private static Object map(Evaluator ev, Object v, List<Object> a, Map<String, Object> kw) {
-        List<Object> items = Values.toList(v, ev);
+        // jinja2 maps nothing over a false value (None, an empty list) instead of failing.
+        List<Object> items = Py.truthy(v) ? Values.toList(v, ev) : List.of();
         List<Object> out = new ArrayList<>(items.size());
         if (kw.containsKey("attribute")) {
             Object attribute = kw.get("attribute");
@@ -358,7 +361,8 @@ final class Filters {
     }
 
     private static Object select(Evaluator ev, Object v, List<Object> a, boolean keep, boolean byAttr) {
-        List<Object> items = Values.toList(v, ev);
+        // jinja2 selects nothing from a false value (None, an empty list) instead of failing.
+        List<Object> items = Py.truthy(v) ? Values.toList(v, ev) : List.of();
         int next = 0;
         Object attribute = null;
         if (byAttr) {

@@ -14,10 +14,12 @@ final class JsonWriter {
     private final String itemSep;
     private final String keySep;
     private final boolean sortKeys;
+    private final boolean ensureAscii;
     private final TextBuilder out;
     private final Evaluator ev;
 
-    private JsonWriter(String indent, String itemSep, String keySep, boolean sortKeys, Evaluator ev) {
+    private JsonWriter(String indent, String itemSep, String keySep, boolean sortKeys, boolean ensureAscii, Evaluator ev) {
+        this.ensureAscii = ensureAscii;
         this.indent = indent;
         this.itemSep = itemSep;
         this.keySep = keySep;
@@ -26,7 +28,8 @@ final class JsonWriter {
         this.out = new TextBuilder(ev.limits().maxOutputChars());
     }
 
-    static PyStr dumps(Object value, Object indent, Object separators, boolean sortKeys, Evaluator ev) {
+    static PyStr dumps(Object value, Object indent, Object separators, boolean sortKeys, boolean ensureAscii,
+                       Evaluator ev) {
         String ind = null;
         if (indent instanceof PyStr s) {
             ind = s.text();
@@ -45,7 +48,7 @@ final class JsonWriter {
         } else if (separators != null && !(separators instanceof Undefined)) {
             throw TemplateException.value("separators must be a pair of strings");
         }
-        JsonWriter w = new JsonWriter(ind, itemSep, keySep, sortKeys, ev);
+        JsonWriter w = new JsonWriter(ind, itemSep, keySep, sortKeys, ensureAscii, ev);
         w.write(value, 0);
         return w.out.toPyStr();
     }
@@ -149,7 +152,7 @@ final class JsonWriter {
                 case '\b' -> out.append("\\b", content);
                 case '\f' -> out.append("\\f", content);
                 default -> {
-                    if (c < 0x20) {
+                    if (c < 0x20 || ensureAscii && c > 0x7e) {
                         out.append(String.format("\\u%04x", (int) c), content);
                     } else {
                         out.append(c, content);

@@ -22,6 +22,13 @@ final class Operators {
             case "+" -> {
                 if (a instanceof PyStr x) {
                     if (b instanceof PyStr y) {
+                        if (x.isMarkup() || y.isMarkup()) {
+                            // markupsafe: adding to Markup HTML-escapes the plain side; the sum is Markup.
+                            x = x.isMarkup() ? x : Filters.escape(x);
+                            y = y.isMarkup() ? y : Filters.escape(y);
+                            ev.checkLength((long) x.length() + y.length());
+                            return x.concat(y).asMarkup();
+                        }
                         ev.checkLength((long) x.length() + y.length());
                         return x.concat(y);
                     }

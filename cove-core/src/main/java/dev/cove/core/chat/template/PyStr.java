@@ -13,10 +13,26 @@ final class PyStr implements Comparable<PyStr> {
     private final String text;
     /** Content characters; null when there are none (the common case for template text). */
     private final BitSet content;
+    /** markupsafe's Markup (from the safe and escape filters): what it is added to gets HTML-escaped. */
+    private final boolean markup;
 
     private PyStr(String text, BitSet content) {
+        this(text, content, false);
+    }
+
+    private PyStr(String text, BitSet content, boolean markup) {
         this.text = text;
         this.content = content == null || content.isEmpty() ? null : content;
+        this.markup = markup;
+    }
+
+    boolean isMarkup() {
+        return markup;
+    }
+
+    /** This text as Markup (same characters and provenance). */
+    PyStr asMarkup() {
+        return markup ? this : new PyStr(text, content, true);
     }
 
     static PyStr of(String text) {
@@ -62,7 +78,7 @@ final class PyStr implements Comparable<PyStr> {
         if (from == 0 && to == text.length()) {
             return this;
         }
-        return new PyStr(text.substring(from, to), content == null ? null : content.get(from, to));
+        return new PyStr(text.substring(from, to), content == null ? null : content.get(from, to), markup);
     }
 
     PyStr concat(PyStr other) {

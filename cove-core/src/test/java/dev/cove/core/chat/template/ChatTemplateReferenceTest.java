@@ -45,13 +45,18 @@ class ChatTemplateReferenceTest {
         if (c.expectsError()) {
             try {
                 c.template().render(c.context());
-                fail("expected " + expected);
+                fail(c.name() + ": expected " + expected);
             } catch (TemplateException e) {
-                assertThat(e.getMessage()).isEqualTo(expected);
+                assertThat(e.getMessage()).as(c.name()).isEqualTo(expected);
             }
         } else {
-            Rendering r = c.template().render(c.context());
-            assertThat(r.text()).isEqualTo(expected);
+            Rendering r;
+            try {
+                r = c.template().render(c.context());
+            } catch (TemplateException e) {
+                throw new AssertionError(c.name() + ": " + e.getMessage() + " at line " + e.line(), e);
+            }
+            assertThat(r.text()).as(c.name()).isEqualTo(expected);
         }
     }
 }
