@@ -122,7 +122,12 @@ final class Operators {
                         }
                         yield Math.floorMod(x, y);
                     }
-                    case "**" -> y < 0 ? Math.pow(x, y) : power(x, y, ev);
+                    case "**" -> {
+                        if (y < 0) {
+                            yield (Object) Math.pow(x, y);
+                        }
+                        yield (Object) power(x, y, ev);
+                    }
                     default -> throw new IllegalStateException(op);
                 };
             }

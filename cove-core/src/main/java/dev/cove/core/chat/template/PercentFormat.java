@@ -8,6 +8,14 @@ final class PercentFormat {
     private PercentFormat() {
     }
 
+    /** Fixed-point with Python's rounding: the double's exact value, ties to even. */
+    static String fixed(double d, int precision) {
+        if (!Double.isFinite(d)) {
+            return Double.isNaN(d) ? "nan" : d > 0 ? "inf" : "-inf";
+        }
+        return new java.math.BigDecimal(d).setScale(precision, java.math.RoundingMode.HALF_EVEN).toPlainString();
+    }
+
     static PyStr format(PyStr fmt, Object args, Evaluator ev) {
         List<?> values = args instanceof PyTuple t ? t : List.of(args == null ? Py.str(null) : args);
         boolean tupleArgs = args instanceof PyTuple;
@@ -70,7 +78,7 @@ final class PercentFormat {
                     int dot = spec.indexOf('.');
                     int precision = dot >= 0 ? Integer.parseInt("0" + spec.substring(dot + 1)) : 6;
                     spec = dot >= 0 ? spec.substring(0, dot) : spec;
-                    yield String.format(java.util.Locale.ROOT, "%." + precision + "f", Py.toDouble(value));
+                    yield fixed(Py.toDouble(value), precision);
                 }
                 default -> throw TemplateException.value("unsupported format character '" + conv + "'");
             };

@@ -1,7 +1,6 @@
 package dev.cove.core.chat.template;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -146,7 +145,7 @@ final class StrFormat {
             if (!Py.isNumber(value)) {
                 throw TemplateException.value("Unknown format code 'f' for object of type '" + Py.typeName(value) + "'");
             }
-            text = PyStr.of(String.format(Locale.ROOT, "%." + (precision < 0 ? 6 : precision) + "f", Py.toDouble(value)));
+            text = PyStr.of(PercentFormat.fixed(Py.toDouble(value), precision < 0 ? 6 : precision));
         } else if (type == 'd') {
             if (!Py.isInt(value)) {
                 throw TemplateException.value("Unknown format code 'd' for object of type '" + Py.typeName(value) + "'");
