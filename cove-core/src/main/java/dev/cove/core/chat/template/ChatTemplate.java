@@ -46,6 +46,11 @@ public final class ChatTemplate {
             return new ChatTemplate(Parser.parse(source), Limits.DEFAULT, Clock.systemDefaultZone());
         } catch (StackOverflowError e) {
             throw TemplateException.limit("nests too deeply to parse");
+        } catch (TemplateException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // A safety net for hostile input: an engine bug must not escape as an arbitrary exception.
+            throw TemplateException.internal(e);
         }
     }
 

@@ -40,6 +40,11 @@ final class Evaluator {
             execAll(nodes, top);
         } catch (StackOverflowError e) {
             throw TemplateException.limit("nests calls or expressions too deeply for the stack");
+        } catch (TemplateException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // A safety net for hostile input: an engine bug must not escape as an arbitrary exception.
+            throw TemplateException.internal(e);
         }
         return new Rendering(out.text(), out.contentBits());
     }
@@ -355,7 +360,10 @@ final class Evaluator {
         }
         if (v instanceof Boolean || v instanceof Long) {
             long x = Py.toLong(v);
-            return op.equals("-") ? Math.negateExact(x) : x;
+            if (op.equals("-") && x == Long.MIN_VALUE) {
+                throw TemplateException.limit("computes an integer beyond 64 bits");
+            }
+            return op.equals("-") ? -x : x;
         }
         if (v instanceof Double d) {
             return op.equals("-") ? -d : d;

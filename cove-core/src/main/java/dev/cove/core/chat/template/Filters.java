@@ -32,6 +32,9 @@ final class Filters {
                 return Math.abs(d);
             }
             if (Py.isInt(v)) {
+                if (Py.toLong(v) == Long.MIN_VALUE) {
+                    throw TemplateException.limit("computes an integer beyond 64 bits");
+                }
                 return Math.abs(Py.toLong(v));
             }
             throw operandError("abs()", v);

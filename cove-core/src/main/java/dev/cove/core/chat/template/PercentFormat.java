@@ -76,14 +76,17 @@ final class PercentFormat {
                         throw TemplateException.type("must be real number, not " + Py.typeName(value));
                     }
                     int dot = spec.indexOf('.');
-                    int precision = dot >= 0 ? Integer.parseInt("0" + spec.substring(dot + 1)) : 6;
+                    int precision = dot >= 0 ? StrFormat.boundedNumber("0" + spec.substring(dot + 1), ev) : 6;
                     spec = dot >= 0 ? spec.substring(0, dot) : spec;
                     yield fixed(Py.toDouble(value), precision);
                 }
                 default -> throw TemplateException.value("unsupported format character '" + conv + "'");
             };
             PyStr text = piece == null ? Py.str(value) : PyStr.of(piece);
-            int width = spec.replace("-", "").isEmpty() ? 0 : Integer.parseInt(spec.replace("-", "").replace(".", ""));
+            String widthDigits = spec.replaceAll("[^0-9.]", "");
+            int dotAt = widthDigits.indexOf('.');
+            widthDigits = dotAt >= 0 ? widthDigits.substring(0, dotAt) : widthDigits;
+            int width = widthDigits.isEmpty() ? 0 : StrFormat.boundedNumber(widthDigits, ev);
             String pad = " ".repeat(Math.max(0, width - text.length()));
             if (!spec.startsWith("-")) {
                 out.append(pad);

@@ -58,7 +58,7 @@ final class StrFormat {
                 }
                 value = lookups(value, field.substring(end));
                 PyStr text = conversion == null || conversion.equals("s") ? null : Py.repr(value);
-                out.append(applySpec(text != null ? text : value, spec));
+                out.append(applySpec(text != null ? text : value, spec, ev));
                 i = close;
             } else if (c == '}') {
                 if (i + 1 < t.length() && t.charAt(i + 1) == '}') {
@@ -72,6 +72,13 @@ final class StrFormat {
             }
         }
         return out.toPyStr();
+    }
+
+    /** A width or precision, refused when it would build a string longer than the limit. */
+    static int boundedNumber(String digits, Evaluator ev) {
+        String trimmed = digits.replaceFirst("^0+(?=.)", "");
+        ev.checkLength(trimmed.length() > 18 ? Long.MAX_VALUE : Long.parseLong(trimmed));
+        return Integer.parseInt(trimmed);
     }
 
     private static Object positional(List<Object> args, int index) {
@@ -106,7 +113,7 @@ final class StrFormat {
         return value;
     }
 
-    private static PyStr applySpec(Object value, String spec) {
+    private static PyStr applySpec(Object value, String spec, Evaluator ev) {
         if (spec.isEmpty()) {
             return Py.str(value);
         }
@@ -130,14 +137,14 @@ final class StrFormat {
         while (i < spec.length() && Character.isDigit(spec.charAt(i))) {
             i++;
         }
-        int width = i > w ? Integer.parseInt(spec.substring(w, i)) : 0;
+        int width = i > w ? boundedNumber(spec.substring(w, i), ev) : 0;
         int precision = -1;
         if (i < spec.length() && spec.charAt(i) == '.') {
             int p = ++i;
             while (i < spec.length() && Character.isDigit(spec.charAt(i))) {
                 i++;
             }
-            precision = Integer.parseInt("0" + spec.substring(p, i));
+            precision = boundedNumber("0" + spec.substring(p, i), ev);
         }
         char type = i < spec.length() ? spec.charAt(i) : 0;
         PyStr text;

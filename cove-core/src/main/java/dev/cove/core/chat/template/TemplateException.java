@@ -66,6 +66,14 @@ public final class TemplateException extends CoveException {
         return new TemplateException("LimitExceeded", "the template " + message, 0);
     }
 
+    /** An engine failure (a bug) met while rendering; kind {@code InternalError}. */
+    static TemplateException internal(RuntimeException cause) {
+        TemplateException e = new TemplateException("InternalError", "the template engine failed ("
+                + cause.getClass().getSimpleName() + ")", 0);
+        e.initCause(cause);
+        return e;
+    }
+
     static TemplateException of(String kind, String message) {
         return new TemplateException(kind, message, 0);
     }
