@@ -172,9 +172,11 @@ final class Evaluator {
         for (int i = 0; i < items.size(); i++) {
             spend(1);
             loop.index0 = i;
-            assign(f.target(), items.get(i), loopScope);
-            loopScope.set("loop", loop);
-            if (execAll(f.body(), loopScope) == Flow.BREAK) {
+            // As in jinja2, what one iteration sets is gone in the next: a fresh scope each time.
+            Scope iteration = new Scope(scope);
+            assign(f.target(), items.get(i), iteration);
+            iteration.set("loop", loop);
+            if (execAll(f.body(), iteration) == Flow.BREAK) {
                 break;
             }
         }
