@@ -126,6 +126,10 @@ SNIPPETS = [
     "{{ -'a' }}",
     "{{ 'a' * 'b' }}",
     "{{ 'x'.split('') }}",
+    "{{ ([]|first).x }}",
+    "{{ ([]|max).x }}",
+    "{{ ('a' if false).x }}",
+    "{% macro m(p) %}{{ p.x }}{% endmacro %}{{ m() }}",
 ]
 
 SYNTAX_ERRORS = [

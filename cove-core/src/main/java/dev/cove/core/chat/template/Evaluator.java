@@ -241,7 +241,7 @@ final class Evaluator {
                 } else if (i >= firstDefault) {
                     v = eval(m.defaults().get(i - firstDefault), s);
                 } else {
-                    v = Undefined.name(p);
+                    v = Undefined.hint("parameter '" + p + "' was not provided");
                 }
                 s.set(p, v);
             }
@@ -287,7 +287,8 @@ final class Evaluator {
             case Expr.Binary b -> binary(b, scope);
             case Expr.Compare c -> compare(c, scope);
             case Expr.Cond c -> Py.truthy(eval(c.test(), scope)) ? eval(c.then(), scope)
-                    : c.orElse() == null ? Undefined.plain() : eval(c.orElse(), scope);
+                    : c.orElse() == null ? Undefined.hint("the inline if-expression on line " + c.line()
+                            + " evaluated to false and no else section was defined.") : eval(c.orElse(), scope);
             case Expr.ListLit l -> {
                 List<Object> items = new ArrayList<>(l.items().size());
                 for (Expr x : l.items()) {

@@ -54,14 +54,14 @@ final class Filters {
         FILTERS.put("forceescape", (ev, v, a, kw) -> escape(Py.str(v)));
         FILTERS.put("first", (ev, v, a, kw) -> {
             Iterator<Object> it = Values.iterator(v);
-            return it.hasNext() ? it.next() : Undefined.plain();
+            return it.hasNext() ? it.next() : Undefined.hint("No first item, sequence was empty.");
         });
         FILTERS.put("last", (ev, v, a, kw) -> {
             if (v instanceof PyIterator || v instanceof Map<?, ?>) {
                 throw TemplateException.type("'" + Py.typeName(v) + "' object is not reversible");
             }
             List<Object> items = Values.toList(v, ev);
-            return items.isEmpty() ? Undefined.plain() : items.getLast();
+            return items.isEmpty() ? Undefined.hint("No last item, sequence was empty.") : items.getLast();
         });
         FILTERS.put("float", (ev, v, a, kw) -> toFloat(v, Args.get(a, kw, 0, "default", 0.0)));
         FILTERS.put("int", (ev, v, a, kw) -> toInt(v, Args.get(a, kw, 0, "default", 0L),
@@ -438,7 +438,7 @@ final class Filters {
         Object attribute = Args.get(a, kw, 1, "attribute", null);
         List<Object> items = Values.toList(v, ev);
         if (items.isEmpty()) {
-            return Undefined.plain();
+            return Undefined.hint("No aggregated item, sequence was empty.");
         }
         Comparator<Object> c = order(caseSensitive, attribute);
         Object best = items.getFirst();

@@ -35,8 +35,9 @@ final class Undefined {
                 + Py.quoteRepr(Py.typeName(owner)) + " object is unsafe.");
     }
 
-    static Undefined plain() {
-        return new Undefined("UndefinedError", "value is undefined");
+    /** An undefined value whose error says why it is undefined (jinja2's undefined hint). */
+    static Undefined hint(String message) {
+        return new Undefined("UndefinedError", message);
     }
 
     TemplateException error() {
