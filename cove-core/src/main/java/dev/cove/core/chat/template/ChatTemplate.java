@@ -21,7 +21,9 @@ import java.util.Objects;
  *
  * <p>Context values are Java maps, lists, strings, numbers, booleans and null (deep-copied);
  * mark message text with {@link ContentString} so {@link Rendering#fromContent()} can tell it
- * from the template's own text. Each render is bounded by {@link Limits}.
+ * from the template's own text. Pass ordered maps ({@code LinkedHashMap}, or what a JSON reader
+ * returns): templates iterate them and {@code tojson} prints them in their order, as Python keeps
+ * a dict's insertion order. Each render is bounded by {@link Limits}.
  */
 public final class ChatTemplate {
     private final List<Node> nodes;

@@ -229,6 +229,13 @@ final class Py {
             return (1 / d < 0) ? "-0.0" : "0.0";
         }
         BigDecimal bd = new BigDecimal(Double.toString(Math.abs(d))).stripTrailingZeros();
+        if (bd.precision() == 2) {
+            // Java prints at least two digits in scientific form (4.9E-324); Python the shortest (5e-324).
+            BigDecimal one = bd.round(new java.math.MathContext(1, java.math.RoundingMode.HALF_EVEN));
+            if (one.doubleValue() == Math.abs(d)) {
+                bd = one.stripTrailingZeros();
+            }
+        }
         String digits = bd.unscaledValue().toString();
         int decpt = digits.length() - bd.scale();
         StringBuilder sb = new StringBuilder(d < 0 ? "-" : "");
