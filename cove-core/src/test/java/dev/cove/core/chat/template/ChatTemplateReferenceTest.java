@@ -57,6 +57,32 @@ class ChatTemplateReferenceTest {
                 throw new AssertionError(c.name() + ": " + e.getMessage() + " at line " + e.line(), e);
             }
             assertThat(r.text()).as(c.name()).isEqualTo(expected);
+            contentKeepsItsProvenance(c, r);
         }
+    }
+
+    /**
+     * Each message text the rendering shows verbatim appears somewhere with every character flagged
+     * (except texts with a think block, which reasoning templates take apart and rebuild around
+     * their own {@code <think>} markers).
+     */
+    private static void contentKeepsItsProvenance(ReferenceCases.Case c, Rendering r) {
+        java.util.BitSet bits = r.fromContent();
+        for (Object m : (java.util.List<?>) c.context().get("messages")) {
+            if (((Map<?, ?>) m).get("content") instanceof ContentString cs && cs.text().strip().length() >= 2
+                    && !cs.text().contains("</think>")) {
+                String text = cs.text().strip();
+                int at = r.text().indexOf(text);
+                if (at < 0) {
+                    continue;
+                }
+                boolean flagged = false;
+                for (; at >= 0 && !flagged; at = r.text().indexOf(text, at + 1)) {
+                    flagged = bits.get(at, at + text.length()).cardinality() == text.length();
+                }
+                assertThat(flagged).as(c.name() + ": a message's text is not marked as content").isTrue();
+            }
+        }
+        assertThat(r.fromContent().length()).as("flags stay within the text").isLessThanOrEqualTo(r.text().length());
     }
 }
