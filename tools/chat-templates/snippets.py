@@ -130,6 +130,11 @@ SNIPPETS = [
     "{{ ([]|max).x }}",
     "{{ ('a' if false).x }}",
     "{% macro m(p) %}{{ p.x }}{% endmacro %}{{ m() }}",
+    "{% macro m(a) %}{{ a }}{% endmacro %}{{ m(1, 2) }}",
+    "{% macro m(a) %}{{ a }}{% endmacro %}{{ m(b=1) }}",
+    "{% macro m(a) %}{{ a }}{% endmacro %}{{ m(1, a=2) }}",
+    "{% macro m() %}x{% endmacro %}{% call m() %}y{% endcall %}",
+    "{% macro m(a) %}{{ a }}{{ kwargs }}{% endmacro %}{{ m(1, z=2, y=3) }}",
 ]
 
 SYNTAX_ERRORS = [

@@ -119,9 +119,9 @@ final class Evaluator {
                     }
                     assign(s.target(), v, scope);
                 }
-                case Node.Macro m -> scope.set(m.name(), new Macro(m.name(), m.params(), m.defaults(), m.body(), scope, null));
+                case Node.Macro m -> scope.set(m.name(), new Macro(m.name(), m.params(), m.defaults(), m.body(), scope, m.special()));
                 case Node.CallBlock c -> {
-                    Macro caller = new Macro("caller", c.params(), c.defaults(), c.body(), scope, null);
+                    Macro caller = new Macro("caller", c.params(), c.defaults(), c.body(), scope, c.special());
                     out.append(Py.str(call(c.call(), scope, caller)));
                 }
                 case Node.FilterBlock fb -> {
@@ -230,6 +230,14 @@ final class Evaluator {
             Scope s = new Scope(m.closure());
             Map<String, Object> rest = new LinkedHashMap<>(kwargs);
             Object caller = rest.remove("caller");
+            if (caller != null && !m.special().contains("caller")) {
+                throw TemplateException.type("macro '" + m.name() + "' was invoked with two values for the special "
+                        + "caller argument. This is most likely a bug.");
+            }
+            if (args.size() > m.params().size() && !m.special().contains("varargs")) {
+                throw TemplateException.type("macro '" + m.name() + "' takes not more than " + m.params().size()
+                        + " argument(s)");
+            }
             int firstDefault = m.params().size() - m.defaults().size();
             for (int i = 0; i < m.params().size(); i++) {
                 String p = m.params().get(i);
@@ -244,6 +252,10 @@ final class Evaluator {
                     v = Undefined.hint("parameter '" + p + "' was not provided");
                 }
                 s.set(p, v);
+            }
+            if (!rest.isEmpty() && !m.special().contains("kwargs")) {
+                throw TemplateException.type("macro '" + m.name() + "' takes no keyword argument '"
+                        + rest.keySet().iterator().next() + "'");
             }
             List<Object> varargs = args.size() > m.params().size()
                     ? args.subList(m.params().size(), args.size()) : List.of();
@@ -323,7 +335,7 @@ final class Evaluator {
         for (Expr a : c.args()) {
             args.add(eval(a, scope));
         }
-        Map<String, Object> kwargs = new HashMap<>();
+        Map<String, Object> kwargs = new LinkedHashMap<>();
         for (int k = 0; k < c.kwNames().size(); k++) {
             kwargs.put(c.kwNames().get(k), eval(c.kwValues().get(k), scope));
         }

@@ -20,12 +20,13 @@ sealed interface Node {
     /** {@code {% set name %}...{% endset %}}, optionally through filters. */
     record SetBlock(Target target, List<Node> body, List<Expr.Filter> filters, int line) implements Node { }
 
-    record Macro(String name, List<String> params, List<Expr> defaults, List<Node> body, int line)
-            implements Node { }
+    /** {@code special}: which of varargs, kwargs and caller the body reads. */
+    record Macro(String name, List<String> params, List<Expr> defaults, List<Node> body, java.util.Set<String> special,
+                 int line) implements Node { }
 
     /** {@code {% call(params) macro(args) %}body{% endcall %}}: the body becomes {@code caller}. */
-    record CallBlock(Expr.Call call, List<String> params, List<Expr> defaults, List<Node> body, int line)
-            implements Node { }
+    record CallBlock(Expr.Call call, List<String> params, List<Expr> defaults, List<Node> body,
+                     java.util.Set<String> special, int line) implements Node { }
 
     record FilterBlock(List<Expr.Filter> filters, List<Node> body, int line) implements Node { }
 

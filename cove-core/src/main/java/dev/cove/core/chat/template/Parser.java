@@ -20,6 +20,8 @@ final class Parser {
     /** Inside an if-block or conditional expression (jinja2's soft frame). */
     private boolean soft;
     private int nesting;
+    /** Names read inside each macro or call-block body being parsed (to know which use varargs, kwargs, caller). */
+    private final java.util.ArrayDeque<java.util.Set<String>> referenced = new java.util.ArrayDeque<>();
 
     private Parser(List<Token> tokens) {
         this.tokens = tokens;
@@ -301,13 +303,22 @@ final class Parser {
         expect(Type.BLOCK_END, "end of statement block");
         boolean wasSoft = soft;
         soft = false;
+        referenced.push(new java.util.HashSet<>());
         try {
             List<Node> body = body(Set.of("endmacro"), "macro");
             endTag("endmacro");
-            return new Node.Macro(name, params, defaults, body, line);
+            return new Node.Macro(name, params, defaults, body, special(referenced.peek()), line);
         } finally {
+            referenced.pop();
             soft = wasSoft;
         }
+    }
+
+    /** Which of jinja2's implicit macro variables a body reads; only those accept extra arguments. */
+    private static Set<String> special(Set<String> names) {
+        Set<String> out = new java.util.HashSet<>(names);
+        out.retainAll(Set.of("varargs", "kwargs", "caller"));
+        return Set.copyOf(out);
     }
 
     /** {@code (a, b=1)}; a parameter without a default after one with is an error, as in Python. */
@@ -345,11 +356,13 @@ final class Parser {
         expect(Type.BLOCK_END, "end of statement block");
         boolean wasSoft = soft;
         soft = false;
+        referenced.push(new java.util.HashSet<>());
         try {
             List<Node> body = body(Set.of("endcall"), "call");
             endTag("endcall");
-            return new Node.CallBlock(c, params, defaults, body, line);
+            return new Node.CallBlock(c, params, defaults, body, special(referenced.peek()), line);
         } finally {
+            referenced.pop();
             soft = wasSoft;
         }
     }
@@ -586,7 +599,12 @@ final class Parser {
                     case "true", "True" -> new Expr.Literal(Boolean.TRUE, t.line());
                     case "false", "False" -> new Expr.Literal(Boolean.FALSE, t.line());
                     case "none", "None" -> new Expr.Literal(null, t.line());
-                    default -> new Expr.Name(t.text(), t.line());
+                    default -> {
+                        for (java.util.Set<String> names : referenced) {
+                            names.add(t.text());
+                        }
+                        yield new Expr.Name(t.text(), t.line());
+                    }
                 };
             }
             case STRING -> {
