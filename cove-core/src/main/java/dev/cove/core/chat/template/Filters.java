@@ -99,12 +99,7 @@ final class Filters {
         });
         FILTERS.put("reverse", (ev, v, a, kw) -> {
             if (v instanceof PyStr s) {
-                List<Object> cs = Values.chars(s);
-                TextBuilder out = new TextBuilder();
-                for (int i = cs.size() - 1; i >= 0; i--) {
-                    out.append((PyStr) cs.get(i));
-                }
-                return out.toPyStr();
+                return Values.slice(s, null, null, -1L, ev);
             }
             List<Object> items = Values.toList(v, ev);
             java.util.Collections.reverse(items);

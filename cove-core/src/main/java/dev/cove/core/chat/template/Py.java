@@ -1,7 +1,6 @@
 package dev.cove.core.chat.template;
 
 import java.math.BigDecimal;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -366,10 +365,5 @@ final class Py {
             end--;
         }
         return s.substring(0, end);
-    }
-
-    /** Iterates a value as Python's {@code for} does; {@code null} when it is not iterable. */
-    static Iterator<Object> iterate(Object v) {
-        return Values.iterator(v);
     }
 }

@@ -3,7 +3,6 @@ package dev.cove.core.chat.template;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.IntUnaryOperator;
 
 /** Python str operations that keep each character's provenance. */
 final class Strings {
@@ -189,11 +188,11 @@ final class Strings {
     }
 
     static PyStr upper(PyStr s) {
-        return mapCodePoints(s, cp -> 1, true);
+        return mapCodePoints(s, true);
     }
 
     static PyStr lower(PyStr s) {
-        return mapCodePoints(s, cp -> 0, true);
+        return mapCodePoints(s, false);
     }
 
     /** Python's title(): a cased character after an uncased one is title-cased, others lowered. */
@@ -238,15 +237,15 @@ final class Strings {
         return Character.isUpperCase(cp) || Character.isLowerCase(cp) || Character.isTitleCase(cp);
     }
 
-    /** Upper- or lower-cases each code point, keeping its provenance (mode 1 upper, 0 lower). */
-    private static PyStr mapCodePoints(PyStr s, IntUnaryOperator mode, boolean unused) {
+    /** Upper- or lower-cases each code point, keeping its provenance. */
+    private static PyStr mapCodePoints(PyStr s, boolean upper) {
         String t = s.text();
         TextBuilder out = new TextBuilder();
         for (int i = 0; i < t.length(); ) {
             int cp = t.codePointAt(i);
             int n = Character.charCount(cp);
             String piece = t.substring(i, i + n);
-            out.append(mode.applyAsInt(cp) == 1 ? piece.toUpperCase(Locale.ROOT) : piece.toLowerCase(Locale.ROOT),
+            out.append(upper ? piece.toUpperCase(Locale.ROOT) : piece.toLowerCase(Locale.ROOT),
                     s.isContent(i));
             i += n;
         }

@@ -30,7 +30,7 @@ final class Values {
                 return it;
             }
             case PyStr s -> {
-                return chars(s).iterator();
+                return codePoints(s);
             }
             case PyIterator g -> {
                 return g;
@@ -56,16 +56,28 @@ final class Values {
         return items;
     }
 
-    /** The code points of a string, each a one-character string keeping its provenance. */
-    static List<Object> chars(PyStr s) {
-        List<Object> out = new ArrayList<>(s.length());
+    /** Iterates the code points lazily, so a long string is not expanded into objects up front. */
+    private static Iterator<Object> codePoints(PyStr s) {
         String t = s.text();
-        for (int i = 0; i < t.length(); ) {
-            int n = Character.charCount(t.codePointAt(i));
-            out.add(s.substring(i, i + n));
-            i += n;
-        }
-        return out;
+        return new Iterator<>() {
+            private int i;
+
+            @Override
+            public boolean hasNext() {
+                return i < t.length();
+            }
+
+            @Override
+            public Object next() {
+                if (i >= t.length()) {
+                    throw new java.util.NoSuchElementException();
+                }
+                int n = Character.charCount(t.codePointAt(i));
+                PyStr c = s.substring(i, i + n);
+                i += n;
+                return c;
+            }
+        };
     }
 
     /** Python's len(); -1 when the value has none. */
@@ -152,11 +164,13 @@ final class Values {
             }
             case PyStr s -> {
                 if (isInt(key)) {
-                    List<Object> cs = chars(s);
+                    String t = s.text();
+                    int n = t.codePointCount(0, t.length());
                     long i = Py.toLong(key);
-                    long idx = i < 0 ? i + cs.size() : i;
-                    if (idx >= 0 && idx < cs.size()) {
-                        return cs.get((int) idx);
+                    long idx = i < 0 ? i + n : i;
+                    if (idx >= 0 && idx < n) {
+                        int at = t.offsetByCodePoints(0, (int) idx);
+                        return s.substring(at, at + Character.charCount(t.codePointAt(at)));
                     }
                     return Undefined.element(obj, key);
                 }
@@ -199,19 +213,22 @@ final class Values {
         if (st == 0) {
             throw TemplateException.value("slice step cannot be zero");
         }
-        List<Object> items;
+        List<Object> items = null;
         PyStr str = null;
+        int[] starts = null;
+        long n;
         if (obj instanceof PyStr s) {
             str = s;
-            items = chars(s);
+            starts = codePointStarts(s.text());
+            n = starts.length - 1;
         } else if (obj instanceof List<?> l) {
             @SuppressWarnings("unchecked")
             List<Object> cast = (List<Object>) l;
             items = cast;
+            n = items.size();
         } else {
             throw TemplateException.type("'" + Py.typeName(obj) + "' object is not subscriptable");
         }
-        long n = items.size();
         long lo;
         long hi;
         if (st > 0) {
@@ -221,19 +238,34 @@ final class Values {
             lo = start == null ? n - 1 : clamp(sliceIndex(start), n, -1, n - 1);
             hi = stop == null ? -1 : clamp(sliceIndex(stop), n, -1, n - 1);
         }
-        List<Object> picked = new ArrayList<>();
-        for (long i = lo; st > 0 ? i < hi : i > hi; i += st) {
-            picked.add(items.get((int) i));
-        }
-        ev.spend(picked.size());
+        long count = st > 0 ? (hi > lo ? (hi - lo - 1) / st + 1 : 0) : (lo > hi ? (lo - hi - 1) / -st + 1 : 0);
+        ev.spend(count);
         if (str != null) {
+            if (st == 1) {
+                return str.substring(starts[(int) lo], starts[(int) hi]);
+            }
             TextBuilder b = new TextBuilder();
-            for (Object c : picked) {
-                b.append((PyStr) c);
+            for (long k = 0, i = lo; k < count; k++, i += st) {
+                b.append(str.substring(starts[(int) i], starts[(int) i + 1]));
             }
             return b.toPyStr();
         }
+        List<Object> picked = new ArrayList<>((int) count);
+        for (long k = 0, i = lo; k < count; k++, i += st) {
+            picked.add(items.get((int) i));
+        }
         return obj instanceof PyTuple ? new PyTuple(picked) : picked;
+    }
+
+    /** The char offset of each code point, and the length at the end. */
+    private static int[] codePointStarts(String t) {
+        int[] starts = new int[t.codePointCount(0, t.length()) + 1];
+        int k = 0;
+        for (int i = 0; i < t.length(); i += Character.charCount(t.codePointAt(i))) {
+            starts[k++] = i;
+        }
+        starts[k] = t.length();
+        return starts;
     }
 
     private static long sliceIndex(Object v) {

@@ -66,7 +66,8 @@ class ChatTemplateFuzzTest {
             "{{ strftime_now(none) }}", "{{ range(1, 2, 0) }}", "{{ 'a'[10**18] }}", "{{ 'abc'[::0] }}",
             "{{ [1,2][1:2:-9223372036854775807] }}", "{{ [1,2][-9223372036854775807:9223372036854775807] }}",
             "{{ x|batch(0) }}", "{{ [1]|batch(10**9, 0)|list }}", "{{ 1|round(10**9) }}", "{{ 'x'|center(10**9) }}",
-            "{{ '9' * 400|int }}", "{{ '1e999'|float }}", "{{ 'x'|int(base=99) }}");
+            "{{ '9' * 400|int }}", "{{ ('x' * 3000000)|list|length }}", "{{ ('x' * 3000000)[::-1]|length }}",
+            "{{ ('x' * 3000000)|reverse|length }}{{ ('x' * 3000000)[1500000] }}{% for c in 'y' * 3000000 %}{% endfor %}", "{{ '1e999'|float }}", "{{ 'x'|int(base=99) }}");
 
     @Test
     void hostileTemplatesEndWithinLimits() {
