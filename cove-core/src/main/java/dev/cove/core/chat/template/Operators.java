@@ -78,7 +78,7 @@ final class Operators {
     private static Object repeat(Object seq, long times, Evaluator ev) {
         long n = Math.max(0, times);
         if (seq instanceof PyStr s) {
-            ev.checkLength(s.length() * n);
+            ev.checkLength(saturatedProduct(s.length(), n));
             TextBuilder out = new TextBuilder();
             for (long i = 0; i < n; i++) {
                 out.append(s);
@@ -86,12 +86,17 @@ final class Operators {
             return out.toPyStr();
         }
         List<?> l = (List<?>) seq;
-        ev.spend(l.size() * n);
+        ev.spend(saturatedProduct(l.size(), n));
         List<Object> out = new ArrayList<>();
         for (long i = 0; i < n; i++) {
             out.addAll(l);
         }
         return seq instanceof PyTuple ? new PyTuple(out) : out;
+    }
+
+    private static long saturatedProduct(long a, long b) {
+        long high = Math.multiplyHigh(a, b);
+        return high != 0 || a * b < 0 ? Long.MAX_VALUE : a * b;
     }
 
     private static Object numeric(String op, Object a, Object b, Evaluator ev) {
