@@ -1,7 +1,7 @@
 package dev.cove.cli;
 
 import dev.cove.core.Model;
-import dev.cove.core.chat.ChatFormat;
+import dev.cove.core.chat.ChatRenderer;
 import dev.cove.core.chat.ChatMessage;
 import dev.cove.core.generate.GenerationOptions;
 import dev.cove.core.generate.GenerationResult;
@@ -51,8 +51,7 @@ final class ChatCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         try (Model m = modelOptions.load(model);
              Terminal terminal = TerminalBuilder.builder().system(true).dumb(true).build()) {
-            String template = m.metadata().getString("tokenizer.chat_template", null);
-            ChatFormat format = ChatFormat.detect(template, text -> m.tokenizer().vocabulary().tokenId(text) != dev.cove.core.tokenizer.Vocabulary.NONE);
+            ChatRenderer format = ChatTemplates.forChat(m);
             List<String> stops = new ArrayList<>(sampling.stop);
             stops.addAll(format.stopStrings());
             GenerationOptions options = GenerationOptions.defaults()

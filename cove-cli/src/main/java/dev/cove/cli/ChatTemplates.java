@@ -1,19 +1,24 @@
 package dev.cove.cli;
 
 import dev.cove.core.Model;
-import dev.cove.core.chat.ChatFormat;
+import dev.cove.core.chat.ChatRenderer;
+import dev.cove.core.chat.TemplateChatRenderer;
 
-/** Chooses the chat format of a model from its {@code tokenizer.chat_template}. */
+/** Chooses how a model's conversations are rendered: its own {@code tokenizer.chat_template} first. */
 final class ChatTemplates {
     private ChatTemplates() {
     }
 
-    /** The model's chat format, or null for a base model without a chat template. */
-    static ChatFormat formatOf(Model model) {
-        String template = model.metadata().getString("tokenizer.chat_template", null);
-        if (template == null) {
+    /** The model's chat renderer, or null for a base model without a chat template. */
+    static ChatRenderer formatOf(Model model) {
+        if (model.metadata().getString("tokenizer.chat_template", null) == null) {
             return null;
         }
-        return ChatFormat.detect(template, text -> model.tokenizer().vocabulary().tokenId(text) != dev.cove.core.tokenizer.Vocabulary.NONE);
+        return TemplateChatRenderer.forModel(model);
+    }
+
+    /** The model's chat renderer, a built-in format for a model without a template. */
+    static ChatRenderer forChat(Model model) {
+        return TemplateChatRenderer.forModel(model);
     }
 }

@@ -3,6 +3,7 @@ package dev.cove.cli;
 import dev.cove.core.CoveException;
 import dev.cove.core.Model;
 import dev.cove.core.chat.ChatFormat;
+import dev.cove.core.chat.ChatRenderer;
 import dev.cove.core.chat.ChatMessage;
 import dev.cove.core.chat.ChatPrompt;
 import dev.cove.core.generate.GenerationOptions;
@@ -66,7 +67,7 @@ final class RunCommand implements Callable<Integer> {
         long loadStart = System.nanoTime();
         try (Model m = modelOptions.load(model)) {
             long loadNanos = System.nanoTime() - loadStart;
-            ChatFormat format = raw ? null : ChatTemplates.formatOf(m);
+            ChatRenderer format = raw ? null : ChatTemplates.formatOf(m);
             List<String> stops = new ArrayList<>(sampling.stop);
             ChatPrompt chat = null; // null: plain completion of the text, special-token text staying text
             if (format == null) {

@@ -20,8 +20,15 @@ final class Prompts {
     static int[] chat(ServedModel m, List<ChatMessage> messages, List<Tool> tools, String param) {
         // The format's markers become control tokens; special-token text inside the messages
         // stays text, so a client's message cannot close its turn and write as the system.
-        return check(m, m.chatFormat().renderPrompt(messages, tools, true).tokenize(m.model().tokenizer(), true),
-                param);
+        dev.cove.core.chat.ChatPrompt prompt;
+        try {
+            prompt = m.chatFormat().renderPrompt(messages, tools, true);
+        } catch (dev.cove.core.chat.template.TemplateException e) {
+            // The template's own refusal (roles that do not alternate...) or its limits: never the text.
+            throw ApiException.invalid(param, "chat_template_error", "the model's chat template cannot render this"
+                    + " conversation: " + e.getMessage());
+        }
+        return check(m, prompt.tokenize(m.model().tokenizer(), true), param);
     }
 
     /** Plain text to continue: special-token text in it stays text. */

@@ -1,7 +1,7 @@
 package dev.cove.server;
 
 import dev.cove.core.Model;
-import dev.cove.core.chat.ChatFormat;
+import dev.cove.core.chat.TemplateChatRenderer;
 import dev.cove.core.chat.ChatRenderer;
 import dev.cove.core.model.ModelConfig;
 import dev.cove.core.model.ModelWeights;
@@ -33,10 +33,9 @@ public final class ServedModel {
         this.model = model;
         this.scheduler = scheduler;
         this.chatTemplate = model.metadata().getString("tokenizer.chat_template", null);
-        Vocabulary vocab = model.tokenizer().vocabulary();
-        // Without a template (or with one not recognized): ChatML when the vocabulary has its
-        // markers, else a plain "User: / Assistant:" transcript.
-        this.chatFormat = ChatFormat.detect(chatTemplate, text -> vocab.tokenId(text) != Vocabulary.NONE);
+        // The model's own template; without one, a built-in format (ChatML when the vocabulary has
+        // its markers, else a plain "User: / Assistant:" transcript).
+        this.chatFormat = TemplateChatRenderer.forModel(model);
         this.parameterCount = countParameters(model);
         this.quantization = quantizationOf(model);
         Path path = model.path();
