@@ -78,10 +78,11 @@ final class Json {
 
     private static byte[] readBody(Context ctx, long maxBytes) {
         long declared = ctx.req().getContentLengthLong();
-        if (declared > maxBytes) {
-            throw tooLarge(maxBytes);
-        }
         try (InputStream in = ctx.req().getInputStream()) {
+            if (declared > maxBytes) {
+                discardRest(in, maxBytes);
+                throw tooLarge(maxBytes);
+            }
             ByteArrayOutputStream out = new ByteArrayOutputStream(declared > 0 ? (int) declared : 1024);
             byte[] buffer = new byte[8192];
             long total = 0;
@@ -89,6 +90,7 @@ final class Json {
             while ((n = in.read(buffer)) > 0) {
                 total += n;
                 if (total > maxBytes) {
+                    discardRest(in, maxBytes);
                     throw tooLarge(maxBytes);
                 }
                 out.write(buffer, 0, n);
@@ -96,6 +98,22 @@ final class Json {
             return out.toByteArray();
         } catch (IOException e) {
             throw ApiException.invalid(null, "could not read the request body: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Reads and drops what is left of a refused body, up to a bound. A server that answers
+     * while the client is still uploading and then closes resets the connection, and the
+     * client loses the 413 it was sent; reading the rest lets the answer arrive. Beyond the
+     * bound (a hostile or runaway upload) the connection is closed all the same.
+     */
+    private static void discardRest(InputStream in, long maxBytes) throws IOException {
+        long bound = Math.max(4 * maxBytes, 4L << 20);
+        byte[] buffer = new byte[8192];
+        long dropped = 0;
+        int n;
+        while (dropped < bound && (n = in.read(buffer)) > 0) {
+            dropped += n;
         }
     }
 

@@ -13,6 +13,17 @@ public interface ModelPuller {
 
     /** Hears how a pull goes; called from the pulling thread. */
     interface Progress {
+        /** For a caller that shows no progress. */
+        Progress NONE = new Progress() {
+            @Override
+            public void downloading(String what, long completed, long total) {
+            }
+
+            @Override
+            public void status(String status) {
+            }
+        };
+
         /** A download of {@code total} bytes (-1 when unknown) of {@code what} (a file name) starts or goes on. */
         void downloading(String what, long completed, long total);
 

@@ -392,15 +392,7 @@ final class OllamaRoutes {
             return;
         }
         if (!stream) {
-            ModelPuller.Pulled p = pullOrFail(puller, wanted, new ModelPuller.Progress() {
-                @Override
-                public void downloading(String what, long completed, long total) {
-                }
-
-                @Override
-                public void status(String status) {
-                }
-            });
+            ModelPuller.Pulled p = pullOrFail(puller, wanted, ModelPuller.Progress.NONE);
             serveOnce(p);
             respondPulled(ctx, false, null);
             return;

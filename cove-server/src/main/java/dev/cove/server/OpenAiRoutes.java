@@ -152,7 +152,7 @@ final class OpenAiRoutes {
         }
         message.putNull("refusal");
         if (!calls.isEmpty()) {
-            message.set("tool_calls", ToolRequest.openAiCalls(calls, false));
+            message.set("tool_calls", ToolRequest.openAiCalls(calls));
         }
         ObjectNode choice = Json.object().put("index", index);
         choice.set("message", message);
@@ -189,12 +189,12 @@ final class OpenAiRoutes {
         List<ToolCall> made = tools.withIds(end.calls());
         for (int i = 0; i < made.size(); i++) {
             // As OpenAI streams a call: its id and name first, then the arguments.
-            ObjectNode call = (ObjectNode) ToolRequest.openAiCalls(made, true).get(i);
-            String arguments = made.get(i).arguments();
-            ((ObjectNode) call.get("function")).put("arguments", "");
-            out.data(Json.write(chatChunk(id, created, m, index, toolDelta(call), null, includeUsage)));
+            ToolCall call = made.get(i);
+            ObjectNode head = Json.object().put("index", i).put("id", call.id()).put("type", "function");
+            head.set("function", Json.object().put("name", call.name()).put("arguments", ""));
+            out.data(Json.write(chatChunk(id, created, m, index, toolDelta(head), null, includeUsage)));
             ObjectNode rest = Json.object().put("index", i);
-            rest.set("function", Json.object().put("arguments", arguments));
+            rest.set("function", Json.object().put("arguments", call.arguments()));
             out.data(Json.write(chatChunk(id, created, m, index, toolDelta(rest), null, includeUsage)));
         }
         out.data(Json.write(chatChunk(id, created, m, index, Json.object(),

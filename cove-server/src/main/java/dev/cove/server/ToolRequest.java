@@ -127,16 +127,11 @@ final class ToolRequest {
         return out;
     }
 
-    /** OpenAI's {@code tool_calls} array of a message (or, with {@code index}, of a stream's delta). */
-    static ArrayNode openAiCalls(List<ToolCall> calls, boolean withIndex) {
+    /** OpenAI's {@code tool_calls} array of a message. */
+    static ArrayNode openAiCalls(List<ToolCall> calls) {
         ArrayNode out = Json.array();
-        for (int i = 0; i < calls.size(); i++) {
-            ToolCall c = calls.get(i);
-            ObjectNode call = Json.object();
-            if (withIndex) {
-                call.put("index", i);
-            }
-            call.put("id", c.id()).put("type", "function");
+        for (ToolCall c : calls) {
+            ObjectNode call = Json.object().put("id", c.id()).put("type", "function");
             call.set("function", Json.object().put("name", c.name()).put("arguments", c.arguments()));
             out.add(call);
         }

@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -54,20 +52,12 @@ class ChatPageTest {
     void inARealBrowserItStreamsStopsAndStaysOnItsOrigin() throws Exception {
         String chromium = chromium();
         assumeTrue(chromium != null, "skipped: no Chromium (apt-get install chromium)");
-        prepareClient();
+        TestModels.stories();
+        NodeScripts.prepare(DIR, "/ui-client/chat-page-test.mjs", "puppeteer-core@24", "puppeteer-core");
         try (CoveServer server = CoveServer.builder(ServerConfig.defaults().port(0).accessLog(false).contextLength(4096))
                 .model("stories", TestModels.stories()).start()) {
-            ProcessBuilder pb = new ProcessBuilder("node", "chat-page-test.mjs").directory(DIR.toFile());
-            pb.environment().put("COVE_URL", server.baseUri().toString());
-            pb.environment().put("CHROMIUM", chromium);
-            pb.environment().put("SCREENSHOT", SCREENSHOT.toAbsolutePath().toString());
-            Process p = pb.start();
-            p.getOutputStream().close();
-            byte[] stdout = p.getInputStream().readAllBytes();
-            String stderr = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-            assertThat(p.exitValue()).as(stderr).isZero();
-            JsonNode out = HttpTestClient.JSON.readTree(stdout);
+            JsonNode out = NodeScripts.run(DIR, "chat-page-test.mjs", Map.of("COVE_URL", server.baseUri().toString(),
+                    "CHROMIUM", chromium, "SCREENSHOT", SCREENSHOT.toAbsolutePath().toString()), 120);
 
             assertThat(out.path("failure").isMissingNode()).as(out.path("failure").asText()).isTrue();
             assertThat(out.path("errors")).as("page errors").isEmpty();
@@ -95,33 +85,5 @@ class ChatPageTest {
             }
         }
         return null;
-    }
-
-    private static void prepareClient() throws IOException, InterruptedException {
-        TestModels.stories();
-        assumeTrue(runs("node", "--version"), "skipped: Node.js is not installed");
-        assumeTrue(runs("npm", "--version"), "skipped: npm is not installed");
-        Files.createDirectories(DIR);
-        try (var in = ChatPageTest.class.getResourceAsStream("/ui-client/chat-page-test.mjs")) {
-            Files.write(DIR.resolve("chat-page-test.mjs"), in.readAllBytes());
-        }
-        if (!Files.isDirectory(DIR.resolve("node_modules/puppeteer-core"))) {
-            Files.writeString(DIR.resolve("package.json"), "{\"private\":true,\"name\":\"cove-ui-test\"}\n");
-            Process install = new ProcessBuilder("npm", "install", "puppeteer-core@24", "--no-audit", "--no-fund",
-                    "--loglevel=error").directory(DIR.toFile()).redirectErrorStream(true).start();
-            String log = new String(install.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            boolean finished = install.waitFor(180, TimeUnit.SECONDS);
-            assumeTrue(finished && install.exitValue() == 0, "skipped: npm install puppeteer-core failed: " + log);
-        }
-    }
-
-    private static boolean runs(String... command) {
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException | InterruptedException e) {
-            return false;
-        }
     }
 }

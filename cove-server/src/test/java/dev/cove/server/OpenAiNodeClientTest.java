@@ -1,15 +1,11 @@
 package dev.cove.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,21 +22,13 @@ class OpenAiNodeClientTest {
 
     @Test
     void theOfficialNodeSdkWorksUnchanged() throws Exception {
-        prepareClient();
+        TestModels.stories();
+        NodeScripts.prepare(DIR, "/node-client/openai-client-test.mjs", "openai@4", "openai");
         try (CoveServer server = CoveServer.builder(ServerConfig.defaults().port(0).apiKeys(List.of(KEY)).accessLog(false)
                 .contextLength(2048))
                 .model("stories", TestModels.stories()).start()) {
-            ProcessBuilder pb = new ProcessBuilder("node", "openai-client-test.mjs").directory(DIR.toFile())
-                    .redirectErrorStream(false);
-            pb.environment().put("COVE_URL", server.baseUri().toString());
-            pb.environment().put("COVE_KEY", KEY);
-            Process p = pb.start();
-            p.getOutputStream().close();
-            byte[] stdout = p.getInputStream().readAllBytes();
-            String stderr = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(p.waitFor(90, TimeUnit.SECONDS)).isTrue();
-            assertThat(p.exitValue()).as(stderr).isZero();
-            JsonNode out = HttpTestClient.JSON.readTree(stdout);
+            JsonNode out = NodeScripts.run(DIR, "openai-client-test.mjs",
+                    Map.of("COVE_URL", server.baseUri().toString(), "COVE_KEY", KEY), 90);
 
             assertThat(out.path("models").get(0).asText()).isEqualTo("stories");
             assertThat(out.path("chat").path("content").asText()).isNotEmpty();
@@ -80,34 +68,6 @@ class OpenAiNodeClientTest {
             assertThat(out.path("unknownModel").path("name").asText()).isEqualTo("NotFoundError");
             assertThat(out.path("wrongKey").path("status").asInt()).isEqualTo(401);
             assertThat(out.path("wrongKey").path("name").asText()).isEqualTo("AuthenticationError");
-        }
-    }
-
-    private static void prepareClient() throws IOException, InterruptedException {
-        TestModels.stories();
-        assumeTrue(runs("node", "--version"), "skipped: Node.js is not installed");
-        assumeTrue(runs("npm", "--version"), "skipped: npm is not installed");
-        Files.createDirectories(DIR);
-        try (var in = OpenAiNodeClientTest.class.getResourceAsStream("/node-client/openai-client-test.mjs")) {
-            Files.write(DIR.resolve("openai-client-test.mjs"), in.readAllBytes());
-        }
-        if (!Files.isDirectory(DIR.resolve("node_modules/openai"))) {
-            Files.writeString(DIR.resolve("package.json"), "{\"private\":true,\"name\":\"cove-node-client-test\"}\n");
-            Process install = new ProcessBuilder("npm", "install", "openai@4", "--no-audit", "--no-fund",
-                    "--loglevel=error").directory(DIR.toFile()).redirectErrorStream(true).start();
-            String log = new String(install.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            boolean finished = install.waitFor(180, TimeUnit.SECONDS);
-            assumeTrue(finished && install.exitValue() == 0, "skipped: npm install openai@4 failed: " + log);
-        }
-    }
-
-    private static boolean runs(String... command) {
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException | InterruptedException e) {
-            return false;
         }
     }
 }
