@@ -9,6 +9,8 @@ import dev.cove.core.kernel.MemoryBandwidth;
 import dev.cove.core.kernel.WorkerPool;
 import dev.cove.core.model.ForwardState;
 import dev.cove.core.model.Transformer;
+import dev.cove.core.sample.Sampler;
+import dev.cove.core.sample.SamplingOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -99,9 +101,18 @@ final class BenchCommand implements Callable<Integer> {
             }
             double[] tg = new double[repetitions];
             TokenConstraint constraint = constraintGrammar == null ? null : constraintGrammar.constrain(m.tokenizer());
+            // With a grammar, unconstrained repetitions alternate with the constrained ones in this
+            // process: the grammar's cost is then a ratio measured in one sitting, not across runs
+            // minutes apart on a host whose speed drifts.
+            double[] tgFree = constraint == null ? null : new double[repetitions];
             if (genTokens > 0) {
                 runGeneration(transformer, state, Math.min(genTokens, 16), constraint, m.tokenizer().vocabulary()); // warm-up
                 for (int r = 0; r < repetitions; r++) {
+                    if (tgFree != null) {
+                        long start = System.nanoTime();
+                        runGeneration(transformer, state, genTokens, null, m.tokenizer().vocabulary());
+                        tgFree[r] = genTokens / ((System.nanoTime() - start) / 1e9);
+                    }
                     long start = System.nanoTime();
                     runGeneration(transformer, state, genTokens, constraint, m.tokenizer().vocabulary());
                     tg[r] = genTokens / ((System.nanoTime() - start) / 1e9);
@@ -110,7 +121,7 @@ final class BenchCommand implements Callable<Integer> {
             long bytesPerToken = transformer.weights().bytesPerToken();
             Result result = new Result(model.getFileName().toString(), fileSize(model), transformer.weights().layers()[0].wq().type().name(),
                     t, transformer.kernels().name(), loadSeconds, promptTokens, pp, genTokens, tg, ttft,
-                    peakRssBytes(), bandwidth, bytesPerToken, cpuModel(), grammar.describe());
+                    peakRssBytes(), bandwidth, bytesPerToken, cpuModel(), grammar.describe(), tgFree);
             System.out.println(json ? result.toJson() : result.toTable());
             return 0;
         }
@@ -121,23 +132,21 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * Greedy generation of {@code count} tokens. With a constraint, each step masks the logits
-     * and advances the grammar as a constrained generation does; when the grammar is complete (or
+     * Greedy generation of {@code count} tokens. With a constraint, each step picks and advances
+     * the grammar as a constrained generation does (the mask only where the argmax is refused); when the grammar is complete (or
      * the argmax is end of generation) it starts over, so that every measured token is constrained.
      */
     private static void runGeneration(Transformer transformer, ForwardState state, int count, TokenConstraint constraint,
             dev.cove.core.tokenizer.Vocabulary vocabulary) {
         int token = 1; // BOS in llama-family vocabularies; any valid id will do
+        Sampler greedy = new Sampler(SamplingOptions.greedy());
         if (constraint != null) {
             constraint.reset();
         }
         for (int i = 0; i < count; i++) {
             transformer.forward(state, token, i, true);
             float[] logits = state.logits();
-            if (constraint != null) {
-                constraint.apply(logits, logits.length);
-            }
-            token = argmax(logits);
+            token = constraint == null ? argmax(logits) : constraint.sample(greedy, logits, logits.length);
             if (constraint != null) {
                 constraint.accept(token);
                 if (constraint.isComplete() || vocabulary.isEndOfGeneration(token)) {
@@ -208,7 +217,12 @@ final class BenchCommand implements Callable<Integer> {
 
     record Result(String model, long fileBytes, String type, int threads, String kernels, double loadSeconds,
                   int promptTokens, double[] pp, int genTokens, double[] tg, double[] ttft, long peakRss,
-                  double bandwidth, long bytesPerToken, String cpu, String grammar) {
+                  double bandwidth, long bytesPerToken, String cpu, String grammar, double[] tgFree) {
+
+        /** Constrained over unconstrained generation speed, from the sums over the repetitions. */
+        double grammarRatio() {
+            return mean(tg) / mean(tgFree);
+        }
 
         double roofline() {
             return bandwidth > 0 ? bandwidth / bytesPerToken : 0;
@@ -226,6 +240,10 @@ final class BenchCommand implements Callable<Integer> {
             if (genTokens > 0) {
                 b.append(String.format(Locale.ROOT, "%-12s %20s%s%n", "tg" + genTokens, meanStd(tg),
                         grammar == null ? "" : "   constrained by " + grammar + " (greedy)"));
+                if (tgFree != null) {
+                    b.append(String.format(Locale.ROOT, "%-12s %20s   unconstrained, alternating with it: constrained at %.3fx%n",
+                            "tg" + genTokens, meanStd(tgFree), grammarRatio()));
+                }
             }
             b.append(String.format(Locale.ROOT, "load                 %.2f s%n", loadSeconds));
             if (promptTokens > 0) {
@@ -263,6 +281,8 @@ final class BenchCommand implements Callable<Integer> {
             field(b, "weight_bytes_per_token", Long.toString(bytesPerToken)).append(',');
             field(b, "roofline_tok_s", bandwidth > 0 ? num(roofline()) : "null").append(',');
             field(b, "tg_grammar", grammar == null ? "null" : quote(grammar)).append(',');
+            field(b, "tg_unconstrained_tok_s", stats(tgFree, tgFree != null && genTokens > 0)).append(',');
+            field(b, "tg_grammar_ratio", tgFree != null && genTokens > 0 ? num(grammarRatio()) : "null").append(',');
             field(b, "tg_fraction_of_roofline", bandwidth > 0 && genTokens > 0 ? num(mean(tg) / roofline()) : "null");
             return b.append('}').toString();
         }

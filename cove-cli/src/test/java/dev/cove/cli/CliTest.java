@@ -120,7 +120,9 @@ class CliTest {
         Outcome o = cove("bench", "-m", stories(), "-p", "0", "-n", "24", "-r", "1", "--no-bandwidth", "--json-schema",
                 schema.toString(), "--json");
         assertThat(o.exitCode()).as(o.err()).isZero();
-        assertThat(o.out()).contains("\"tg_grammar\":\"json schema s.json\"");
+        assertThat(o.out()).contains("\"tg_grammar\":\"json schema s.json\"")
+                .containsPattern("\"tg_unconstrained_tok_s\":\\{\"mean\":[0-9.]+")
+                .containsPattern("\"tg_grammar_ratio\":[0-9.]+");
     }
 
     @Test

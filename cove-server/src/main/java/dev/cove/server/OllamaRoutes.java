@@ -7,6 +7,7 @@ import dev.cove.core.chat.ChatMessage;
 import dev.cove.core.chat.ToolCall;
 import dev.cove.core.chat.ToolCallStream;
 import dev.cove.core.chat.ToolCallSyntax;
+import dev.cove.core.grammar.Grammar;
 import dev.cove.core.sample.SamplingOptions;
 import dev.cove.server.batch.FinishReason;
 import dev.cove.server.batch.GenerationEvent;
@@ -217,8 +218,9 @@ final class OllamaRoutes {
         List<String> stops = new ArrayList<>(options == null ? List.of() : options.stringOrStrings("stop", 16));
         stops.addAll(m.chatFormat().stopStrings());
         SamplingOptions sampling = SamplingParams.ollama(options, m);
+        Grammar format = StructuredOutput.ollama(f);
         Generation gen = Generation.submit(m, JobSpec.generate(tokens, sampling, numPredict(options), stops,
-                server.config().requestTimeout(), StructuredOutput.ollama(f)));
+                server.config().requestTimeout(), format != null ? format : tools.grammar(m)));
         respond(ctx, gen, stream, start, tools, null);
     }
 

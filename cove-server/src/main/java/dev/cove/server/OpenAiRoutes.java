@@ -80,17 +80,18 @@ final class OpenAiRoutes {
         boolean stream = f.bool("stream", false);
         boolean includeUsage = streamIncludeUsage(f);
         int[] prompt = Prompts.chat(m, messages, tools.offered(), "messages");
-        Grammar grammar = StructuredOutput.openAi(f);
-        Grammar forced = tools.grammar(m);
-        if (forced != null && grammar != null) {
+        Grammar format = StructuredOutput.openAi(f);
+        if (tools.forcesCall() && format != null) {
             throw ApiException.invalid("tool_choice", "tool_choice '" + (f.raw("tool_choice").isTextual() ? "required"
                     : "function") + "' cannot be combined with response_format, grammar or json_schema");
         }
+        // A response format holds the whole answer; only without one are "auto" calls held to their schemas.
+        Grammar grammar = format != null ? format : tools.grammar(m);
 
         int n = choices(f);
         int logprobs = Logprobs.chatRequest(f);
         List<Generation> gens = submitAll(m, n, sampling, spec -> JobSpec.generate(prompt, spec, maxTokens, stops,
-                server.config().requestTimeout(), forced != null ? forced : grammar).withLogprobs(logprobs));
+                server.config().requestTimeout(), grammar).withLogprobs(logprobs));
         String id = "chatcmpl-" + randomId();
         long created = System.currentTimeMillis() / 1000;
         if (!stream) {

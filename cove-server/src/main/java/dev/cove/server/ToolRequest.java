@@ -15,6 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.ToIntFunction;
 import java.util.regex.Pattern;
 
 /**
@@ -101,21 +102,35 @@ final class ToolRequest {
         return syntax;
     }
 
-    /** The grammar that makes the model call a tool, or null when it may answer in text. */
+    /**
+     * The grammar of the tool calls: for "required" or a named function, one that makes the
+     * model call; for "auto", a lazy one that holds only once the model starts a call, so a call
+     * it writes is held to the tools' schemas while a text answer stays free; null without tools.
+     */
     Grammar grammar(ServedModel m) {
-        if (choice != Choice.REQUIRED && choice != Choice.NAMED) {
+        if (choice == Choice.NONE) {
             return null;
         }
         Vocabulary v = m.model().tokenizer().vocabulary();
+        ToIntFunction<String> controlTokenId = text -> {
+            int id = v.tokenId(text);
+            return id != Vocabulary.NONE && v.isControl(id) ? id : -1;
+        };
         try {
-            return syntax.forcedCall(tools, function, text -> {
-                int id = v.tokenId(text);
-                return id != Vocabulary.NONE && v.isControl(id) ? id : -1;
-            });
+            return choice == Choice.AUTO ? syntax.lazyCall(tools, controlTokenId)
+                    : syntax.forcedCall(tools, function, controlTokenId);
         } catch (GrammarException e) {
+            if (choice == Choice.AUTO) {
+                return null; // the calls are still read from the answer, only not held to their schemas
+            }
             throw ApiException.invalid("tools", "invalid_schema", "a tool's parameters cannot be enforced: "
                     + e.getMessage());
         }
+    }
+
+    /** Whether the model must call a tool ("required" or a named function). */
+    boolean forcesCall() {
+        return choice == Choice.REQUIRED || choice == Choice.NAMED;
     }
 
     /** Each call with an id (the model's own where it wrote one), in the syntax's id shape. */

@@ -318,18 +318,51 @@ public enum ToolCallSyntax {
         if (tools.isEmpty()) {
             throw new IllegalArgumentException(function == null ? "no tools offered" : "no tool of that name offered");
         }
+        String root = this == MISTRAL_ARGS
+                ? "root ::= " + marker("[TOOL_CALLS]", controlTokenId) + " tool-call\n"
+                : "root ::= " + markers(open, controlTokenId) + " tool-call " + markers(close, controlTokenId) + "\n";
+        return Grammar.parse(root + callRules(tools, controlTokenId), "root", null);
+    }
+
+    /**
+     * The grammar for {@code tool_choice: "auto"}: the model may answer in text, but once it
+     * starts a call (writes this syntax's opening marker, or, without one, begins its answer
+     * with {@code {}), the call is held to the offered tools' schemas, as llama.cpp's lazy
+     * grammars do. After the call the output is free again, so several calls may follow.
+     *
+     * @param controlTokenId as for {@link #forcedCall}
+     * @throws IllegalArgumentException when no tools are offered
+     * @throws dev.cove.core.grammar.GrammarException as for {@link #forcedCall}
+     */
+    public Grammar lazyCall(List<Tool> offered, ToIntFunction<String> controlTokenId) {
+        if (offered.isEmpty()) {
+            throw new IllegalArgumentException("no tools offered");
+        }
+        String rules = callRules(offered, controlTokenId);
+        String ws = "[ \\t\\n]*";
+        return switch (this) {
+            case HERMES -> Grammar.parse("root ::= " + ws + " tool-call " + ws + " "
+                    + markers(close.strip(), controlTokenId) + "\n" + rules, "root", null).afterEach("<tool_call>");
+            case MISTRAL -> Grammar.parse("root ::= \"[\" " + ws + " tool-call (" + ws + " \",\" " + ws + " tool-call)* "
+                    + ws + " \"]\"\n" + rules, "root", null).afterEach("[TOOL_CALLS]");
+            case MISTRAL_ARGS -> Grammar.parse("root ::= tool-call\n" + rules, "root", null).afterEach("[TOOL_CALLS]");
+            case LLAMA3, JSON -> Grammar.parse("root ::= tool-call\n" + rules, "root", null).whenOutputStartsWith("{");
+        };
+    }
+
+    /** The rules of one call to one of {@code tools} in this syntax, without its markers, as rule {@code tool-call}. */
+    private String callRules(List<Tool> tools, ToIntFunction<String> controlTokenId) {
         StringBuilder g = new StringBuilder();
         if (this == MISTRAL_ARGS) {
             // name[ARGS]{...}: not JSON around the arguments, so one schema per call is not
             // possible for several tools; their arguments are then held to be a JSON object.
-            g.append("root ::= ").append(marker("[TOOL_CALLS]", controlTokenId)).append(" (");
+            g.append("tool-call ::= (");
             for (int i = 0; i < tools.size(); i++) {
                 g.append(i == 0 ? "" : " | ").append(Grammar.literal(tools.get(i).name()));
             }
             g.append(") ").append(marker("[ARGS]", controlTokenId)).append(" tool-args\n");
             Map<String, Object> args = tools.size() == 1 ? tools.get(0).parameters() : Map.of("type", "object");
-            g.append(JsonSchemaGrammar.toGbnf(objectSchema(args), "tool-args"));
-            return Grammar.parse(g.toString(), "root", null);
+            return g.append(JsonSchemaGrammar.toGbnf(objectSchema(args), "tool-args")).toString();
         }
         List<Object> alternatives = new ArrayList<>();
         for (Tool t : tools) {
@@ -344,10 +377,7 @@ public enum ToolCallSyntax {
             alternatives.add(call);
         }
         Map<String, Object> schema = alternatives.size() == 1 ? asMap(alternatives.get(0)) : Map.of("anyOf", alternatives);
-        g.append("root ::= ").append(markers(open, controlTokenId)).append(" tool-call ")
-                .append(markers(close, controlTokenId)).append('\n');
-        g.append(JsonSchemaGrammar.toGbnf(schema, "tool-call"));
-        return Grammar.parse(g.toString(), "root", null);
+        return JsonSchemaGrammar.toGbnf(schema, "tool-call");
     }
 
     /** A function's parameters as the schema of an object: an empty schema allows any object. */

@@ -105,10 +105,8 @@ public final class Session {
                 break;
             }
             int vocabularySize = model.config().vocabularySize();
-            if (constraint != null) {
-                constraint.apply(state.logits(), vocabularySize); // the row is recomputed by the next forward pass
-            }
-            int token = sampler.sample(state.logits(), vocabularySize);
+            int token = constraint == null ? sampler.sample(state.logits(), vocabularySize)
+                    : constraint.sample(sampler, state.logits(), vocabularySize); // may mask the row: the next forward pass rewrites it
             sampler.accept(token);
             if (constraint != null) {
                 constraint.accept(token);

@@ -60,8 +60,47 @@ public final class Grammar {
     final int root;
     final boolean usesTokens;
     private final GrammarState initial;
+    /** Where the grammar starts to hold; null: from the first token. */
+    private final Trigger trigger;
+    /** The grammar without its trigger (this one when it has none): the token masks are its. */
+    final Grammar strict;
+
+    /**
+     * Where a lazy grammar starts to hold: after the first {@code text} of the output (written
+     * as text or as one control token whose text it is), the rest of the output being held to
+     * the grammar until a string of it is complete, when the watch for the next one begins; or,
+     * {@code atStart}, only when the output begins with {@code text} (after white space), the
+     * grammar then holding from that text on, once.
+     */
+    public record Trigger(String text, boolean atStart) {
+        public Trigger {
+            Objects.requireNonNull(text, "text");
+            if (text.isEmpty()) {
+                throw new IllegalArgumentException("a trigger needs text");
+            }
+        }
+
+        byte[] bytes() {
+            return text.getBytes(StandardCharsets.UTF_8);
+        }
+    }
+
+    private Grammar(Grammar strict, Trigger trigger) {
+        this.source = strict.source;
+        this.type = strict.type;
+        this.value = strict.value;
+        this.ruleStart = strict.ruleStart;
+        this.charEnd = strict.charEnd;
+        this.root = strict.root;
+        this.usesTokens = strict.usesTokens;
+        this.initial = strict.initial;
+        this.trigger = trigger;
+        this.strict = strict;
+    }
 
     private Grammar(String source, GbnfParser parsed, String rootName) {
+        this.trigger = null;
+        this.strict = this;
         this.source = source;
         Integer rootId = parsed.symbolIds.get(rootName);
         if (rootId == null) {
@@ -189,6 +228,26 @@ public final class Grammar {
     /** Whether {@code text} can be continued into a string of this grammar (it is a prefix of one). */
     public boolean acceptsPrefix(String text) {
         return acceptBytes(initial, text.getBytes(StandardCharsets.UTF_8)) != null;
+    }
+
+    /**
+     * This grammar made lazy: it holds only after the output shows {@code marker}, from the
+     * byte after it (so its strings do not include the marker), and again after each marker.
+     * Tool calls in "auto" mode: the model may answer in free text, but a call it starts is held
+     * to the tools' schemas.
+     */
+    public Grammar afterEach(String marker) {
+        return new Grammar(strict, new Trigger(marker, false));
+    }
+
+    /** This grammar made lazy: it holds only when the output begins (after white space) with {@code prefix}, from there on. */
+    public Grammar whenOutputStartsWith(String prefix) {
+        return new Grammar(strict, new Trigger(prefix, true));
+    }
+
+    /** Where this grammar starts to hold, or null when it holds from the first token. */
+    public Trigger trigger() {
+        return trigger;
     }
 
     /** A per-generation constraint for models with this tokenizer. */

@@ -25,6 +25,8 @@ final class TokenTrie {
     final int[] sharedPrefix;  // sharedPrefix[i]: bytes order[i] shares with order[i - 1]
     final int[] endOfGeneration;
     final int maxLength;
+    /** The text of each control token (not output text, but what a lazy grammar's trigger may be), by id. */
+    private final Map<Integer, String> controlText = new java.util.HashMap<>();
 
     private TokenTrie(Tokenizer tokenizer) {
         Vocabulary v = tokenizer.vocabulary();
@@ -34,6 +36,9 @@ final class TokenTrie {
         int longest = 0;
         for (int id = 0; id < vocabularySize; id++) {
             if (v.isControl(id) || v.isUnused(id) || v.isUnknown(id) || v.isEndOfGeneration(id)) {
+                if (v.isControl(id) && !v.isEndOfGeneration(id)) {
+                    controlText.put(id, v.tokenText(id));
+                }
                 continue;
             }
             byte[] b = tokenizer.tokenBytes(id);
@@ -71,6 +76,11 @@ final class TokenTrie {
         synchronized (CACHE) {
             return CACHE.computeIfAbsent(tokenizer, TokenTrie::new);
         }
+    }
+
+    /** The text of control token {@code token}, or null when it is not one. */
+    String controlText(int token) {
+        return controlText.get(token);
     }
 
     boolean isEndOfGeneration(int token) {

@@ -2,7 +2,11 @@ package dev.cove.core.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cove.core.SharedData;
+import dev.cove.core.gguf.GgufFile;
 import dev.cove.core.grammar.Grammar;
+import dev.cove.core.grammar.TokenConstraint;
+import dev.cove.core.tokenizer.Tokenizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -119,6 +123,49 @@ class ToolCallSyntaxTest {
     void markersThatAreControlTokensAreForcedAsThoseTokens() {
         Grammar g = ToolCallSyntax.MISTRAL.forcedCall(TOOLS, "get_time", text -> text.equals("[TOOL_CALLS]") ? 5 : -1);
         assertThat(g.gbnf()).contains("<[5]>").doesNotContain("\"[TOOL_CALLS]");
+    }
+
+    @Test
+    void inAutoModeTextIsFreeAndACallIsHeldToTheToolsSchemas() {
+        Tokenizer tokenizer;
+        try (GgufFile f = GgufFile.open(SharedData.require("vocab/ggml-vocab-llama-spm.gguf"))) {
+            tokenizer = Tokenizer.fromGguf(f.metadata());
+        }
+        for (ToolCallSyntax s : ToolCallSyntax.values()) {
+            Grammar lazy = s.lazyCall(TOOLS, text -> -1);
+            String call = switch (s) {
+                case HERMES -> "Let me look.<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Bern\"}}\n</tool_call>"
+                        + " And <tool_call>{\"name\": \"get_time\", \"arguments\": {}}</tool_call> done.";
+                case LLAMA3 -> "{\"name\": \"get_weather\", \"parameters\": {\"city\": \"Bern\"}} and free {text";
+                case MISTRAL -> "Sure [TOOL_CALLS][{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Bern\"}},"
+                        + " {\"name\": \"get_time\", \"arguments\": {}}] free";
+                case MISTRAL_ARGS -> "Sure [TOOL_CALLS]get_weather[ARGS]{\"city\": \"Bern\"} free text";
+                case JSON -> "{\"name\": \"get_time\", \"arguments\": {}} and free {text";
+            };
+            assertThat(refusedAt(lazy, tokenizer, call)).as(s.id() + ": " + call).isEqualTo(-1);
+            assertThat(refusedAt(lazy, tokenizer, "A plain answer {with} \"anything\" [in it].")).as(s.id())
+                    .isEqualTo(-1);
+            String unknown = call.replace("get_weather", "get_wetter").replace("get_time", "get_wetter");
+            assertThat(refusedAt(lazy, tokenizer, unknown)).as(s.id() + ": an unknown function").isNotNegative();
+            String missing = call.replace("{\"city\": \"Bern\"}", "{}");
+            // (name[ARGS]{...} with several tools holds the arguments only to be an object: see callRules)
+            if (!missing.equals(call) && s != ToolCallSyntax.MISTRAL_ARGS) {
+                assertThat(refusedAt(lazy, tokenizer, missing)).as(s.id() + ": a required argument left out").isNotNegative();
+            }
+        }
+    }
+
+    /** The index of the first token of {@code text} the grammar refuses, or -1. */
+    private static int refusedAt(Grammar g, Tokenizer tokenizer, String text) {
+        TokenConstraint c = g.constrain(tokenizer);
+        int[] tokens = tokenizer.encode(text, false, false);
+        for (int i = 0; i < tokens.length; i++) {
+            if (!c.allows(tokens[i])) {
+                return i;
+            }
+            c.accept(tokens[i]);
+        }
+        return -1;
     }
 
     @Test

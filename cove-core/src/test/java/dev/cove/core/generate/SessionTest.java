@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cove.core.CoveException;
 import dev.cove.core.Model;
+import dev.cove.core.grammar.Grammar;
 import dev.cove.core.SharedData;
 import dev.cove.core.sample.SamplingOptions;
 import java.io.IOException;
@@ -62,6 +63,17 @@ class SessionTest {
         assertThat(ids).containsExactlyElementsOf(IntStream.of(expected).boxed().toList());
         assertThat(result.stopReason()).isEqualTo(StopReason.MAX_TOKENS);
         assertThat(result.text()).isEqualTo(streamed.toString()).isEqualTo(ref.get("greedy_text").asText());
+    }
+
+    @Test
+    void aLazyGrammarLeavesTheTextFreeUntilItsTriggerAndHoldsOnlyFromThere() {
+        String free = model.newSession(greedy().maxTokens(40)).generate("Once upon a time", t -> { }).text();
+        int at = free.indexOf(" was");
+        assertThat(at).as(free).isPositive();
+        Grammar held = Grammar.parse("root ::= \" 42 apples.\"").afterEach(" was");
+        String lazy = model.newSession(greedy().maxTokens(40).grammar(held)).generate("Once upon a time", t -> { }).text();
+        assertThat(lazy).startsWith(free.substring(0, at + " was".length()) + " 42 apples.");
+        assertThat(lazy.length()).as("free again after the grammar's string").isGreaterThan(at + " was 42 apples.".length());
     }
 
     @Test

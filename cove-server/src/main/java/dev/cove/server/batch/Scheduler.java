@@ -342,11 +342,13 @@ public final class Scheduler implements AutoCloseable {
     private void sampleNext(ActiveSequence s, long now) {
         int token;
         try {
+            float[] logits = s.slot.state().logits();
+            token = s.constraint == null ? s.sampler.sample(logits, vocabularySize)
+                    : s.constraint.sample(s.sampler, logits, vocabularySize);
             if (s.constraint != null) {
-                s.constraint.apply(s.slot.state().logits(), vocabularySize);
-            }
-            token = s.sampler.sample(s.slot.state().logits(), vocabularySize);
-            if (s.constraint != null) {
+                if (s.job.spec().logprobs() >= 0) {
+                    s.constraint.apply(logits, vocabularySize); // logprobs of the row the grammar allows
+                }
                 s.constraint.accept(token);
             }
         } catch (SamplingException | GrammarException e) {
