@@ -46,6 +46,35 @@ try {
   out.stopped = await page.$eval('li.message.assistant:last-child .meta', (e) => e.textContent);
   out.sendVisibleAgain = await page.$eval('#send', (e) => !e.hidden);
   out.messages = await page.$$eval('li.message', (ls) => ls.length);
+
+  // A new conversation with masking on: the model must see a placeholder, the page the original.
+  const bodies = [];
+  page.on('request', (r) => { if (r.url().endsWith('/v1/chat/completions')) bodies.push(r.postData()); });
+  await page.click('#new-chat');
+  await page.$eval('#max-tokens', (el) => { el.value = '12'; });
+  await page.click('#redact');
+  await page.type('#input', 'Write to jane.doe@example.com and jane.doe@example.com again');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('li.message.assistant[data-state="done"]', { timeout: 30000 });
+  out.maskedMarks = await page.$$eval('li.message.user mark.masked', (ms) => ms.map((m) => m.textContent));
+  out.maskedPlaceholders = await page.$$eval('li.message.user .placeholder', (ps) => ps.map((p) => p.textContent));
+  out.maskedSent = JSON.parse(bodies[bodies.length - 1]).messages.map((m) => m.content);
+  out.maskingShown = await page.$eval('#composer', (c) => c.classList.contains('masking'));
+
+  // Structured output: a JSON answer, shown as a JSON block.
+  await page.click('#toggle-settings');
+  await page.select('#format', 'json_object');
+  await page.$eval('#max-tokens', (el) => { el.value = '60'; });
+  await page.type('#input', 'Give me JSON');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => {
+    const answers = document.querySelectorAll('li.message.assistant');
+    return answers.length === 2 && answers[1].dataset.state === 'done';
+  }, { timeout: 30000 });
+  out.structuredFormat = JSON.parse(bodies[bodies.length - 1]).response_format;
+  out.structuredMeta = await page.$eval('li.message.assistant:last-child', (b) => b.textContent);
+  out.structuredBlock = await page.$eval('li.message.assistant:last-child .body', (b) => Boolean(b.querySelector('pre.structured code')));
+  await page.screenshot({ path: process.env.SCREENSHOT.replace(/\.png$/, '-masked.png') });
 } catch (e) {
   out.failure = String(e.stack || e);
 } finally {

@@ -3,9 +3,11 @@ package dev.cove.cli;
 import dev.cove.core.CoveException;
 import dev.cove.core.Model;
 import dev.cove.secure.InferenceRecorder;
+import dev.cove.secure.redact.Redactor;
 import dev.cove.secure.sign.TrustPolicy;
 import dev.cove.server.ApiKeys;
 import dev.cove.server.CoveServer;
+import dev.cove.server.PersonalDataFinder;
 import dev.cove.server.ServerConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -128,6 +130,9 @@ final class ServeCommand implements Callable<Integer> {
                 }
             }
             builder.puller(new StorePuller(t, trustPolicy));
+            Redactor redactor = Redactor.standard();
+            builder.redaction(text -> redactor.find(text).stream()
+                    .map(s -> new PersonalDataFinder.Span(s.start(), s.end(), s.label().name())).toList());
             if (recorder != null) {
                 builder.observer(new ServerAudit(recorder, digests));
             }

@@ -41,6 +41,7 @@ public final class CoveServer implements AutoCloseable {
     private final Function<Model, DecodeEngine> engines;
     private final SchedulerEvents observer;
     private final ModelPuller puller;
+    private final PersonalDataFinder redaction; // null: no masking for the chat page
     private final ServerMetrics metrics = new ServerMetrics();
     private final ApiKeys keys;
     private final Javalin app;
@@ -53,6 +54,7 @@ public final class CoveServer implements AutoCloseable {
         private ModelPuller puller;
         private Function<Model, DecodeEngine> engines = m -> new BatchedDecodeEngine(m.forwardPass());
         private SchedulerEvents observer = SchedulerEvents.NONE;
+        private PersonalDataFinder redaction;
 
         private Builder(ServerConfig config) {
             this.config = config;
@@ -87,6 +89,12 @@ public final class CoveServer implements AutoCloseable {
             return this;
         }
 
+        /** Lets the chat page mask personal data before it is sent ({@code POST /cove/redact}). */
+        public Builder redaction(PersonalDataFinder finder) {
+            this.redaction = finder;
+            return this;
+        }
+
         /** Also reports every scheduler event to {@code observer} (an audit log, for instance). */
         public Builder observer(SchedulerEvents observer) {
             this.observer = observer;
@@ -104,7 +112,7 @@ public final class CoveServer implements AutoCloseable {
                 throw new IllegalArgumentException("no model to serve");
             }
             config.requireSafeBinding();
-            return new CoveServer(config, models, engines, observer, puller);
+            return new CoveServer(config, models, engines, observer, puller, redaction);
         }
     }
 
@@ -113,8 +121,9 @@ public final class CoveServer implements AutoCloseable {
     }
 
     private CoveServer(ServerConfig config, Map<String, Model> toServe, Function<Model, DecodeEngine> engines,
-                       SchedulerEvents observer, ModelPuller puller) {
+                       SchedulerEvents observer, ModelPuller puller, PersonalDataFinder redaction) {
         this.config = config;
+        this.redaction = redaction;
         this.keys = new ApiKeys(config.apiKeys());
         this.engines = engines;
         this.observer = observer;
@@ -186,6 +195,7 @@ public final class CoveServer implements AutoCloseable {
         r.post("/v1/completions", openAi::completions);
         r.post("/v1/embeddings", openAi::embeddings);
         r.post("/infill", new InfillRoute(this)::infill);
+        r.post("/cove/redact", new RedactRoute(this, redaction)::redact);
         r.get("/api/version", ollama::version);
         r.get("/api/tags", ollama::tags);
         r.get("/api/ps", ollama::ps);

@@ -49,13 +49,35 @@ class ChatPageTest {
     }
 
     @Test
+    void theRedactEndpointSaysWhereThePersonalDataIsAndNothingElse() {
+        try (CoveServer server = CoveServer.builder(ServerConfig.defaults().port(0).accessLog(false))
+                .model("stories", TestModels.stories()).redaction(ChatPageTest::emails).start()) {
+            HttpTestClient client = new HttpTestClient(server.baseUri());
+            var r = client.post("/cove/redact", "{\"text\":\"mail é a@b.io or c@d.org\"}");
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo("{\"spans\":[{\"start\":7,\"end\":13,\"label\":\"EMAIL\"},"
+                    + "{\"start\":17,\"end\":24,\"label\":\"EMAIL\"}]}");
+            assertThat(client.post("/cove/redact", "{\"text\":5}").status()).isEqualTo(400);
+            assertThat(client.post("/cove/redact", "{}").status()).isEqualTo(400);
+            assertThat(client.post("/cove/redact", "{\"text\":\"x\"}", Map.of("Origin", "https://evil.example")).status())
+                    .isEqualTo(403);
+        }
+        try (CoveServer server = CoveServer.builder(ServerConfig.defaults().port(0).accessLog(false))
+                .model("stories", TestModels.stories()).start()) {
+            var r = new HttpTestClient(server.baseUri()).post("/cove/redact", "{\"text\":\"a@b.io\"}");
+            assertThat(r.status()).isEqualTo(501);
+            assertThat(r.json().path("error").path("code").asText()).isEqualTo("redaction_unavailable");
+        }
+    }
+
+    @Test
     void inARealBrowserItStreamsStopsAndStaysOnItsOrigin() throws Exception {
         String chromium = chromium();
         assumeTrue(chromium != null, "skipped: no Chromium (apt-get install chromium)");
         TestModels.stories();
         NodeScripts.prepare(DIR, "/ui-client/chat-page-test.mjs", "puppeteer-core@24", "puppeteer-core");
         try (CoveServer server = CoveServer.builder(ServerConfig.defaults().port(0).accessLog(false).contextLength(4096))
-                .model("stories", TestModels.stories()).start()) {
+                .model("stories", TestModels.stories()).redaction(ChatPageTest::emails).start()) {
             JsonNode out = NodeScripts.run(DIR, "chat-page-test.mjs", Map.of("COVE_URL", server.baseUri().toString(),
                     "CHROMIUM", chromium, "SCREENSHOT", SCREENSHOT.toAbsolutePath().toString()), 120);
 
@@ -75,7 +97,31 @@ class ChatPageTest {
                 assertThat(url.asText()).as("every request goes to the page's own origin").startsWith(origin + "/");
             }
             assertThat(Files.size(SCREENSHOT)).isGreaterThan(10_000);
+
+            assertThat(out.path("maskingShown").asBoolean()).isTrue();
+            assertThat(texts(out.path("maskedMarks"))).containsExactly("jane.doe@example.com", "jane.doe@example.com");
+            assertThat(texts(out.path("maskedPlaceholders"))).containsExactly("[EMAIL_1]", "[EMAIL_1]");
+            assertThat(texts(out.path("maskedSent"))).as("what the model was sent")
+                    .containsExactly("Write to [EMAIL_1] and [EMAIL_1] again");
+            assertThat(out.path("structuredFormat").path("type").asText()).isEqualTo("json_object");
+            assertThat(out.path("structuredBlock").asBoolean()).as(out.path("structuredMeta").asText()).isTrue();
         }
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> out = new java.util.ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    /** A stand-in for cove-secure's redactor (which the server module does not depend on): e-mail addresses. */
+    static List<PersonalDataFinder.Span> emails(String text) {
+        List<PersonalDataFinder.Span> spans = new java.util.ArrayList<>();
+        var m = java.util.regex.Pattern.compile("[\\w.+-]+@[\\w-]+(\\.[\\w-]+)+").matcher(text);
+        while (m.find()) {
+            spans.add(new PersonalDataFinder.Span(m.start(), m.end(), "EMAIL"));
+        }
+        return spans;
     }
 
     private static String chromium() {

@@ -8,7 +8,10 @@ const SAVED = 'cove.conversation';
 
 const $ = (id) => document.getElementById(id);
 const state = {
-  messages: [],        // {role, content, meta?: {stats, stopped, toolCalls}}
+  messages: [],        // {role, content, meta?: {stats, stopped, toolCalls}, shown?, masks?}
+  redact: false,       // this conversation masks personal data before the model sees it
+  placeholders: new Map(), // label + original -> placeholder, for this conversation
+  originals: new Map(),    // placeholder -> original: the page's memory only
   apiKey: '',
   controller: null,    // AbortController of the answer being streamed
   contextLength: null, // of the selected model, from /api/show
@@ -80,8 +83,62 @@ function requestMessages() {
 }
 
 async function send(text) {
-  state.messages.push({ role: 'user', content: text });
+  let message = { role: 'user', content: text };
+  if (state.redact) {
+    try {
+      message = await masked(text);
+    } catch (e) {
+      // Fail closed: a message the user asked to mask is never sent unmasked.
+      $('input').value = text;
+      autoGrow();
+      status('Not sent: personal data could not be masked (' + e.message + ')', true);
+      return;
+    }
+  }
+  state.messages.push(message);
   await answer();
+}
+
+/**
+ * The user's message with its personal data replaced by placeholders ([EMAIL_1], ...), the same
+ * original always getting the same placeholder in a conversation. The server only says where the
+ * data is; the originals stay in this page, for display.
+ */
+async function masked(text) {
+  const found = await (await api('/cove/redact', { text })).json();
+  const masks = [];
+  let content = '';
+  let at = 0;
+  for (const s of found.spans) {
+    const original = text.slice(s.start, s.end);
+    const key = s.label + '\u0000' + original;
+    let placeholder = state.placeholders.get(key);
+    if (!placeholder) {
+      let n = 0;
+      do { n++; placeholder = '[' + s.label + '_' + n + ']'; } while (state.originals.has(placeholder) || text.includes(placeholder));
+      state.placeholders.set(key, placeholder);
+      state.originals.set(placeholder, original);
+    }
+    content += text.slice(at, s.start) + placeholder;
+    masks.push({ start: s.start, end: s.end, label: s.label, placeholder });
+    at = s.end;
+  }
+  content += text.slice(at);
+  return { role: 'user', content, shown: text, masks };
+}
+
+/** OpenAI's response_format for the "Answer format" setting, or undefined for free text. */
+function responseFormat() {
+  const format = $('format').value;
+  if (format === 'json_object') return { type: 'json_object' };
+  if (format !== 'json_schema') return undefined;
+  let schema;
+  try {
+    schema = JSON.parse($('schema').value);
+  } catch (e) {
+    throw new Error('The JSON schema in Settings is not valid JSON: ' + e.message);
+  }
+  return { type: 'json_schema', json_schema: { name: 'answer', strict: true, schema } };
 }
 
 async function answer() {
@@ -98,7 +155,10 @@ async function answer() {
   let usage = null;
   let finish = null;
   try {
+    const format = responseFormat();
+    if (format) reply.meta.structured = true;
     const response = await api('/v1/chat/completions', {
+      response_format: format,
       model: $('model').value,
       messages: requestMessages().slice(0, -1),
       stream: true,
@@ -193,7 +253,7 @@ function regenerate() {
 
 function edit(index) {
   if (state.controller) return;
-  $('input').value = state.messages[index].content;
+  $('input').value = state.messages[index].shown ?? state.messages[index].content;
   state.messages.splice(index);
   render();
   autoGrow();
@@ -203,6 +263,9 @@ function edit(index) {
 function newChat() {
   stop();
   state.messages = [];
+  state.placeholders.clear();
+  state.originals.clear();
+  setRedact(false);
   persist();
   render();
   $('input').focus();
@@ -232,10 +295,15 @@ function fillMessage(li, m, index) {
   const body = document.createElement('div');
   body.className = 'body';
   if (m.role === 'user') {
-    body.textContent = m.content; // the user's text, never interpreted as HTML
+    fillUserText(body, m); // the user's text, never interpreted as HTML
   } else {
-    body.innerHTML = markdown(m.content);
+    if (m.meta && m.meta.structured && !m.meta.error) {
+      fillStructured(body, m.content);
+    } else {
+      body.innerHTML = markdown(m.content);
+    }
     decorateCode(body);
+    markPlaceholders(body);
   }
   const parts = [who, body];
   if (m.meta && m.meta.toolCalls && m.meta.toolCalls.length) {
@@ -261,6 +329,72 @@ function fillMessage(li, m, index) {
   li.replaceChildren(...parts);
 }
 
+/** The user's text; masked spans highlighted, each with the placeholder the model saw instead. */
+function fillUserText(body, m) {
+  if (!m.masks || !m.masks.length) {
+    body.textContent = m.content;
+    return;
+  }
+  const text = m.shown;
+  const nodes = [];
+  let at = 0;
+  for (const s of m.masks) {
+    nodes.push(document.createTextNode(text.slice(at, s.start)));
+    const mark = document.createElement('mark');
+    mark.className = 'masked';
+    mark.textContent = text.slice(s.start, s.end);
+    mark.title = s.label.toLowerCase().replace(/_/g, ' ') + ': the model saw ' + s.placeholder;
+    const placeholder = span(s.placeholder, 'placeholder');
+    placeholder.setAttribute('aria-label', 'masked as ' + s.placeholder);
+    nodes.push(mark, placeholder);
+    at = s.end;
+  }
+  nodes.push(document.createTextNode(text.slice(at)));
+  body.replaceChildren(...nodes);
+}
+
+/** In an answer, each placeholder of this conversation is shown marked, with its original on hover. */
+function markPlaceholders(body) {
+  if (!state.originals.size) return;
+  const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+  const texts = [];
+  while (walker.nextNode()) texts.push(walker.currentNode);
+  for (const node of texts) {
+    const parts = node.textContent.split(/(\[[A-Z][A-Z0-9_]*_\d+\])/);
+    if (parts.length === 1) continue;
+    const nodes = parts.map((part) => {
+      if (!state.originals.has(part)) return document.createTextNode(part);
+      const mark = document.createElement('mark');
+      mark.className = 'placeholder';
+      mark.textContent = part;
+      mark.title = state.originals.get(part);
+      return mark;
+    });
+    node.replaceWith(...nodes);
+  }
+}
+
+/** A structured answer as a highlighted JSON block, pretty-printed once it parses. */
+function fillStructured(body, text) {
+  let shown = text;
+  try {
+    shown = JSON.stringify(JSON.parse(text), null, 2);
+  } catch (ignored) { /* still streaming, or cut at the token limit: show it as it is */ }
+  const pre = document.createElement('pre');
+  pre.className = 'structured';
+  const code = document.createElement('code');
+  code.className = 'language-json';
+  code.textContent = shown;
+  pre.append(code);
+  body.replaceChildren(pre);
+}
+
+function setRedact(on) {
+  state.redact = on;
+  $('redact').checked = on;
+  $('composer').classList.toggle('masking', on);
+}
+
 let renderPending = false;
 function scheduleRender(view, reply) {
   if (renderPending) return;
@@ -268,8 +402,9 @@ function scheduleRender(view, reply) {
   requestAnimationFrame(() => {
     renderPending = false;
     const body = view.querySelector('.body');
-    body.innerHTML = markdown(reply.content);
+    if (reply.meta.structured) fillStructured(body, reply.content); else body.innerHTML = markdown(reply.content);
     decorateCode(body);
+    markPlaceholders(body);
     const main = $('chat');
     main.scrollTop = main.scrollHeight;
   });
@@ -341,7 +476,8 @@ function openSettings(open) {
 
 function persist() {
   if (localStorage.getItem(SAVE_FLAG) === '1') {
-    localStorage.setItem(SAVED, JSON.stringify({ system: $('system').value, messages: state.messages }));
+    localStorage.setItem(SAVED, JSON.stringify({ system: $('system').value, messages: state.messages,
+      redact: state.redact, originals: [...state.originals], placeholders: [...state.placeholders] }));
   }
 }
 
@@ -355,6 +491,9 @@ function restore() {
     if (saved) {
       state.messages = saved.messages || [];
       $('system').value = saved.system || '';
+      state.originals = new Map(saved.originals || []);
+      state.placeholders = new Map(saved.placeholders || []);
+      setRedact(Boolean(saved.redact));
     }
   } catch (ignored) { /* a damaged entry: start empty */ }
 }
@@ -394,10 +533,20 @@ document.addEventListener('DOMContentLoaded', () => {
   });
   $('input').addEventListener('input', autoGrow);
   $('stop').addEventListener('click', stop);
+  $('redact').addEventListener('change', () => {
+    setRedact($('redact').checked);
+    status(state.redact ? 'Masking personal data in this conversation' : 'Masking off for this conversation');
+    persist();
+  });
   $('new-chat').addEventListener('click', newChat);
   $('toggle-settings').addEventListener('click', () => openSettings($('settings').hidden));
   $('temperature').addEventListener('input', () => { $('temperature-value').value = $('temperature').value; });
   $('model').addEventListener('change', loadModelInfo);
+  $('format').addEventListener('change', () => {
+    const schema = $('format').value === 'json_schema';
+    $('schema').hidden = !schema;
+    $('schema-label').hidden = !schema;
+  });
   $('api-key').addEventListener('change', () => { state.apiKey = $('api-key').value.trim(); loadModels(); });
   $('system').addEventListener('change', persist);
   $('save').addEventListener('change', () => {
