@@ -13,7 +13,8 @@ try {
   const page = await browser.newPage();
   page.on('request', (r) => out.requests.push(r.url()));
   page.on('pageerror', (e) => out.errors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error') out.errors.push(m.text()); });
+  let failuresExpected = false; // the browser logs the failed loads the bad cases make on purpose
+  page.on('console', (m) => { if (m.type() === 'error' && !failuresExpected) out.errors.push(m.text()); });
   await page.setViewport({ width: 1100, height: 760 });
   await page.goto(base + '/', { waitUntil: 'networkidle0' });
   await page.waitForFunction(() => document.querySelector('#model').options.length > 0);
@@ -75,6 +76,37 @@ try {
   out.structuredMeta = await page.$eval('li.message.assistant:last-child', (b) => b.textContent);
   out.structuredBlock = await page.$eval('li.message.assistant:last-child .body', (b) => Boolean(b.querySelector('pre.structured code')));
   await page.screenshot({ path: process.env.SCREENSHOT.replace(/\.png$/, '-masked.png') });
+
+  // Bad cases, made at the network by request interception: each must leave a clear message.
+  await page.select('#format', 'text');
+  failuresExpected = true;
+  await page.setRequestInterception(true);
+  let fake = null;
+  page.on('request', (r) => {
+    if (r.isInterceptResolutionHandled()) return;
+    if (fake && r.url().endsWith('/v1/chat/completions')) fake(r); else r.continue();
+  });
+  const error = (status, code, message) => (r) => r.respond({ status, contentType: 'application/json',
+    body: JSON.stringify({ error: { message, type: 'invalid_request_error', code } }) });
+  const cases = {
+    down: (r) => r.abort('connectionrefused'),
+    wrongKey: error(401, 'invalid_api_key', 'Incorrect API key provided.'),
+    unloaded: error(404, 'model_not_found', "The model 'stories' does not exist"),
+    busy: error(429, 'rate_limit_exceeded', 'the queue is full'),
+  };
+  out.bad = {};
+  for (const [name, handler] of Object.entries(cases)) {
+    fake = handler;
+    const before = await page.$$eval('li.message.assistant', (as) => as.length);
+    await page.type('#input', 'hello');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((n) => {
+      const answers = document.querySelectorAll('li.message.assistant');
+      return answers.length === n + 1 && answers[n].dataset.state === 'error';
+    }, { timeout: 10000 }, before);
+    out.bad[name] = await page.$eval('li.message.assistant:last-child .meta .error', (e) => e.textContent);
+  }
+  fake = null;
 } catch (e) {
   out.failure = String(e.stack || e);
 } finally {

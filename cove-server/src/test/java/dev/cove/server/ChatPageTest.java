@@ -104,6 +104,11 @@ class ChatPageTest {
             assertThat(texts(out.path("maskedSent"))).as("what the model was sent")
                     .containsExactly("Write to [EMAIL_1] and [EMAIL_1] again");
             assertThat(out.path("structuredFormat").path("type").asText()).isEqualTo("json_object");
+            JsonNode bad = out.path("bad");
+            assertThat(bad.path("down").asText()).contains("cannot be reached");
+            assertThat(bad.path("wrongKey").asText()).contains("API key");
+            assertThat(bad.path("unloaded").asText()).contains("no longer served");
+            assertThat(bad.path("busy").asText()).contains("busy").contains("the queue is full");
             assertThat(out.path("structuredBlock").asBoolean()).as(out.path("structuredMeta").asText()).isTrue();
         }
     }

@@ -26,25 +26,39 @@ function headers() {
 }
 
 async function api(path, body, signal) {
-  const response = await fetch(path, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: headers(),
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal,
-  });
+  let response;
+  try {
+    response = await fetch(path, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: headers(),
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal,
+    });
+  } catch (e) {
+    if (e.name === 'AbortError') throw e;
+    throw new Error('The Cove server cannot be reached: is it still running?');
+  }
+  if (response.ok) return response;
+  let message = response.status + ' ' + response.statusText;
+  let code = '';
+  try {
+    const e = await response.json();
+    message = (e.error && (e.error.message || e.error)) || message;
+    code = (e.error && e.error.code) || '';
+  } catch (ignored) { /* not JSON */ }
   if (response.status === 401) {
     askForKey();
-    throw new Error('This server needs an API key: enter it in Settings.');
+    throw new Error(state.apiKey ? 'The server refused this API key: check it in Settings.'
+      : 'This server needs an API key: enter it in Settings.');
   }
-  if (!response.ok) {
-    let message = response.status + ' ' + response.statusText;
-    try {
-      const e = await response.json();
-      message = (e.error && (e.error.message || e.error)) || message;
-    } catch (ignored) { /* not JSON */ }
-    throw new Error(message);
+  if (response.status === 429 || response.status === 503) {
+    throw new Error('The server is busy (' + message + '). Try again in a moment.');
   }
-  return response;
+  if (response.status === 404 && code === 'model_not_found') {
+    loadModels(); // the list changed: offer what is served now
+    throw new Error('This model is no longer served (' + message + '). Pick another one.');
+  }
+  throw new Error(message);
 }
 
 async function loadModels() {
