@@ -14,7 +14,9 @@ import dev.cove.core.sample.SamplingOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
+import dev.cove.core.tokenizer.Vocabulary;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -36,11 +38,17 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-m", "--model"}, required = true, description = "The model: a GGUF file.")
     Path model;
 
-    @Option(names = {"-p", "--n-prompt"}, description = "Prompt tokens for the pp test; 0 skips it (default: ${DEFAULT-VALUE}).", defaultValue = "128")
-    int promptTokens;
+    @Option(names = {"-p", "--n-prompt"}, split = ",", paramLabel = "N[,N...]",
+            description = "Prompt tokens for the pp tests, comma-separated; 0 skips them (default: ${DEFAULT-VALUE}).", defaultValue = "128")
+    int[] promptTokens;
 
-    @Option(names = {"-n", "--n-gen"}, description = "Generated tokens for the tg test; 0 skips it (default: ${DEFAULT-VALUE}).", defaultValue = "64")
-    int genTokens;
+    @Option(names = {"-n", "--n-gen"}, split = ",", paramLabel = "N[,N...]",
+            description = "Generated tokens for the tg tests, comma-separated; 0 skips them (default: ${DEFAULT-VALUE}).", defaultValue = "64")
+    int[] genTokens;
+
+    @Option(names = {"-d", "--n-depth"}, split = ",", paramLabel = "N[,N...]",
+            description = "Tokens already in the cache before each test, comma-separated, as llama-bench's -d (default: ${DEFAULT-VALUE}).", defaultValue = "0")
+    int[] depths;
 
     @Option(names = {"-t", "--threads"}, description = "Threads (default: physical cores).")
     Integer threads;
@@ -62,8 +70,11 @@ final class BenchCommand implements Callable<Integer> {
         if (!Files.exists(model)) {
             throw new CoveException(model + ": no such model file");
         }
-        if (promptTokens < 0 || genTokens < 0 || repetitions < 1) {
-            throw new IllegalArgumentException("-p and -n must not be negative and -r must be at least 1");
+        int[] prompts = positiveValues(promptTokens, "-p");
+        int[] gens = positiveValues(genTokens, "-n");
+        int[] depthValues = nonNegative(depths, "-d");
+        if (repetitions < 1) {
+            throw new IllegalArgumentException("-r must be at least 1");
         }
         int t = threads != null ? threads : WorkerPool.physicalCores();
         if (t < 1) {
@@ -81,70 +92,90 @@ final class BenchCommand implements Callable<Integer> {
             double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
             Transformer transformer = m.forwardPass();
             int vocab = m.config().vocabularySize();
-            int context = Math.max(1, promptTokens + genTokens + 1);
+            int longest = Math.max(max(prompts), max(gens));
+            int context = Math.max(1, max(depthValues) + longest + 1);
             ForwardState state = transformer.newState(context);
-            int[] prompt = promptTokens(promptTokens, vocab);
-
-            double[] pp = new double[repetitions];
-            double[] ttft = new double[repetitions];
-            if (promptTokens > 0) {
-                runPrompt(transformer, state, prompt); // warm-up
-                for (int r = 0; r < repetitions; r++) {
-                    long start = System.nanoTime();
-                    runPrompt(transformer, state, prompt);
-                    long promptDone = System.nanoTime();
-                    transformer.forward(state, argmax(state.logits()), promptTokens, true);
-                    long first = System.nanoTime();
-                    pp[r] = promptTokens / ((promptDone - start) / 1e9);
-                    ttft[r] = (first - start) / 1e9;
-                }
-            }
-            double[] tg = new double[repetitions];
             TokenConstraint constraint = constraintGrammar == null ? null : constraintGrammar.constrain(m.tokenizer());
-            // With a grammar, unconstrained repetitions alternate with the constrained ones in this
-            // process: the grammar's cost is then a ratio measured in one sitting, not across runs
-            // minutes apart on a host whose speed drifts.
-            double[] tgFree = constraint == null ? null : new double[repetitions];
-            if (genTokens > 0) {
-                runGeneration(transformer, state, Math.min(genTokens, 16), constraint, m.tokenizer().vocabulary()); // warm-up
-                for (int r = 0; r < repetitions; r++) {
-                    if (tgFree != null) {
-                        long start = System.nanoTime();
-                        runGeneration(transformer, state, genTokens, null, m.tokenizer().vocabulary());
-                        tgFree[r] = genTokens / ((System.nanoTime() - start) / 1e9);
-                    }
-                    long start = System.nanoTime();
-                    runGeneration(transformer, state, genTokens, constraint, m.tokenizer().vocabulary());
-                    tg[r] = genTokens / ((System.nanoTime() - start) / 1e9);
+            Vocabulary vocabulary = m.tokenizer().vocabulary();
+
+            List<BenchReport.Row> rows = new ArrayList<>();
+            for (int depth : depthValues) {
+                if (depth > 0) {
+                    // The cache holds `depth` tokens before every test at this depth; each test then
+                    // writes its own positions after them, so one fill serves every repetition.
+                    transformer.forwardBatch(state, promptTokens(depth, vocab), 0, false);
+                }
+                for (int p : prompts) {
+                    rows.add(promptTest(transformer, state, promptTokens(p, vocab), depth));
+                }
+                for (int n : gens) {
+                    rows.add(generationTest(transformer, state, n, depth, constraint, vocabulary));
                 }
             }
-            long bytesPerToken = transformer.weights().bytesPerToken();
-            Result result = new Result(model.getFileName().toString(), fileSize(model), transformer.weights().layers()[0].wq().type().name(),
-                    t, transformer.kernels().name(), loadSeconds, promptTokens, pp, genTokens, tg, ttft,
-                    peakRssBytes(), bandwidth, bytesPerToken, cpuModel(), grammar.describe(), tgFree);
-            System.out.println(json ? result.toJson() : result.toTable());
+            BenchReport report = new BenchReport(model.getFileName().toString(), fileSize(model),
+                    transformer.weights().layers()[0].wq().type().name(), t, transformer.kernels().name(), loadSeconds,
+                    rows, peakRssBytes(), bandwidth, transformer.weights().bytesPerToken(), cpuModel(), grammar.describe());
+            System.out.println(json ? report.toJson() : report.toTable());
             return 0;
         }
     }
 
-    private static void runPrompt(Transformer transformer, ForwardState state, int[] prompt) {
-        transformer.forwardBatch(state, prompt, 0, true);
+    /** pp: the prompt as one batch after {@code depth} cached tokens, then one token for the time to first token. */
+    private BenchReport.Row promptTest(Transformer transformer, ForwardState state, int[] prompt, int depth) {
+        double[] speed = new double[repetitions];
+        double[] ttft = new double[repetitions];
+        transformer.forwardBatch(state, prompt, depth, true); // warm-up
+        for (int r = 0; r < repetitions; r++) {
+            long start = System.nanoTime();
+            transformer.forwardBatch(state, prompt, depth, true);
+            long promptDone = System.nanoTime();
+            transformer.forward(state, argmax(state.logits()), depth + prompt.length, true);
+            long first = System.nanoTime();
+            speed[r] = prompt.length / ((promptDone - start) / 1e9);
+            ttft[r] = (first - start) / 1e9;
+        }
+        return new BenchReport.Row(prompt.length, 0, depth, speed, ttft, null);
     }
 
     /**
-     * Greedy generation of {@code count} tokens. With a constraint, each step picks and advances
-     * the grammar as a constrained generation does (the mask only where the argmax is refused); when the grammar is complete (or
-     * the argmax is end of generation) it starts over, so that every measured token is constrained.
+     * tg: {@code count} tokens one at a time after {@code depth} cached tokens. With a grammar,
+     * unconstrained repetitions alternate with the constrained ones in this process: the
+     * grammar's cost is then a ratio measured in one sitting, not across runs minutes apart on a
+     * host whose speed drifts.
      */
-    private static void runGeneration(Transformer transformer, ForwardState state, int count, TokenConstraint constraint,
-            dev.cove.core.tokenizer.Vocabulary vocabulary) {
+    private BenchReport.Row generationTest(Transformer transformer, ForwardState state, int count, int depth,
+            TokenConstraint constraint, Vocabulary vocabulary) {
+        double[] speed = new double[repetitions];
+        double[] free = constraint == null ? null : new double[repetitions];
+        runGeneration(transformer, state, Math.min(count, 16), depth, constraint, vocabulary); // warm-up
+        for (int r = 0; r < repetitions; r++) {
+            if (free != null) {
+                long start = System.nanoTime();
+                runGeneration(transformer, state, count, depth, null, vocabulary);
+                free[r] = count / ((System.nanoTime() - start) / 1e9);
+            }
+            long start = System.nanoTime();
+            runGeneration(transformer, state, count, depth, constraint, vocabulary);
+            speed[r] = count / ((System.nanoTime() - start) / 1e9);
+        }
+        return new BenchReport.Row(0, count, depth, speed, null, free);
+    }
+
+    /**
+     * Greedy generation of {@code count} tokens from position {@code depth}. With a constraint,
+     * each step picks and advances the grammar as a constrained generation does (the mask only
+     * where the argmax is refused); when the grammar is complete (or the argmax is end of
+     * generation) it starts over, so that every measured token is constrained.
+     */
+    private static void runGeneration(Transformer transformer, ForwardState state, int count, int depth,
+            TokenConstraint constraint, Vocabulary vocabulary) {
         int token = 1; // BOS in llama-family vocabularies; any valid id will do
         Sampler greedy = new Sampler(SamplingOptions.greedy());
         if (constraint != null) {
             constraint.reset();
         }
         for (int i = 0; i < count; i++) {
-            transformer.forward(state, token, i, true);
+            transformer.forward(state, token, depth + i, true);
             float[] logits = state.logits();
             token = constraint == null ? argmax(logits) : constraint.sample(greedy, logits, logits.length);
             if (constraint != null) {
@@ -154,6 +185,28 @@ final class BenchCommand implements Callable<Integer> {
                 }
             }
         }
+    }
+
+    /** The values without zeros (0 skips a test, as in llama-bench); negative ones are refused. */
+    private static int[] positiveValues(int[] values, String option) {
+        return java.util.Arrays.stream(nonNegative(values, option)).filter(v -> v > 0).toArray();
+    }
+
+    private static int[] nonNegative(int[] values, String option) {
+        for (int v : values) {
+            if (v < 0) {
+                throw new IllegalArgumentException(option + " takes token counts of 0 or more, not " + v);
+            }
+        }
+        return values;
+    }
+
+    private static int max(int[] values) {
+        int m = 0;
+        for (int v : values) {
+            m = Math.max(m, v);
+        }
+        return m;
     }
 
     /** A deterministic prompt of ids spread over the vocabulary, as llama-bench uses random ones. */
@@ -213,140 +266,5 @@ final class BenchCommand implements Callable<Integer> {
             // not Linux
         }
         return System.getProperty("os.arch");
-    }
-
-    record Result(String model, long fileBytes, String type, int threads, String kernels, double loadSeconds,
-                  int promptTokens, double[] pp, int genTokens, double[] tg, double[] ttft, long peakRss,
-                  double bandwidth, long bytesPerToken, String cpu, String grammar, double[] tgFree) {
-
-        /** Constrained over unconstrained generation speed, from the sums over the repetitions. */
-        double grammarRatio() {
-            return mean(tg) / mean(tgFree);
-        }
-
-        double roofline() {
-            return bandwidth > 0 ? bandwidth / bytesPerToken : 0;
-        }
-
-        String toTable() {
-            StringBuilder b = new StringBuilder();
-            b.append(String.format(Locale.ROOT, "model      %s (%s, %.0f MiB), %d threads, kernels: %s%n", model, type,
-                    fileBytes / 1048576.0, threads, kernels));
-            b.append(String.format(Locale.ROOT, "cpu        %s, %d logical processors%n", cpu, Runtime.getRuntime().availableProcessors()));
-            b.append(String.format(Locale.ROOT, "%-12s %20s%n", "test", "tokens/s"));
-            if (promptTokens > 0) {
-                b.append(String.format(Locale.ROOT, "%-12s %20s%n", "pp" + promptTokens, meanStd(pp)));
-            }
-            if (genTokens > 0) {
-                b.append(String.format(Locale.ROOT, "%-12s %20s%s%n", "tg" + genTokens, meanStd(tg),
-                        grammar == null ? "" : "   constrained by " + grammar + " (greedy)"));
-                if (tgFree != null) {
-                    b.append(String.format(Locale.ROOT, "%-12s %20s   unconstrained, alternating with it: constrained at %.3fx%n",
-                            "tg" + genTokens, meanStd(tgFree), grammarRatio()));
-                }
-            }
-            b.append(String.format(Locale.ROOT, "load                 %.2f s%n", loadSeconds));
-            if (promptTokens > 0) {
-                b.append(String.format(Locale.ROOT, "time to first token  %.3f s (prompt of %d tokens + 1 token)%n", mean(ttft), promptTokens));
-            }
-            if (peakRss > 0) {
-                b.append(String.format(Locale.ROOT, "peak RSS (VmHWM)     %.0f MiB%n", peakRss / 1048576.0));
-            }
-            if (bandwidth > 0) {
-                b.append(String.format(Locale.ROOT, "read bandwidth       %.1f GB/s with %d threads; %.1f MB of weights per token%n",
-                        bandwidth / 1e9, threads, bytesPerToken / 1e6));
-                if (genTokens > 0) {
-                    b.append(String.format(Locale.ROOT, "roofline             %.1f tok/s; tg at %.0f%% of it%n", roofline(), 100 * mean(tg) / roofline()));
-                }
-            }
-            return b.toString().stripTrailing();
-        }
-
-        String toJson() {
-            StringBuilder b = new StringBuilder("{");
-            field(b, "model", quote(model)).append(',');
-            field(b, "file_bytes", Long.toString(fileBytes)).append(',');
-            field(b, "type", quote(type)).append(',');
-            field(b, "threads", Integer.toString(threads)).append(',');
-            field(b, "kernels", quote(kernels)).append(',');
-            field(b, "cpu", quote(cpu)).append(',');
-            field(b, "load_s", num(loadSeconds)).append(',');
-            field(b, "n_prompt", Integer.toString(promptTokens)).append(',');
-            field(b, "pp_tok_s", stats(pp, promptTokens > 0)).append(',');
-            field(b, "n_gen", Integer.toString(genTokens)).append(',');
-            field(b, "tg_tok_s", stats(tg, genTokens > 0)).append(',');
-            field(b, "ttft_s", promptTokens > 0 ? num(mean(ttft)) : "null").append(',');
-            field(b, "peak_rss_bytes", Long.toString(peakRss)).append(',');
-            field(b, "read_bandwidth_bytes_s", bandwidth > 0 ? num(bandwidth) : "null").append(',');
-            field(b, "weight_bytes_per_token", Long.toString(bytesPerToken)).append(',');
-            field(b, "roofline_tok_s", bandwidth > 0 ? num(roofline()) : "null").append(',');
-            field(b, "tg_grammar", grammar == null ? "null" : quote(grammar)).append(',');
-            field(b, "tg_unconstrained_tok_s", stats(tgFree, tgFree != null && genTokens > 0)).append(',');
-            field(b, "tg_grammar_ratio", tgFree != null && genTokens > 0 ? num(grammarRatio()) : "null").append(',');
-            field(b, "tg_fraction_of_roofline", bandwidth > 0 && genTokens > 0 ? num(mean(tg) / roofline()) : "null");
-            return b.append('}').toString();
-        }
-
-        private static StringBuilder field(StringBuilder b, String name, String value) {
-            return b.append('"').append(name).append("\":").append(value);
-        }
-
-        private static String stats(double[] v, boolean present) {
-            if (!present) {
-                return "null";
-            }
-            StringBuilder s = new StringBuilder("{\"mean\":").append(num(mean(v))).append(",\"stddev\":").append(num(std(v)))
-                    .append(",\"samples\":[");
-            for (int i = 0; i < v.length; i++) {
-                s.append(i > 0 ? "," : "").append(num(v[i]));
-            }
-            return s.append("]}").toString();
-        }
-
-        private static String num(double v) {
-            return Double.isFinite(v) ? String.format(Locale.ROOT, "%.6g", v) : "null";
-        }
-
-        private static String quote(String s) {
-            StringBuilder b = new StringBuilder("\"");
-            for (char c : s.toCharArray()) {
-                switch (c) {
-                    case '"' -> b.append("\\\"");
-                    case '\\' -> b.append("\\\\");
-                    default -> {
-                        if (c < 0x20) {
-                            b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                        } else {
-                            b.append(c);
-                        }
-                    }
-                }
-            }
-            return b.append('"').toString();
-        }
-
-        private static String meanStd(double[] v) {
-            return String.format(Locale.ROOT, "%.2f ± %.2f", mean(v), std(v));
-        }
-
-        static double mean(double[] v) {
-            double s = 0;
-            for (double d : v) {
-                s += d;
-            }
-            return s / v.length;
-        }
-
-        static double std(double[] v) {
-            if (v.length < 2) {
-                return 0;
-            }
-            double m = mean(v);
-            double s = 0;
-            for (double d : v) {
-                s += (d - m) * (d - m);
-            }
-            return Math.sqrt(s / (v.length - 1));
-        }
     }
 }

@@ -126,6 +126,19 @@ class CliTest {
     }
 
     @Test
+    void benchTakesSeveralValuesAndDepthsAsLlamaBenchDoes() {
+        Outcome o = cove("bench", "-m", stories(), "-p", "8,16", "-n", "4", "-d", "0,32", "-r", "1", "--no-bandwidth", "--json");
+        assertThat(o.exitCode()).as(o.err()).isZero();
+        assertThat(o.out()).contains("\"name\":\"pp8\"", "\"name\":\"pp16\"", "\"name\":\"tg4\"",
+                "\"name\":\"pp8 @ d32\"", "\"name\":\"pp16 @ d32\"", "\"name\":\"tg4 @ d32\",\"n_prompt\":0,\"n_gen\":4,\"n_depth\":32");
+        Outcome table = cove("bench", "-m", stories(), "-p", "8", "-n", "4", "-d", "16", "-r", "1", "--no-bandwidth");
+        assertThat(table.out()).containsPattern("pp8 @ d16 +[0-9.]+ ±").containsPattern("tg4 @ d16 +[0-9.]+ ±");
+        Outcome negative = cove("bench", "-m", stories(), "-d", "-1");
+        assertThat(negative.exitCode()).isNotZero();
+        assertThat(negative.err()).contains("-d takes token counts of 0 or more, not -1");
+    }
+
+    @Test
     void badGrammarFilesAreOneLineErrors(@TempDir Path dir) throws IOException {
         Path bad = dir.resolve("bad.gbnf");
         Files.writeString(bad, "root ::= root \"a\"\n");
