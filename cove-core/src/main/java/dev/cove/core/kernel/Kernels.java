@@ -170,6 +170,49 @@ public abstract class Kernels {
         }
     }
 
+    /** Query heads {@link #attentionScores} and {@link #weightedSum} take at once: they share each key and value read. */
+    public static final int ATTENTION_HEADS = 4;
+
+    /**
+     * Attention scores of {@code heads} (at most {@link #ATTENTION_HEADS}) query heads of one
+     * key-value group, against keys stored transposed (dimension-major, positions contiguous):
+     * {@code scores[so + h * scoreStride + i] = scale * sum_d q[qo + h * headDim + d] * keys[ko + d * stride + i]}
+     * for {@code i < count}. Reading each dimension's run of positions needs no horizontal sum per
+     * position, and the heads of a group share every key read.
+     */
+    public void attentionScores(float[] q, int qo, int heads, float[] keys, int ko, int stride, int headDim, int count,
+                                float scale, float[] scores, int so, int scoreStride) {
+        for (int h = 0; h < heads; h++) {
+            int row = so + h * scoreStride;
+            java.util.Arrays.fill(scores, row, row + count, 0f);
+            for (int d = 0; d < headDim; d++) {
+                float qd = q[qo + h * headDim + d];
+                int k = ko + d * stride;
+                for (int i = 0; i < count; i++) {
+                    scores[row + i] += qd * keys[k + i];
+                }
+            }
+            for (int i = 0; i < count; i++) {
+                scores[row + i] *= scale;
+            }
+        }
+    }
+
+    /**
+     * The attention outputs of {@code heads} (at most {@link #ATTENTION_HEADS}) heads of one group:
+     * {@code out[oo + h * n + d] = sum_i weights[wo + h * weightStride + i] * values[vo + i * stride + d]}
+     * for {@code d < n}, {@code i < count} (values position-major, shared by the heads).
+     */
+    public void weightedSum(float[] weights, int wo, int weightStride, int heads, int count, float[] values, int vo,
+                            int stride, float[] out, int oo, int n) {
+        for (int h = 0; h < heads; h++) {
+            java.util.Arrays.fill(out, oo + h * n, oo + (h + 1) * n, 0f);
+            for (int i = 0; i < count; i++) {
+                axpy(weights[wo + h * weightStride + i], values, vo + i * stride, out, oo + h * n, n);
+            }
+        }
+    }
+
     /** In-place softmax of {@code x[offset..offset+n)}. */
     public abstract void softmax(float[] x, int offset, int n);
 

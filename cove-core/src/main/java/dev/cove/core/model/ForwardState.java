@@ -9,7 +9,7 @@ package dev.cove.core.model;
 public final class ForwardState {
     final TokenBatch single;      // one token at a time: generation
     final float[] x;              // the residual stream of the last token processed (single's row)
-    final float[][] scores;       // attention scores, one row of contextLength per thread
+    final float[][] scores;       // attention scores, per thread a row of contextLength per head of a group
     final float[] logits;
     final KvCache cache;
     final Rope[] ropes;           // each layer's rotation for this sequence's context length
@@ -21,7 +21,8 @@ public final class ForwardState {
         this.model = model;
         cache = new KvCache(c, contextLength);
         ropes = model.ropesFor(contextLength);
-        scores = new float[model.threads()][contextLength];
+        // per thread: one row of contextLength for each query head of a key-value group
+        scores = new float[model.threads()][Math.multiplyExact(contextLength, c.groupSize())];
         logits = new float[c.vocabularySize()];
         single = new TokenBatch(model, 1);
         x = single.x;

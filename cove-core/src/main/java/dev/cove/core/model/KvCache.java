@@ -1,10 +1,13 @@
 package dev.cove.core.model;
 
 /**
- * The keys and values of every past position, per layer, in float32. Position {@code p} of
- * layer {@code l} occupies {@code [p * kvDim, (p + 1) * kvDim)} of {@code keys[l]} and
- * {@code values[l]}: one position's heads are contiguous, so attention streams through memory.
- * Sized to the requested context, not the model's maximum.
+ * The keys and values of every past position, per layer, in float32, sized to the requested
+ * context, not the model's maximum. Values are position-major: position {@code p} of layer
+ * {@code l} occupies {@code [p * kvDim, (p + 1) * kvDim)} of {@code values[l]}, as the weighted sum
+ * reads them. Keys are stored transposed, dimension-major: component {@code j} (head
+ * {@code j / headDim}) of position {@code p} is at {@code j * capacity + p} of {@code keys[l]}, so
+ * that the scores of a run of positions are vector FMAs over contiguous memory, with no
+ * horizontal sum per position (the cost that grew generation time with the context).
  */
 public final class KvCache {
     private final float[][] keys;
@@ -24,8 +27,17 @@ public final class KvCache {
         return capacity;
     }
 
+    /** The keys of {@code layer}, transposed: see the class comment. */
     public float[] keys(int layer) {
         return keys[layer];
+    }
+
+    /** Stores the key vector {@code k[ko .. ko + kvDim)} of {@code position}. */
+    public void putKey(int layer, int position, float[] k, int ko) {
+        float[] dst = keys[layer];
+        for (int j = 0, at = position; j < kvDim; j++, at += capacity) {
+            dst[at] = k[ko + j];
+        }
     }
 
     public float[] values(int layer) {

@@ -281,7 +281,7 @@ public final class Transformer {
             b.sequences[t].ropes[layer].apply(b.q, t * qDim, config.headCount(), b.k, t * kvDim, config.headCountKv(),
                     position);
             KvCache cache = b.sequences[t].cache;
-            System.arraycopy(b.k, t * kvDim, cache.keys(layer), position * kvDim, kvDim);
+            cache.putKey(layer, position, b.k, t * kvDim);
             System.arraycopy(b.v, t * kvDim, cache.values(layer), position * kvDim, kvDim);
         }
         b.attention.run(layer);
@@ -385,8 +385,12 @@ public final class Transformer {
 
     /**
      * Scaled dot-product attention of the query heads of a batch's tokens, each over its own
-     * sequence's cached positions up to its own, split between threads by (token, head). A
-     * reusable task: one per batch, so nothing is allocated per call.
+     * sequence's cached positions up to its own, split between threads by (token, key-value
+     * group). The heads of a group are taken {@link Kernels#ATTENTION_HEADS} at a time, which
+     * share each read of the cached keys and values, and one after the other, so that the next
+     * ones find the group's keys and values still in cache: past a few hundred positions,
+     * attention is bound by reading the cache from memory. A reusable task: one per batch, so
+     * nothing is allocated per call.
      */
     final class Attention implements WorkerPool.ShareTask {
         private final TokenBatch b;
@@ -398,49 +402,54 @@ public final class Transformer {
 
         void run(int layer) {
             this.layer = layer;
-            int total = config.headCount() * b.size();
+            int total = config.headCountKv() * b.size();
             pool.runShares(pool.sharesFor(total), this);
         }
 
         @Override
         public void run(int share, int shares, int worker) {
-            int heads = config.headCount();
-            int total = heads * b.size();
+            int groups = config.headCountKv();
+            int total = groups * b.size();
             int first = (int) ((long) total * share / shares);
             int last = (int) ((long) total * (share + 1) / shares);
             for (int i = first; i < last; i++) {
-                int t = i / heads;
+                int t = i / groups;
                 ForwardState s = b.sequences[t];
-                attendOneHead(s.scores[worker], s.cache, t * config.queryDim(), i % heads, b.positions[t]);
+                attendGroup(s.scores[worker], s.cache, t * config.queryDim(), i % groups, b.positions[t]);
             }
         }
 
         /**
-         * One query head of the token at {@code position} over the positions of {@code cache} it
-         * sees: 0..position, or only the last {@code window} of them on a sliding-window layer.
+         * The query heads of key-value group {@code group} of the token at {@code position} over
+         * the positions of {@code cache} they see: 0..position, or only the last {@code window} of
+         * them on a sliding-window layer. {@code scores} holds one row of the cache's capacity per head.
          */
-        private void attendOneHead(float[] scores, KvCache cache, int tokenOffset, int head, int position) {
+        private void attendGroup(float[] scores, KvCache cache, int tokenOffset, int group, int position) {
             int headDim = config.headDim();
             int kvDim = config.kvDim();
-            int kvOffset = head / config.groupSize() * headDim;
-            int qOffset = tokenOffset + head * headDim;
+            int groupSize = config.groupSize();
+            int kvOffset = group * headDim;
             int first = config.windows().isLocal(layer) ? Math.max(0, position - config.windows().size() + 1) : 0;
             int count = position + 1 - first;
-            float[] q = b.q;
-            float[] out = b.attnIn.values();
+            int capacity = cache.capacity();
             float[] keys = cache.keys(layer);
+            int qOffset = tokenOffset + group * groupSize * headDim;
+            for (int h = 0; h < groupSize; h += Kernels.ATTENTION_HEADS) {
+                int heads = Math.min(Kernels.ATTENTION_HEADS, groupSize - h);
+                kernels.attentionScores(b.q, qOffset + h * headDim, heads, keys, kvOffset * capacity + first, capacity,
+                        headDim, count, config.attentionScale(), scores, h * capacity, capacity);
+            }
+            for (int h = 0; h < groupSize; h++) {
+                if (config.attentionSoftCap() > 0) {
+                    kernels.softCap(scores, h * capacity, count, config.attentionSoftCap());
+                }
+                kernels.softmax(scores, h * capacity, count);
+            }
             float[] values = cache.values(layer);
-            float scale = config.attentionScale();
-            for (int p = first; p <= position; p++) {
-                scores[p - first] = kernels.dot(q, qOffset, keys, p * kvDim + kvOffset, headDim) * scale;
-            }
-            if (config.attentionSoftCap() > 0) {
-                kernels.softCap(scores, 0, count, config.attentionSoftCap());
-            }
-            kernels.softmax(scores, 0, count);
-            java.util.Arrays.fill(out, qOffset, qOffset + headDim, 0f);
-            for (int p = first; p <= position; p++) {
-                kernels.axpy(scores[p - first], values, p * kvDim + kvOffset, out, qOffset, headDim);
+            for (int h = 0; h < groupSize; h += Kernels.ATTENTION_HEADS) {
+                int heads = Math.min(Kernels.ATTENTION_HEADS, groupSize - h);
+                kernels.weightedSum(scores, h * capacity, capacity, heads, count, values, first * kvDim + kvOffset, kvDim,
+                        b.attnIn.values(), qOffset + h * headDim, headDim);
             }
         }
     }

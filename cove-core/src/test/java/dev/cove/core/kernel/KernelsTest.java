@@ -182,6 +182,36 @@ class KernelsTest {
         }
     }
 
+    @Test
+    void attentionKernelsMatchTheScalarReferenceOnAwkwardSizes() {
+        Random random = new Random(11);
+        for (int heads = 1; heads <= Kernels.ATTENTION_HEADS; heads++) {
+            for (int headDim : new int[] {7, 64, 80, 128}) {
+                for (int count : new int[] {1, 15, 16, 17, 33, 63, 64, 65, 200}) {
+                    int capacity = count + 9; // keys transposed: one row of `capacity` positions per dimension
+                    int first = 5;
+                    float[] keys = gaussian(random, 2 * headDim * capacity);
+                    float[] q = gaussian(random, heads * headDim + 3);
+                    int ko = headDim * capacity + first; // the second key head's rows, from position `first`
+                    float[] fast = new float[heads * capacity + 2];
+                    float[] ref = new float[heads * capacity + 2];
+                    FAST.attentionScores(q, 3, heads, keys, ko, capacity, headDim, count, 0.125f, fast, 2, capacity);
+                    REF.attentionScores(q, 3, heads, keys, ko, capacity, headDim, count, 0.125f, ref, 2, capacity);
+                    assertClose(fast, ref, 1e-5f);
+
+                    int kvDim = 2 * headDim + 3;
+                    float[] values = gaussian(random, (count + first) * kvDim);
+                    float[] weights = gaussian(random, heads * capacity + 1);
+                    float[] o1 = gaussian(random, heads * headDim + 4);
+                    float[] o2 = o1.clone();
+                    FAST.weightedSum(weights, 1, capacity, heads, count, values, first * kvDim + headDim, kvDim, o1, 2, headDim);
+                    REF.weightedSum(weights, 1, capacity, heads, count, values, first * kvDim + headDim, kvDim, o2, 2, headDim);
+                    assertClose(o1, o2, 1e-4f);
+                }
+            }
+        }
+    }
+
     private static void assertClose(float[] actual, float[] expected, float tolerance) {
         for (int i = 0; i < actual.length; i++) {
             assertThat(actual[i]).as("element %d", i).isCloseTo(expected[i],
