@@ -103,10 +103,12 @@ final class AuditCommand implements Runnable {
         @Override
         public Integer call() {
             Instant from = since == null ? null : parseSince(since, Instant.now());
+            // Keys first: a missing password or keystore fails before anything of the table is printed.
+            AuditReader reader = new AuditReader(location.keys());
             PrintStream out = Stdout.utf8();
             out.printf("%8s  %-24s  %-20s  %-12s  %-14s  %-12s  %7s  %7s  %10s  %s%n", "seq", "time (UTC)", "principal",
                     "origin", "kind", "model", "prompt", "output", "latency", "outcome");
-            AuditReader.Summary summary = new AuditReader(location.keys()).read(location.directory(), from, e -> print(out, e));
+            AuditReader.Summary summary = reader.read(location.directory(), from, e -> print(out, e));
             out.flush();
             if (summary.skippedUnauthentic() > 0) {
                 System.err.printf("cove: %d records could not be authenticated and were not shown; run `cove audit verify`%n",

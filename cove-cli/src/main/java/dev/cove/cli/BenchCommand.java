@@ -1,6 +1,5 @@
 package dev.cove.cli;
 
-import dev.cove.core.CoveException;
 import dev.cove.core.Model;
 import dev.cove.core.grammar.Grammar;
 import dev.cove.core.grammar.TokenConstraint;
@@ -35,8 +34,12 @@ import picocli.CommandLine.Option;
         description = "Measure prompt processing and generation speed (llama-bench style).")
 final class BenchCommand implements Callable<Integer> {
 
-    @Option(names = {"-m", "--model"}, required = true, description = "The model: a GGUF file.")
-    Path model;
+    @picocli.CommandLine.Parameters(index = "0", arity = "0..1", paramLabel = "MODEL",
+            description = "The model: a store name or a GGUF file (encrypted ones too); or -m.")
+    String positionalModel;
+
+    @Option(names = {"-m", "--model"}, paramLabel = "MODEL", description = "The model, as llama-bench takes it.")
+    String optionModel;
 
     @Option(names = {"-p", "--n-prompt"}, split = ",", paramLabel = "N[,N...]",
             description = "Prompt tokens for the pp tests, comma-separated; 0 skips them (default: ${DEFAULT-VALUE}).", defaultValue = "128")
@@ -62,13 +65,21 @@ final class BenchCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     GrammarMixin grammar = new GrammarMixin();
 
+    @picocli.CommandLine.Mixin
+    Notices.QuietOption quiet = new Notices.QuietOption();
+
     @Option(names = "--no-bandwidth", description = "Skip the memory bandwidth measurement.")
     boolean noBandwidth;
 
     @Override
     public Integer call() {
-        if (!Files.exists(model)) {
-            throw new CoveException(model + ": no such model file");
+        if (positionalModel != null && optionModel != null && !positionalModel.equals(optionModel)) {
+            throw new IllegalArgumentException("two models given (" + positionalModel + " and -m " + optionModel
+                    + "): bench measures one");
+        }
+        String model = positionalModel != null ? positionalModel : optionModel;
+        if (model == null) {
+            throw new IllegalArgumentException("no model: give it as the first argument (cove bench MODEL) or with -m");
         }
         int[] prompts = positiveValues(promptTokens, "-p");
         int[] gens = positiveValues(genTokens, "-n");
@@ -88,12 +99,13 @@ final class BenchCommand implements Callable<Integer> {
         }
         Grammar constraintGrammar = grammar.load();
         long loadStart = System.nanoTime();
-        try (Model m = SecureCli.load(model.toString(), t, null)) {
+        try (Model m = SecureCli.load(model, t, null)) {
             double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
             Transformer transformer = m.forwardPass();
             int vocab = m.config().vocabularySize();
             int longest = Math.max(max(prompts), max(gens));
             int context = Math.max(1, max(depthValues) + longest + 1);
+            ModelOptions.warnBeyondTraining(context, m, "-d " + max(depthValues) + " + the longest -p or -n " + longest);
             ForwardState state = transformer.newState(context);
             TokenConstraint constraint = constraintGrammar == null ? null : constraintGrammar.constrain(m.tokenizer());
             Vocabulary vocabulary = m.tokenizer().vocabulary();
@@ -112,7 +124,7 @@ final class BenchCommand implements Callable<Integer> {
                     rows.add(generationTest(transformer, state, n, depth, constraint, vocabulary));
                 }
             }
-            BenchReport report = new BenchReport(model.getFileName().toString(), fileSize(model),
+            BenchReport report = new BenchReport(displayName(model), m.fileSize(),
                     transformer.weights().layers()[0].wq().type().name(), t, transformer.kernels().name(), loadSeconds,
                     rows, peakRssBytes(), bandwidth, transformer.weights().bytesPerToken(), cpuModel(), grammar.describe());
             System.out.println(json ? report.toJson() : report.toTable());
@@ -232,12 +244,10 @@ final class BenchCommand implements Callable<Integer> {
         return best;
     }
 
-    private static long fileSize(Path p) {
-        try {
-            return Files.size(p);
-        } catch (IOException e) {
-            return -1;
-        }
+    /** A file's name, or a store name as given. */
+    private static String displayName(String model) {
+        Path p = Path.of(model).getFileName();
+        return p == null ? model : p.toString();
     }
 
     /** VmHWM from /proc/self/status in bytes, or -1 where there is none. */

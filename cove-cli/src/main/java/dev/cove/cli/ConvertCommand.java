@@ -36,6 +36,9 @@ public final class ConvertCommand {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
+        @CommandLine.Mixin
+        Notices.QuietOption quiet = new Notices.QuietOption();
+
         @Parameters(index = "0", paramLabel = "DIR", description = "The checkpoint folder.")
         Path dir;
 
@@ -83,11 +86,13 @@ public final class ConvertCommand {
             out.printf(Locale.ROOT, "  %s as %s: %d layers, dim %d, %d heads (%d key/value), %d tokens, %s parameters,"
                             + " weights %s%s%n",
                     r.hfArchitecture(), r.architecture(), r.layers(), r.embeddingLength(), r.heads(), r.kvHeads(),
-                    r.vocabularySize(), count(r.parameters()), r.weightType(), r.tiedEmbeddings() ? ", tied embeddings" : "");
+                    r.vocabularySize(), count(writtenParameters(r.output())), r.weightType(), r.tiedEmbeddings() ? ", tied embeddings" : "");
             out.printf(Locale.ROOT, "  tokenizer %s (pre-tokenizer %s)%s%n", r.tokenizerModel(), r.preTokenizer(),
                     r.chatTemplate() ? ", with chat template" : ", no chat template");
             for (String note : r.notes()) {
-                err.println("cove: note: " + note);
+                if (!Notices.quiet()) {
+                    err.println("cove: note: " + note);
+                }
             }
             out.flush();
             err.flush();
@@ -106,6 +111,9 @@ public final class ConvertCommand {
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
+
+        @CommandLine.Mixin
+        Notices.QuietOption quiet = new Notices.QuietOption();
 
         @Parameters(index = "0", paramLabel = "CHECKPOINT", description = "The llama2.c checkpoint (.bin).")
         Path checkpoint;
@@ -148,9 +156,16 @@ public final class ConvertCommand {
             out.printf(Locale.ROOT, "  llama, %d layers, dim %d, %d heads (%d key/value), feed-forward %d,"
                             + " %d tokens, context %d, %s parameters, F32%n",
                     c.layers(), c.dim(), c.heads(), c.kvHeads(), c.hiddenDim(), c.vocabSize(), r.contextLength(),
-                    count(c.parameterCount()));
+                    count(writtenParameters(r.output())));
             out.flush();
             return 0;
+        }
+    }
+
+    /** The parameters of the written file, counted as {@code cove info} counts them (one function for both). */
+    static long writtenParameters(Path gguf) {
+        try (dev.cove.core.gguf.GgufFile f = dev.cove.core.gguf.GgufFile.open(gguf)) {
+            return f.parameterCount();
         }
     }
 

@@ -11,7 +11,6 @@ import dev.cove.core.model.RopeConfig;
 import dev.cove.core.tensor.GgmlType;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -25,8 +24,8 @@ import picocli.CommandLine.Parameters;
         description = "Summarise a GGUF model: architecture, sizes, tensor types, metadata.")
 final class InfoCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", description = "The model: a GGUF file.")
-    Path model;
+    @Parameters(index = "0", description = "The model: a store name or a GGUF file (encrypted ones too).")
+    String model;
 
     @Option(names = "--metadata", description = "Print every metadata key.")
     boolean allMetadata;
@@ -37,7 +36,7 @@ final class InfoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintStream out = Stdout.utf8();
-        try (GgufFile file = GgufFile.open(model)) {
+        try (GgufFile file = SecureCli.inspect(model)) {
             GgufMetadata m = file.metadata();
             String arch = m.getString("general.architecture", "?");
             out.printf("file:          %s (%s, GGUF v%d)%n", model, bytes(file.fileSize()), file.version());
@@ -56,15 +55,13 @@ final class InfoCommand implements Callable<Integer> {
                     m.contains("tokenizer.ggml.tokens") ? m.getArray("tokenizer.ggml.tokens").length() : 0);
             out.printf("chat template: %s%n", m.contains("tokenizer.chat_template") ? "yes" : "no");
 
-            long parameters = 0;
             Map<GgmlType, long[]> byType = new TreeMap<>();
             for (GgufTensorInfo t : file.tensors().values()) {
-                parameters += t.elementCount();
                 long[] agg = byType.computeIfAbsent(t.type(), k -> new long[2]);
                 agg[0]++;
                 agg[1] += t.byteSize();
             }
-            out.printf("parameters:    %s%n", count(parameters));
+            out.printf("parameters:    %s%n", ConvertCommand.count(file.parameterCount()));
             out.printf("tensors:       %d%n", file.tensors().size());
             byType.forEach((type, agg) -> out.printf("  %-6s %5d tensors, %s%n", type, agg[0], bytes(agg[1])));
             if (allMetadata) {
@@ -127,13 +124,4 @@ final class InfoCommand implements Callable<Integer> {
         return String.format(Locale.ROOT, "%.1f KiB", n / 1024.0);
     }
 
-    private static String count(long n) {
-        if (n >= 1_000_000_000L) {
-            return String.format(Locale.ROOT, "%.2f B", n / 1e9);
-        }
-        if (n >= 1_000_000L) {
-            return String.format(Locale.ROOT, "%.1f M", n / 1e6);
-        }
-        return String.format(Locale.ROOT, "%.1f K", n / 1e3);
-    }
 }

@@ -51,6 +51,7 @@ public final class Main implements Runnable {
     }
 
     static CommandLine commandLine() {
+        Notices.reset(); // -q is per command line (tests run many in one JVM)
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler(Main::handleError);
         return cli;

@@ -15,6 +15,9 @@ final class ModelOptions {
             description = "When the context fills up, drop its older half and keep generating (default: stop).")
     boolean contextShift;
 
+    @picocli.CommandLine.Mixin
+    Notices.QuietOption quiet = new Notices.QuietOption();
+
     @Option(names = "--trust-policy", paramLabel = "off|warn|require",
             description = "Signature policy for this load (default: the store's).")
     String trustPolicy;
@@ -30,8 +33,31 @@ final class ModelOptions {
             throw new IllegalArgumentException("--ctx-size must not be negative");
         }
         if (contextLength > 0) {
+            warnBeyondTraining(contextLength, model, "-c " + contextLength);
             return contextLength;
         }
         return Math.min(model.config().contextLength(), 4096);
+    }
+
+    /** A context longer than the model was trained on runs, but the text degrades past the limit: say so, with it. */
+    static void warnBeyondTraining(int context, Model model, String what) {
+        int trained = model.config().contextLength();
+        if (context > trained) {
+            Notices.notice("warning: " + what + " is beyond the " + trained + " tokens of context "
+                    + name(model) + " was trained on: past " + trained + " its text degrades");
+        }
+    }
+
+    private static String name(Model model) {
+        java.nio.file.Path p = model.path() == null ? null : model.path().getFileName();
+        return p == null ? "the model" : p.toString();
+    }
+
+    /** {@code -n}: -1 (no limit) or a count. */
+    static int checkMaxTokens(int n) {
+        if (n < -1) {
+            throw new IllegalArgumentException("-n/--n-predict must be -1 (until the model stops) or 0 or more, not " + n);
+        }
+        return n;
     }
 }

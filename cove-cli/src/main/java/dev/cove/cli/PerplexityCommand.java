@@ -27,8 +27,8 @@ public final class PerplexityCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "MODEL", description = "The model (GGUF).")
-    Path model;
+    @Parameters(index = "0", paramLabel = "MODEL", description = "The model: a store name or a GGUF file (encrypted ones too).")
+    String model;
 
     @Parameters(index = "1", paramLabel = "TEXT", description = "The text file (UTF-8).")
     Path text;
@@ -44,8 +44,12 @@ public final class PerplexityCommand implements Callable<Integer> {
     Integer threads;
 
     @Option(names = {"--base", "--kl-divergence-base"}, paramLabel = "SOURCE.gguf",
-            description = "Compare with this model (the unquantized source): KL divergence and top-1 agreement.")
-    Path base;
+            description = "Compare with this model (the unquantized source; a store name or a GGUF file): KL divergence"
+                    + " and top-1 agreement.")
+    String base;
+
+    @picocli.CommandLine.Mixin
+    Notices.QuietOption quiet = new Notices.QuietOption();
 
     @Override
     public Integer call() throws IOException {
@@ -64,11 +68,6 @@ public final class PerplexityCommand implements Callable<Integer> {
     }
 
     private int run(PrintWriter out, PrintWriter err) throws IOException {
-        for (Path p : base == null ? new Path[] {model} : new Path[] {model, base}) {
-            if (!Files.isRegularFile(p)) {
-                throw new CoveException(p + ": no such model file");
-            }
-        }
         if (!Files.isRegularFile(text)) {
             throw new CoveException(text + ": no such text file");
         }
@@ -80,33 +79,43 @@ public final class PerplexityCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--threads must be at least 1");
         }
         String content = Files.readString(text, StandardCharsets.UTF_8);
-        try (Model m = Model.load(model, t)) {
+        boolean talk = !Notices.quiet();
+        try (Model m = SecureCli.load(model, t, null)) {
             int ctx = contextLength > 0 ? contextLength : Math.min(512, m.config().contextLength());
-            if (ctx > m.config().contextLength()) {
+            if (ctx > m.config().contextLength() && talk) {
                 err.printf(Locale.ROOT, "cove: warning: the context %d is longer than the model was trained for (%d)%n", ctx,
                         m.config().contextLength());
             }
             long start = System.nanoTime();
             int[] tokens = Perplexity.tokenize(m, content);
-            int windows = chunks > 0 ? Math.min(chunks, tokens.length / ctx) : tokens.length / ctx;
-            err.printf(Locale.ROOT, "cove: %d tokens; %d windows of %d tokens, %d scored per window%n", tokens.length,
-                    windows, ctx, ctx - ctx / 2 - 1);
             Perplexity.Options opts = Perplexity.Options.context(ctx).withMaxWindows(chunks)
                     .withProgress((done, total, ppl) -> {
-                        err.printf(Locale.ROOT, "[%d]%.4f,", done, ppl);
-                        err.flush();
+                        if (talk) {
+                            err.printf(Locale.ROOT, "[%d]%.4f,", done, ppl);
+                            err.flush();
+                        }
                     });
+            // The plan the evaluation itself uses: what is announced is what runs (or the refusal comes first).
+            Perplexity.Plan plan = Perplexity.plan(tokens.length, opts);
+            if (talk) {
+                err.printf(Locale.ROOT, "cove: %d tokens; %d windows of %d tokens, %d scored per window%n", tokens.length,
+                        plan.windows(), plan.contextLength(), plan.scoredPerWindow());
+            }
             if (base == null) {
                 Perplexity.Result r = Perplexity.compute(m, tokens, opts);
-                err.println();
+                if (talk) {
+                    err.println();
+                }
                 out.printf(Locale.ROOT, "Final estimate: PPL = %.4f +/- %.5f%n", r.perplexity(), r.error());
                 out.printf(Locale.ROOT, "  %d windows of %d tokens, %d tokens scored, %.1f s%n", r.windows(), r.contextLength(),
                         r.scored(), (System.nanoTime() - start) / 1e9);
                 return 0;
             }
-            try (Model b = Model.load(base, t)) {
+            try (Model b = SecureCli.load(base, t, null)) {
                 Perplexity.Comparison c = Perplexity.compare(b, m, tokens, opts);
-                err.println();
+                if (talk) {
+                    err.println();
+                }
                 out.printf(Locale.ROOT, "Final estimate: PPL = %.4f +/- %.5f%n", c.model().perplexity(), c.model().error());
                 out.printf(Locale.ROOT, "Base PPL       : %.4f +/- %.5f%n", c.base().perplexity(), c.base().error());
                 out.printf(Locale.ROOT, "Mean ln(PPL(Q)/PPL(base)): %.6f%n", c.meanLogPerplexityRatio());

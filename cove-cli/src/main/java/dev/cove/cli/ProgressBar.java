@@ -11,7 +11,9 @@ import java.util.Locale;
  */
 final class ProgressBar implements ProgressListener {
     private static final int WIDTH = 28;
-    private final PrintStream err = new PrintStream(System.err, true, StandardCharsets.UTF_8);
+    /** With -q, nothing at all: a stream that drops what it is given. */
+    private final PrintStream err = Notices.quiet() ? new PrintStream(java.io.OutputStream.nullOutputStream())
+            : new PrintStream(System.err, true, StandardCharsets.UTF_8);
     private final boolean terminal = System.console() != null;
     private long total = -1;
     private long resumedFrom;

@@ -46,6 +46,9 @@ final class PullCommand implements Callable<Integer> {
     @Option(names = {"-f", "--force"}, description = "Replace a stored model of the same name.")
     boolean force;
 
+    @picocli.CommandLine.Mixin
+    Notices.QuietOption quiet = new Notices.QuietOption();
+
     @Override
     public Integer call() {
         HubRef.parse(spec); // a bad address fails before anything else
@@ -69,9 +72,9 @@ final class PullCommand implements Callable<Integer> {
             Puller.Outcome o = puller.pull(new Puller.Request(spec, name, kek, sha256, force), new ProgressBar(), cancel);
             Manifest m = o.manifest();
             if (o.alreadyPresent()) {
-                System.err.println(m.name() + " is already in the store (sha256 " + m.digest() + ")");
+                Notices.notice(m.name() + " is already in the store (sha256 " + m.digest() + ")");
             } else {
-                System.err.println("stored " + m.name() + " (" + InfoCommand.bytes(m.size()) + ", sha256 " + m.digest()
+                Notices.notice("stored " + m.name() + " (" + InfoCommand.bytes(m.size()) + ", sha256 " + m.digest()
                         + (m.encrypted() ? ", encrypted with " + m.encryption() : "")
                         + (o.downloaded() ? "" : ", same content was already stored") + ")");
             }

@@ -42,10 +42,12 @@ public final class QuantizeCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "IN", description = "The model to quantize (GGUF).")
-    Path input;
+    @Parameters(index = "0", paramLabel = "IN", description = "The model to quantize: a store name or a GGUF file"
+            + " (encrypted ones too).")
+    String input;
 
-    @Parameters(index = "1", paramLabel = "OUT", arity = "0..1", description = "The GGUF file to write (replaced if it exists).")
+    @Parameters(index = "1", paramLabel = "OUT", arity = "0..1", description = "The GGUF file to write (replaced if it"
+            + " exists); --dry-run writes nothing and needs none.")
     Path output;
 
     @Parameters(index = "2", paramLabel = "TYPE", arity = "0..1", description = "The quantization type.")
@@ -67,8 +69,12 @@ public final class QuantizeCommand implements Callable<Integer> {
     @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "Threads (default: available processors).")
     Integer threads;
 
-    @Option(names = "--dry-run", description = "Print the type each tensor would get and the resulting size; write nothing.")
+    @Option(names = "--dry-run", description = "Print the type each tensor would get and the resulting size; write nothing"
+            + " (cove quantize IN --dry-run TYPE: no OUT).")
     boolean dryRun;
+
+    @picocli.CommandLine.Mixin
+    Notices.QuietOption quiet = new Notices.QuietOption();
 
     @Option(names = "--report", paramLabel = "TEXT", description = "Measure the damage on this text file: perplexity, KL"
             + " divergence and top-1 agreement against the source, with size, bits per weight and weight RMSE.")
@@ -103,8 +109,14 @@ public final class QuantizeCommand implements Callable<Integer> {
     }
 
     private int run(PrintWriter out, PrintWriter err) throws IOException {
-        if (!Files.isRegularFile(input)) {
-            throw new CoveException(input + ": no such model file");
+        if (dryRun && output != null && type == null) {
+            // "cove quantize IN --dry-run TYPE": nothing is written, so the one word after IN is the type
+            type = output.toString();
+            output = null;
+        }
+        if (output != null && type == null && isTypeName(output.toString())) {
+            throw new IllegalArgumentException("'" + output + "' is a TYPE: give the file to write first (cove quantize IN OUT "
+                    + output + "), or --dry-run to write nothing");
         }
         if (output != null && type == null) {
             // "cove quantize IN TYPE --report ..." is not meant: OUT comes first
@@ -122,7 +134,7 @@ public final class QuantizeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--threads must be at least 1");
         }
         if (dryRun) {
-            return dryRun(out, type != null ? FileType.parse(type) : output != null ? null : FileType.parse(types.get(0)), t);
+            return dryRun(out, type != null ? FileType.parse(type) : types.isEmpty() ? null : FileType.parse(types.get(0)), t);
         }
 
         List<String> labels = new ArrayList<>();
@@ -181,8 +193,11 @@ public final class QuantizeCommand implements Callable<Integer> {
 
     private Quantizer.Result quantize(FileType ft, Path file, int t, PrintWriter out, PrintWriter err) {
         ProgressLine progress = ProgressLine.forTerminal(err, "quantizing to " + ft.name());
-        Quantizer.Result r = Quantizer.quantize(input, file, options(ft, t, report != null).withProgress(
-                (tensor, tensors, name, done, all) -> progress.update(done, all, (tensor + 1) + "/" + tensors + " " + name)));
+        Quantizer.Result r;
+        try (GgufFile in = SecureCli.inspect(input)) {
+            r = Quantizer.quantize(in, file, options(ft, t, report != null).withProgress(
+                    (tensor, tensors, name, done, all) -> progress.update(done, all, (tensor + 1) + "/" + tensors + " " + name)));
+        }
         progress.finish();
         int fallbacks = 0;
         for (Quantizer.TensorResult tr : r.tensors()) {
@@ -191,11 +206,11 @@ public final class QuantizeCommand implements Callable<Integer> {
         int shown = 0;
         for (String w : r.warnings()) {
             boolean fallback = !w.contains("re-quantizing");
-            if (!fallback || shown++ < 3) {
+            if ((!fallback || shown++ < 3) && !Notices.quiet()) {
                 err.println("cove: warning: " + w);
             }
         }
-        if (fallbacks > 0) {
+        if (fallbacks > 0 && !Notices.quiet()) {
             err.printf(Locale.ROOT, "cove: warning: %d of %d tensors needed a fallback type (rows that are not whole blocks)%s%n",
                     fallbacks, r.tensors().size(), fallbacks > 3 ? "; --dry-run lists them all" : "");
         }
@@ -213,7 +228,7 @@ public final class QuantizeCommand implements Callable<Integer> {
         if (ft == null) {
             throw new IllegalArgumentException("--dry-run needs a TYPE");
         }
-        try (GgufFile in = GgufFile.open(input)) {
+        try (GgufFile in = SecureCli.inspect(input)) {
             List<Quantizer.TensorPlan> plans = Quantizer.plan(in, options(ft, t, false));
             long before = 0;
             long after = 0;
@@ -238,23 +253,22 @@ public final class QuantizeCommand implements Callable<Integer> {
         }
         String text = Files.readString(report, StandardCharsets.UTF_8);
         List<QualityReport.Row> rows = new ArrayList<>();
-        try (Model source = Model.load(input, t)) {
+        try (Model source = SecureCli.load(input, t, null)) {
             int ctx = contextLength > 0 ? contextLength : Math.min(512, source.config().contextLength());
             int[] tokens = Perplexity.tokenize(source, text);
             Perplexity.Options opts = Perplexity.Options.context(ctx).withMaxWindows(chunks);
-            err.printf(Locale.ROOT, "cove: measuring on %s: %d tokens, context %d%n", report.getFileName(), tokens.length, ctx);
+            notice(err, String.format(Locale.ROOT, "cove: measuring on %s: %d tokens, context %d%n", report.getFileName(), tokens.length, ctx));
             long weights;
             long sourceBytes;
-            try (GgufFile f = GgufFile.open(input)) {
-                weights = 0;
+            try (GgufFile f = SecureCli.inspect(input)) {
+                weights = f.parameterCount();
                 sourceBytes = 0;
                 for (var info : f.tensors().values()) {
-                    weights += info.elementCount();
                     sourceBytes += info.byteSize();
                 }
             }
             ProgressLine p0 = ProgressLine.forTerminal(err, "perplexity of the source");
-            rows.add(QualityReport.source("source", source, Files.size(input), sourceBytes * 8.0 / weights, tokens,
+            rows.add(QualityReport.source("source", source, source.fileSize(), sourceBytes * 8.0 / weights, tokens,
                     opts.withProgress((d, n, ppl) -> p0.update(d, n, String.format(Locale.ROOT, "PPL %.4f", ppl)))));
             p0.finish();
             for (int i = 0; i < files.size(); i++) {
@@ -268,6 +282,21 @@ public final class QuantizeCommand implements Callable<Integer> {
         out.print(QualityReport.format(rows));
         out.println("RMSE: weights against the source's; KL divergence: mean per token, in nats, of the source's next-token"
                 + " distribution from the quantization's; top-1 agree: how often both rank the same token first.");
+    }
+
+    private static boolean isTypeName(String word) {
+        try {
+            FileType.parse(word);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static void notice(PrintWriter err, String line) {
+        if (!Notices.quiet()) {
+            err.println(line);
+        }
     }
 
     /** A one-line progress bar on a terminal (redrawn with a carriage return); silent when output is not a terminal. */
@@ -285,7 +314,8 @@ public final class QuantizeCommand implements Callable<Integer> {
         }
 
         static ProgressLine forTerminal(PrintWriter err, String label) {
-            return new ProgressLine(err, label, System.console() != null && System.getenv("COVE_NO_PROGRESS") == null);
+            return new ProgressLine(err, label, System.console() != null && System.getenv("COVE_NO_PROGRESS") == null
+                    && !Notices.quiet());
         }
 
         void update(long done, long total, String detail) {

@@ -63,6 +63,7 @@ final class RunCommand implements Callable<Integer> {
         if (text == null) {
             throw new CoveException("no prompt: give one after the model path or with -p");
         }
+        ModelOptions.checkMaxTokens(maxTokens);
         dev.cove.core.grammar.Grammar constraint = grammar.load(); // before loading: a bad file fails fast
         long loadStart = System.nanoTime();
         try (Model m = modelOptions.load(model)) {
@@ -97,14 +98,22 @@ final class RunCommand implements Callable<Integer> {
                 out.flush();
             }
             java.time.Instant started = java.time.Instant.now();
-            Consumer<Token> print = token -> {
-                out.print(token.text());
+            CleanEnding print = new CleanEnding(session, !modelOptions.contextShift && constraint == null, piece -> {
+                out.print(piece);
                 out.flush();
-            };
+            });
             GenerationResult result = chat == null ? session.generate(text, print) : session.generate(chat, print);
+            CleanEnding.Ending ending = print.finish(result);
+            result = CleanEnding.asReported(result, ending);
             out.println();
             out.flush();
-            System.err.println(Timings.describe(result, loadNanos));
+            String why = CleanEnding.notice(ending, session.contextLength(), m.config().contextLength());
+            if (why != null) {
+                Notices.notice(why);
+            }
+            if (!Notices.quiet()) {
+                System.err.println(Timings.describe(result, loadNanos));
+            }
             if (CliAudit.enabled(audit)) {
                 CliAudit.record(model, format == null ? dev.cove.secure.RequestKind.COMPLETION : dev.cove.secure.RequestKind.CHAT,
                         started, result);

@@ -7,8 +7,6 @@ import dev.cove.secure.store.CoveHome;
 import dev.cove.secure.store.ModelStore;
 import dev.cove.secure.store.SecureModelLoader;
 import java.io.Console;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
@@ -43,7 +41,16 @@ final class SecureCli {
     static SecureModelLoader loader(String trustPolicy) {
         ModelStore store = store();
         TrustPolicy override = trustPolicy == null ? null : TrustPolicy.parse(trustPolicy);
-        return new SecureModelLoader(store, keys(store), override, SecureCli::warn);
+        return new SecureModelLoader(store, keys(store), override, SecureCli::warn).warningOncePerFile();
+    }
+
+    /**
+     * Opens a model by store name or path to read it (metadata, tensors, vocabulary), decrypting
+     * an encrypted one in memory: every command that takes a MODEL accepts what {@code run} does.
+     */
+    static dev.cove.core.gguf.GgufFile inspect(String nameOrPath) {
+        ModelStore store = store();
+        return new SecureModelLoader(store, keys(store), null, SecureCli::warn).inspect(nameOrPath);
     }
 
     /** Loads a model by store name or path, decrypting and checking signatures per the trust policy. */
@@ -51,9 +58,13 @@ final class SecureCli {
         return loader(trustPolicy).load(nameOrPath, threads);
     }
 
+    /** The loader's warnings: a lowered trust policy always prints; the rest are notices, silenced by -q. */
     static void warn(String message) {
-        PrintStream err = new PrintStream(System.err, true, StandardCharsets.UTF_8);
-        err.println("cove: " + message);
+        if (message.startsWith("WARNING:")) {
+            Notices.loud(message);
+        } else {
+            Notices.notice(message);
+        }
     }
 
     private static char[] askSecret(String prompt) {

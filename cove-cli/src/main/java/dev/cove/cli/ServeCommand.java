@@ -82,6 +82,9 @@ final class ServeCommand implements Callable<Integer> {
             description = "Prompt tokens evaluated per step, so long prompts do not stall streams (default: ${DEFAULT-VALUE}).")
     int prefillChunk;
 
+    @picocli.CommandLine.Mixin
+    Notices.QuietOption quiet = new Notices.QuietOption();
+
     @Option(names = "--no-access-log", description = "Do not log one line per request.")
     boolean noAccessLog;
 
@@ -123,6 +126,9 @@ final class ServeCommand implements Callable<Integer> {
                 // Store names and paths both work; the trust policy is enforced on every model.
                 Model model = SecureCli.load(nameOrPath, t, trustPolicy);
                 loaded.add(model);
+                if (contextLength > 0) {
+                    ModelOptions.warnBeyondTraining(contextLength, model, "-c " + contextLength);
+                }
                 builder.model(name, model);
                 names.add(name);
                 if (recorder != null) {

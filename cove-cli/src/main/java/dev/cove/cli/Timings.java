@@ -9,9 +9,10 @@ final class Timings {
     }
 
     static String describe(GenerationResult r, long loadNanos) {
+        String stop = r.stopReason().name().toLowerCase(Locale.ROOT).replace('_', ' ');
         return String.format(Locale.ROOT,
                 "load %.0f ms | prompt %d tokens (%d cached), %.1f tok/s | generation %d tokens, %.1f tok/s | stop: %s",
                 loadNanos / 1e6, r.promptTokens(), r.reusedPromptTokens(), r.promptTokensPerSecond(),
-                r.generatedTokens(), r.generationTokensPerSecond(), r.stopReason().name().toLowerCase(Locale.ROOT).replace('_', ' '));
+                r.generatedTokens(), r.generationTokensPerSecond(), stop);
     }
 }

@@ -4,7 +4,6 @@ import dev.cove.core.gguf.GgufFile;
 import dev.cove.core.tokenizer.Tokenizer;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -17,8 +16,8 @@ import picocli.CommandLine.Parameters;
         description = "Print the token ids of a text under a model's tokenizer.")
 final class TokenizeCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", description = "The model: a GGUF file (only its vocabulary is read).")
-    Path model;
+    @Parameters(index = "0", description = "The model: a store name or a GGUF file, encrypted ones too (only its vocabulary is read).")
+    String model;
 
     @Parameters(index = "1", description = "The text to tokenize.")
     String text;
@@ -34,7 +33,7 @@ final class TokenizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (GgufFile file = GgufFile.open(model)) {
+        try (GgufFile file = SecureCli.inspect(model)) {
             Tokenizer tokenizer = Tokenizer.fromGguf(file.metadata());
             int[] ids = tokenizer.encode(text, !noBos, parseSpecial);
             PrintStream out = Stdout.utf8();

@@ -67,6 +67,16 @@ public final class Model implements AutoCloseable {
         }
     }
 
+    /** Size of the GGUF image in bytes (the file, or the decrypted memory it was loaded from). */
+    public long fileSize() {
+        return file.fileSize();
+    }
+
+    /** Parameters as {@link GgufFile#parameterCount()} counts them. */
+    public long parameterCount() {
+        return file.parameterCount();
+    }
+
     public Session newSession(GenerationOptions options) {
         return new Session(this, options);
     }

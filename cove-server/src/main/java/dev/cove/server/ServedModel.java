@@ -3,8 +3,6 @@ package dev.cove.server;
 import dev.cove.core.Model;
 import dev.cove.core.chat.TemplateChatRenderer;
 import dev.cove.core.chat.ChatRenderer;
-import dev.cove.core.model.ModelConfig;
-import dev.cove.core.model.ModelWeights;
 import dev.cove.core.tokenizer.Vocabulary;
 import dev.cove.server.batch.Scheduler;
 import java.io.IOException;
@@ -36,7 +34,7 @@ public final class ServedModel {
         // The model's own template; without one, a built-in format (ChatML when the vocabulary has
         // its markers, else a plain "User: / Assistant:" transcript).
         this.chatFormat = TemplateChatRenderer.forModel(model);
-        this.parameterCount = countParameters(model);
+        this.parameterCount = model.parameterCount();
         this.quantization = quantizationOf(model);
         Path path = model.path();
         long size = 0;
@@ -114,17 +112,6 @@ public final class ServedModel {
     public boolean supportsFim() {
         Vocabulary v = model.tokenizer().vocabulary();
         return v.fimPrefix() != Vocabulary.NONE && v.fimSuffix() != Vocabulary.NONE && v.fimMiddle() != Vocabulary.NONE;
-    }
-
-    private static long countParameters(Model model) {
-        ModelConfig c = model.config();
-        ModelWeights w = model.forwardPass().weights();
-        long dim = c.embeddingLength();
-        long perLayer = 2 * dim + dim * c.queryDim() + 2 * dim * c.kvDim() + (long) c.queryDim() * dim
-                + 3 * dim * c.feedForwardLength();
-        long embedding = (long) c.vocabularySize() * dim;
-        long output = w.output() == w.tokenEmbedding() ? 0 : embedding;
-        return embedding + output + perLayer * c.blockCount() + dim;
     }
 
     private static String quantizationOf(Model model) {

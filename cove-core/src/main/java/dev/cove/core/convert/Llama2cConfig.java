@@ -25,10 +25,4 @@ public record Llama2cConfig(
         return kvHeads * headSize();
     }
 
-    /** Number of weights the checkpoint stores (RoPE tables excluded; a shared classifier counted once). */
-    public long parameterCount() {
-        long d = dim;
-        long perLayer = d + d * d + 2 * d * kvDim() + d * d + d + 3 * d * hiddenDim;
-        return (long) vocabSize * d + layers * perLayer + d + (sharedClassifier ? 0 : (long) vocabSize * d);
-    }
 }

@@ -203,19 +203,40 @@ public final class Perplexity {
         }
     }
 
-    private static Windows windows(Model model, int[] tokens, Options options) {
+    /**
+     * What an evaluation of {@code textTokens} tokens will do: the one place that counts windows,
+     * so what a tool announces is what {@link #compute} and {@link #compare} then run.
+     *
+     * @param contextLength     tokens per window
+     * @param windows           windows to evaluate
+     * @param scoredPerWindow   tokens scored in each window ({@code ctx - ctx/2 - 1})
+     */
+    public record Plan(int contextLength, int windows, int scoredPerWindow) {
+    }
+
+    /**
+     * The windows a text of {@code textTokens} tokens is cut into under {@code options}.
+     *
+     * @throws EvalException when the text is shorter than two windows (as llama-perplexity requires)
+     */
+    public static Plan plan(int textTokens, Options options) {
         int ctx = options.contextLength();
-        if (tokens.length < 2 * ctx) {
-            throw new EvalException("the text has " + tokens.length + " tokens; a context of " + ctx + " needs at least "
+        if (textTokens < 2 * ctx) {
+            throw new EvalException("the text has " + textTokens + " tokens; a context of " + ctx + " needs at least "
                     + 2 * ctx + " (two windows): use a longer text or a smaller context (-c)");
         }
-        int count = tokens.length / ctx;
+        int count = textTokens / ctx;
         if (options.maxWindows() > 0) {
             count = Math.min(count, options.maxWindows());
         }
+        return new Plan(ctx, count, ctx - ctx / 2 - 1);
+    }
+
+    private static Windows windows(Model model, int[] tokens, Options options) {
+        Plan plan = plan(tokens.length, options);
         Vocabulary v = model.tokenizer().vocabulary();
         int bos = v.addBos() && v.bos() != Vocabulary.NONE ? v.bos() : -1;
-        return new Windows(ctx, count, ctx / 2, bos);
+        return new Windows(plan.contextLength(), plan.windows(), plan.contextLength() / 2, bos);
     }
 
     /** -log softmax(logits)[token], computed stably in double. */

@@ -32,6 +32,7 @@ public final class Session {
     private final TokenConstraint constraint; // null without a grammar
     private final int[] cached;   // tokens whose keys and values are in the cache, in order
     private int cachedLength;
+    private volatile boolean stopRequested;
 
     public Session(Model model, GenerationOptions options) {
         this.model = model;
@@ -56,6 +57,14 @@ public final class Session {
     /** Tokens currently held in the cache. */
     public int position() {
         return cachedLength;
+    }
+
+    /**
+     * Ends the generation in progress after the token being delivered: a listener (or another
+     * thread, on Ctrl-C) calls it, and {@link #generate} returns with {@link StopReason#CANCELLED}.
+     */
+    public void stop() {
+        stopRequested = true;
     }
 
     /** Forgets the cached conversation. */
@@ -86,6 +95,7 @@ public final class Session {
             throw new CoveException("the prompt is " + promptTokens.length + " tokens but the context holds "
                     + contextLength() + ": shorten the prompt or raise the context length");
         }
+        stopRequested = false;
         long start = System.nanoTime();
         int reused = evaluatePrompt(promptTokens);
         long promptDone = System.nanoTime();
@@ -124,6 +134,10 @@ public final class Session {
             listener.accept(new Token(token, piece));
             if (stops.stopped()) {
                 reason = StopReason.STOP_STRING;
+                break;
+            }
+            if (stopRequested) {
+                reason = StopReason.CANCELLED;
                 break;
             }
             if (constraint != null && constraint.isComplete()) {

@@ -150,6 +150,19 @@ public final class GgufFile implements AutoCloseable {
         return tensors;
     }
 
+    /**
+     * The model's parameter count: the elements of every tensor in the file, a separate output
+     * matrix included, as llama.cpp's {@code llama_model_n_params} counts them. The one count
+     * that {@code cove info}, {@code convert}, the store and the server report.
+     */
+    public long parameterCount() {
+        long n = 0;
+        for (GgufTensorInfo t : tensors.values()) {
+            n += t.elementCount();
+        }
+        return n;
+    }
+
     public GgufTensorInfo tensor(String name) {
         GgufTensorInfo t = tensors.get(name);
         if (t == null) {

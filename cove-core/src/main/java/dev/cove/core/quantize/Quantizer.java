@@ -237,8 +237,24 @@ public final class Quantizer {
      */
     public static Result quantize(Path input, Path output, Options options) {
         checkPaths(input, output);
-        long start = System.nanoTime();
         try (GgufFile in = GgufFile.open(input)) {
+            return quantize(in, output, options);
+        } catch (GgufFormatException e) {
+            throw new QuantizeException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Quantizes an opened model (a file, or one decrypted into memory) into {@code output}
+     * (replaced if it exists). The caller keeps and closes {@code in}.
+     *
+     * @throws QuantizeException when the input is not a model that can be quantized this way, or the output cannot be written
+     */
+    public static Result quantize(GgufFile in, Path output, Options options) {
+        checkPaths(in.path(), output);
+        Path input = in.path();
+        long start = System.nanoTime();
+        try {
             List<TensorPlan> plans = plan(in, options);
             List<String> warnings = new ArrayList<>();
             boolean requantized = false;

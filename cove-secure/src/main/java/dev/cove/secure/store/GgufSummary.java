@@ -19,16 +19,14 @@ public record GgufSummary(int ggufVersion, String architecture, String modelName
     public static GgufSummary of(GgufFile file) {
         GgufMetadata m = file.metadata();
         String arch = m.getString("general.architecture", "unknown");
-        long params = 0;
         Map<GgmlType, Long> bytesByType = new EnumMap<>(GgmlType.class);
         for (GgufTensorInfo t : file.tensors().values()) {
-            params += t.elementCount();
             bytesByType.merge(t.type(), t.byteSize(), Long::sum);
         }
         String type = bytesByType.entrySet().stream().max(Map.Entry.comparingByValue())
                 .map(e -> e.getKey().name()).orElse("none");
         long ctx = m.contains(arch + ".context_length") ? safeLong(m, arch + ".context_length") : 0;
-        return new GgufSummary(file.version(), arch, m.getString("general.name", ""), params, file.tensors().size(), type,
+        return new GgufSummary(file.version(), arch, m.getString("general.name", ""), file.parameterCount(), file.tensors().size(), type,
                 ctx, m.keys().size(), m.contains("tokenizer.chat_template"));
     }
 

@@ -39,16 +39,41 @@ public final class SecureModelLoader {
     private final TrustPolicy override;
     private final Consumer<String> warnings;
     private final java.util.concurrent.atomic.AtomicBoolean loweringWarned = new java.util.concurrent.atomic.AtomicBoolean();
+    private final WarnOnce warnOnce; // null: warn at every load
 
     /**
      * @param override the policy for this load, or null to use the store's
      * @param warnings receives the message when the policy is {@code warn} and the model is not trusted
      */
     public SecureModelLoader(ModelStore store, KeySettings keys, TrustPolicy override, Consumer<String> warnings) {
+        this(store, keys, override, warnings, null);
+    }
+
+    private SecureModelLoader(ModelStore store, KeySettings keys, TrustPolicy override, Consumer<String> warnings,
+            WarnOnce warnOnce) {
         this.store = store;
         this.keys = keys;
         this.override = override;
         this.warnings = warnings;
+        this.warnOnce = warnOnce;
+    }
+
+    /**
+     * This loader, but a {@code warn}-policy warning about a model is given once per file (and
+     * again when the file or the problem changes), remembered in the store's home: for the
+     * command line, where the same unsigned file is run again and again.
+     */
+    public SecureModelLoader warningOncePerFile() {
+        return new SecureModelLoader(store, keys, override, warnings, WarnOnce.in(store.home()));
+    }
+
+    /**
+     * Opens a model to read its metadata, tensors or vocabulary (decrypting it in memory if it is
+     * encrypted), without the trust policy: nothing of it is run. For {@code info},
+     * {@code tokenize}, {@code quantize --dry-run}. The caller owns the file.
+     */
+    public GgufFile inspect(String nameOrPath) {
+        return openImage(new ModelResolver(store).resolve(nameOrPath), false, 1).file();
     }
 
     /** A loader for the default store ({@code COVE_HOME}) with keys configured from the environment. */
@@ -125,8 +150,9 @@ public final class SecureModelLoader {
                     : List.of();
             TrustDecision decision = new TrustDecision(policy, ref.displayName(), checks);
             decision.enforce();
-            if (decision.problem() != null) {
-                warnings.accept("warning: " + decision.problem() + " (trust policy: warn; loading anyway)");
+            if (decision.problem() != null && (warnOnce == null || warnOnce.firstTime(ref, decision.problem()))) {
+                warnings.accept("warning: " + decision.problem() + " (trust policy: warn; loading anyway"
+                        + (warnOnce == null ? ")" : "; said once for this file)"));
             }
             return new Opened(image.file(), ref, decision, image.digest());
         } catch (RuntimeException e) {
