@@ -385,8 +385,8 @@ public final class Transformer {
 
     /**
      * Scaled dot-product attention of the query heads of a batch's tokens, each over its own
-     * sequence's cached positions up to its own, split between threads by (token, key-value
-     * group). The heads of a group are taken {@link Kernels#ATTENTION_HEADS} at a time, which
+     * sequence's cached positions up to its own, split between threads by (key-value group,
+     * token). The heads of a group are taken {@link Kernels#ATTENTION_HEADS} at a time, which
      * share each read of the cached keys and values, and one after the other, so that the next
      * ones find the group's keys and values still in cache: past a few hundred positions,
      * attention is bound by reading the cache from memory. A reusable task: one per batch, so
@@ -412,10 +412,14 @@ public final class Transformer {
             int total = groups * b.size();
             int first = (int) ((long) total * share / shares);
             int last = (int) ((long) total * (share + 1) / shares);
+            // Group-major: a thread takes the batch's tokens one after the other within a group,
+            // so that a prompt's tokens find that group's keys and values still in the core's
+            // cache from the token before, instead of cycling through every group's.
+            int tokens = b.size();
             for (int i = first; i < last; i++) {
-                int t = i / groups;
+                int t = i % tokens;
                 ForwardState s = b.sequences[t];
-                attendGroup(s.scores[worker], s.cache, t * config.queryDim(), i % groups, b.positions[t]);
+                attendGroup(s.scores[worker], s.cache, t * config.queryDim(), i / tokens, b.positions[t]);
             }
         }
 
