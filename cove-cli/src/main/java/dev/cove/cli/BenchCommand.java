@@ -68,6 +68,9 @@ final class BenchCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     Notices.QuietOption quiet = new Notices.QuietOption();
 
+    @picocli.CommandLine.Mixin
+    KvCacheOption kvCache = new KvCacheOption();
+
     @Option(names = "--no-bandwidth", description = "Skip the memory bandwidth measurement.")
     boolean noBandwidth;
 
@@ -97,9 +100,10 @@ final class BenchCommand implements Callable<Integer> {
                 bandwidth = MemoryBandwidth.measure(pool, Kernels.get(), 256L << 20, 5);
             }
         }
+        kvCache.type();
         Grammar constraintGrammar = grammar.load();
         long loadStart = System.nanoTime();
-        try (Model m = SecureCli.load(model, t, null)) {
+        try (Model m = kvCache.applyTo(SecureCli.load(model, t, null))) {
             double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
             Transformer transformer = m.forwardPass();
             int vocab = m.config().vocabularySize();
@@ -125,7 +129,8 @@ final class BenchCommand implements Callable<Integer> {
                 }
             }
             BenchReport report = new BenchReport(displayName(model), m.fileSize(),
-                    transformer.weights().layers()[0].wq().type().name(), t, transformer.kernels().name(), loadSeconds,
+                    transformer.weights().layers()[0].wq().type().name(), t, transformer.kernels().name(),
+                    transformer.kvCacheType().id(), loadSeconds,
                     rows, peakRssBytes(), bandwidth, transformer.weights().bytesPerToken(), cpuModel(), grammar.describe());
             System.out.println(json ? report.toJson() : report.toTable());
             return 0;

@@ -9,7 +9,7 @@ import java.util.Locale;
  * The JSON keeps the single-test fields of the first pp and tg rows at the top level for scripts
  * written before several values per option existed, and lists every row under {@code tests}.
  */
-record BenchReport(String model, long fileBytes, String type, int threads, String kernels, double loadSeconds,
+record BenchReport(String model, long fileBytes, String type, int threads, String kernels, String kvCache, double loadSeconds,
                    List<Row> rows, long peakRss, double bandwidth, long bytesPerToken, String cpu, String grammar) {
 
     /**
@@ -42,8 +42,8 @@ record BenchReport(String model, long fileBytes, String type, int threads, Strin
 
     String toTable() {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "model      %s (%s, %.0f MiB), %d threads, kernels: %s%n", model, type,
-                fileBytes / 1048576.0, threads, kernels));
+        b.append(String.format(Locale.ROOT, "model      %s (%s, %.0f MiB), %d threads, kernels: %s, KV cache %s%n", model,
+                type, fileBytes / 1048576.0, threads, kernels, kvCache));
         b.append(String.format(Locale.ROOT, "cpu        %s, %d logical processors%n", cpu, Runtime.getRuntime().availableProcessors()));
         b.append(String.format(Locale.ROOT, "%-16s %16s%n", "test", "tokens/s"));
         for (Row r : rows) {
@@ -84,6 +84,7 @@ record BenchReport(String model, long fileBytes, String type, int threads, Strin
         field(b, "type", quote(type)).append(',');
         field(b, "threads", Integer.toString(threads)).append(',');
         field(b, "kernels", quote(kernels)).append(',');
+        field(b, "kv_type", quote(kvCache)).append(',');
         field(b, "cpu", quote(cpu)).append(',');
         field(b, "load_s", num(loadSeconds)).append(',');
         field(b, "n_prompt", Integer.toString(pp == null ? 0 : pp.prompt())).append(',');

@@ -18,13 +18,17 @@ final class ModelOptions {
     @picocli.CommandLine.Mixin
     Notices.QuietOption quiet = new Notices.QuietOption();
 
+    @picocli.CommandLine.Mixin
+    KvCacheOption kvCache = new KvCacheOption();
+
     @Option(names = "--trust-policy", paramLabel = "off|warn|require",
             description = "Signature policy for this load (default: the store's).")
     String trustPolicy;
 
     /** Loads a store name or a GGUF path through the trust policy (and decryption, for encrypted models). */
     Model load(String nameOrPath) {
-        return SecureCli.load(nameOrPath, SecureCli.threads(threads), trustPolicy);
+        kvCache.type(); // a misspelt type is refused before the (slow) load
+        return kvCache.applyTo(SecureCli.load(nameOrPath, SecureCli.threads(threads), trustPolicy));
     }
 
     /** The context to allocate: explicit, or the model's own capped so the cache stays small. */

@@ -85,6 +85,9 @@ final class ServeCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     Notices.QuietOption quiet = new Notices.QuietOption();
 
+    @picocli.CommandLine.Mixin
+    KvCacheOption kvCache = new KvCacheOption();
+
     @Option(names = "--no-access-log", description = "Do not log one line per request.")
     boolean noAccessLog;
 
@@ -112,6 +115,7 @@ final class ServeCommand implements Callable<Integer> {
         if (trustPolicy != null) {
             TrustPolicy.parse(trustPolicy);
         }
+        kvCache.type();
         java.util.Map<String, String> specs = modelsByName();
         InferenceRecorder recorder = CliAudit.enabled(audit) ? CliAudit.openRecorder() : null;
 
@@ -124,7 +128,7 @@ final class ServeCommand implements Callable<Integer> {
                 String name = spec.getKey();
                 String nameOrPath = spec.getValue();
                 // Store names and paths both work; the trust policy is enforced on every model.
-                Model model = SecureCli.load(nameOrPath, t, trustPolicy);
+                Model model = kvCache.applyTo(SecureCli.load(nameOrPath, t, trustPolicy));
                 loaded.add(model);
                 if (contextLength > 0) {
                     ModelOptions.warnBeyondTraining(contextLength, model, "-c " + contextLength);

@@ -139,6 +139,19 @@ class CliTest {
     }
 
     @Test
+    void aBfloat16KvCacheRunsEveryCommandAndAMisspeltTypeIsRefusedBeforeLoading() {
+        Outcome run = cove("run", stories(), "Once upon a time", "--temp", "0", "-n", "20", "--kv-type", "bf16");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).startsWith("Once upon a time");
+        Outcome bench = cove("bench", stories(), "-p", "8", "-n", "4", "-r", "1", "--no-bandwidth", "--kv-type", "bf16", "--json");
+        assertThat(bench.exitCode()).as(bench.err()).isZero();
+        assertThat(bench.out()).contains("\"kv_type\":\"bf16\"");
+        Outcome bad = cove("run", "no/such/model.gguf", "Once", "--kv-type", "q3");
+        assertThat(bad.exitCode()).isEqualTo(1);
+        assertThat(bad.err()).contains("unknown KV cache type 'q3': use one of f32, bf16").doesNotContain("no such model");
+    }
+
+    @Test
     void badGrammarFilesAreOneLineErrors(@TempDir Path dir) throws IOException {
         Path bad = dir.resolve("bad.gbnf");
         Files.writeString(bad, "root ::= root \"a\"\n");

@@ -1,5 +1,6 @@
 package dev.cove.core.kernel;
 
+import dev.cove.core.tensor.BFloat16;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
@@ -209,6 +210,39 @@ public abstract class Kernels {
             java.util.Arrays.fill(out, oo + h * n, oo + (h + 1) * n, 0f);
             for (int i = 0; i < count; i++) {
                 axpy(weights[wo + h * weightStride + i], values, vo + i * stride, out, oo + h * n, n);
+            }
+        }
+    }
+
+    /** {@link #attentionScores} over keys stored as bfloat16 (a {@code bf16} KV cache). */
+    public void attentionScoresBf16(float[] q, int qo, int heads, short[] keys, int ko, int stride, int headDim,
+                                    int count, float scale, float[] scores, int so, int scoreStride) {
+        for (int h = 0; h < heads; h++) {
+            int row = so + h * scoreStride;
+            java.util.Arrays.fill(scores, row, row + count, 0f);
+            for (int d = 0; d < headDim; d++) {
+                float qd = q[qo + h * headDim + d];
+                int k = ko + d * stride;
+                for (int i = 0; i < count; i++) {
+                    scores[row + i] += qd * BFloat16.toFloat(keys[k + i]);
+                }
+            }
+            for (int i = 0; i < count; i++) {
+                scores[row + i] *= scale;
+            }
+        }
+    }
+
+    /** {@link #weightedSum} over values stored as bfloat16 (a {@code bf16} KV cache). */
+    public void weightedSumBf16(float[] weights, int wo, int weightStride, int heads, int count, short[] values, int vo,
+                                int stride, float[] out, int oo, int n) {
+        for (int h = 0; h < heads; h++) {
+            java.util.Arrays.fill(out, oo + h * n, oo + (h + 1) * n, 0f);
+            for (int i = 0; i < count; i++) {
+                float w = weights[wo + h * weightStride + i];
+                for (int d = 0; d < n; d++) {
+                    out[oo + h * n + d] += w * BFloat16.toFloat(values[vo + i * stride + d]);
+                }
             }
         }
     }

@@ -973,6 +973,151 @@ final class PanamaKernels extends Kernels {
         }
     }
 
+    /** {@code FL} bfloat16s from {@code a[i..]} as floats: widened and shifted into the top half. */
+    private static FloatVector bf16(short[] a, int i) {
+        IntVector h = (IntVector) ShortVector.fromArray(HS, a, i).convertShape(S2I, I, 0);
+        return h.lanewise(LSHL, 16).reinterpretAsFloats();
+    }
+
+    /** The same, reading only the lanes of {@code m} (the others are zero). */
+    private static FloatVector bf16(short[] a, int i, VectorMask<Short> m) {
+        IntVector h = (IntVector) ShortVector.fromArray(HS, a, i, m).convertShape(S2I, I, 0);
+        return h.lanewise(LSHL, 16).reinterpretAsFloats();
+    }
+
+    @Override
+    public void attentionScoresBf16(float[] q, int qo, int heads, short[] keys, int ko, int stride, int headDim,
+                                    int count, float scale, float[] scores, int so, int scoreStride) {
+        if (heads < 1 || heads > ATTENTION_HEADS) {
+            throw new IllegalArgumentException("1 to " + ATTENTION_HEADS + " heads at once, not " + heads);
+        }
+        // As attentionScores, with each key vector widened from bfloat16 once for all the heads.
+        int q0 = qo;
+        int q1 = qo + Math.min(1, heads - 1) * headDim;
+        int q2 = qo + Math.min(2, heads - 1) * headDim;
+        int q3 = qo + Math.min(3, heads - 1) * headDim;
+        int s1 = so + Math.min(1, heads - 1) * scoreStride;
+        int s2 = so + Math.min(2, heads - 1) * scoreStride;
+        int s3 = so + Math.min(3, heads - 1) * scoreStride;
+        int i = 0;
+        for (; i + 2 * FL <= count; i += 2 * FL) {
+            FloatVector a00 = FloatVector.zero(F), a01 = FloatVector.zero(F);
+            FloatVector a10 = FloatVector.zero(F), a11 = FloatVector.zero(F);
+            FloatVector a20 = FloatVector.zero(F), a21 = FloatVector.zero(F);
+            FloatVector a30 = FloatVector.zero(F), a31 = FloatVector.zero(F);
+            for (int d = 0, row = ko + i; d < headDim; d++, row += stride) {
+                FloatVector k0 = bf16(keys, row);
+                FloatVector k1 = bf16(keys, row + FL);
+                FloatVector b0 = FloatVector.broadcast(F, q[q0 + d]);
+                FloatVector b1 = FloatVector.broadcast(F, q[q1 + d]);
+                FloatVector b2 = FloatVector.broadcast(F, q[q2 + d]);
+                FloatVector b3 = FloatVector.broadcast(F, q[q3 + d]);
+                a00 = k0.fma(b0, a00);
+                a01 = k1.fma(b0, a01);
+                a10 = k0.fma(b1, a10);
+                a11 = k1.fma(b1, a11);
+                a20 = k0.fma(b2, a20);
+                a21 = k1.fma(b2, a21);
+                a30 = k0.fma(b3, a30);
+                a31 = k1.fma(b3, a31);
+            }
+            // From the last head down, so that a repeated head's row ends with the real one.
+            a30.mul(scale).intoArray(scores, s3 + i);
+            a31.mul(scale).intoArray(scores, s3 + i + FL);
+            a20.mul(scale).intoArray(scores, s2 + i);
+            a21.mul(scale).intoArray(scores, s2 + i + FL);
+            a10.mul(scale).intoArray(scores, s1 + i);
+            a11.mul(scale).intoArray(scores, s1 + i + FL);
+            a00.mul(scale).intoArray(scores, so + i);
+            a01.mul(scale).intoArray(scores, so + i + FL);
+        }
+        for (; i < count; i += FL) {
+            VectorMask<Short> km = HS.indexInRange(i, count);
+            VectorMask<Float> m = F.indexInRange(i, count);
+            FloatVector a0 = FloatVector.zero(F);
+            FloatVector a1 = FloatVector.zero(F);
+            FloatVector a2 = FloatVector.zero(F);
+            FloatVector a3 = FloatVector.zero(F);
+            for (int d = 0, row = ko + i; d < headDim; d++, row += stride) {
+                FloatVector k = bf16(keys, row, km);
+                a0 = k.fma(FloatVector.broadcast(F, q[q0 + d]), a0);
+                a1 = k.fma(FloatVector.broadcast(F, q[q1 + d]), a1);
+                a2 = k.fma(FloatVector.broadcast(F, q[q2 + d]), a2);
+                a3 = k.fma(FloatVector.broadcast(F, q[q3 + d]), a3);
+            }
+            a3.mul(scale).intoArray(scores, s3 + i, m);
+            a2.mul(scale).intoArray(scores, s2 + i, m);
+            a1.mul(scale).intoArray(scores, s1 + i, m);
+            a0.mul(scale).intoArray(scores, so + i, m);
+        }
+    }
+
+    @Override
+    public void weightedSumBf16(float[] weights, int wo, int weightStride, int heads, int count, short[] values, int vo,
+                                int stride, float[] out, int oo, int n) {
+        if (heads < 1 || heads > ATTENTION_HEADS) {
+            throw new IllegalArgumentException("1 to " + ATTENTION_HEADS + " heads at once, not " + heads);
+        }
+        // As weightedSum, with each value vector widened from bfloat16 once for all the heads.
+        int w0 = wo;
+        int w1 = wo + Math.min(1, heads - 1) * weightStride;
+        int w2 = wo + Math.min(2, heads - 1) * weightStride;
+        int w3 = wo + Math.min(3, heads - 1) * weightStride;
+        int o1 = oo + Math.min(1, heads - 1) * n;
+        int o2 = oo + Math.min(2, heads - 1) * n;
+        int o3 = oo + Math.min(3, heads - 1) * n;
+        int d = 0;
+        for (; d + 2 * FL <= n; d += 2 * FL) {
+            FloatVector a00 = FloatVector.zero(F), a01 = FloatVector.zero(F);
+            FloatVector a10 = FloatVector.zero(F), a11 = FloatVector.zero(F);
+            FloatVector a20 = FloatVector.zero(F), a21 = FloatVector.zero(F);
+            FloatVector a30 = FloatVector.zero(F), a31 = FloatVector.zero(F);
+            for (int i = 0, row = vo + d; i < count; i++, row += stride) {
+                FloatVector v0 = bf16(values, row);
+                FloatVector v1 = bf16(values, row + FL);
+                FloatVector b0 = FloatVector.broadcast(F, weights[w0 + i]);
+                FloatVector b1 = FloatVector.broadcast(F, weights[w1 + i]);
+                FloatVector b2 = FloatVector.broadcast(F, weights[w2 + i]);
+                FloatVector b3 = FloatVector.broadcast(F, weights[w3 + i]);
+                a00 = v0.fma(b0, a00);
+                a01 = v1.fma(b0, a01);
+                a10 = v0.fma(b1, a10);
+                a11 = v1.fma(b1, a11);
+                a20 = v0.fma(b2, a20);
+                a21 = v1.fma(b2, a21);
+                a30 = v0.fma(b3, a30);
+                a31 = v1.fma(b3, a31);
+            }
+            a30.intoArray(out, o3 + d);
+            a31.intoArray(out, o3 + d + FL);
+            a20.intoArray(out, o2 + d);
+            a21.intoArray(out, o2 + d + FL);
+            a10.intoArray(out, o1 + d);
+            a11.intoArray(out, o1 + d + FL);
+            a00.intoArray(out, oo + d);
+            a01.intoArray(out, oo + d + FL);
+        }
+        for (; d < n; d += FL) {
+            VectorMask<Short> vm = HS.indexInRange(d, n);
+            VectorMask<Float> m = F.indexInRange(d, n);
+            FloatVector a0 = FloatVector.zero(F);
+            FloatVector a1 = FloatVector.zero(F);
+            FloatVector a2 = FloatVector.zero(F);
+            FloatVector a3 = FloatVector.zero(F);
+            for (int i = 0, row = vo + d; i < count; i++, row += stride) {
+                FloatVector v = bf16(values, row, vm);
+                a0 = v.fma(FloatVector.broadcast(F, weights[w0 + i]), a0);
+                a1 = v.fma(FloatVector.broadcast(F, weights[w1 + i]), a1);
+                a2 = v.fma(FloatVector.broadcast(F, weights[w2 + i]), a2);
+                a3 = v.fma(FloatVector.broadcast(F, weights[w3 + i]), a3);
+            }
+            a3.intoArray(out, o3 + d, m);
+            a2.intoArray(out, o2 + d, m);
+            a1.intoArray(out, o1 + d, m);
+            a0.intoArray(out, oo + d, m);
+        }
+    }
+
     @Override
     public void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n) {
         int i = 0;
@@ -1188,9 +1333,14 @@ final class PanamaKernels extends Kernels {
             float[] q = new float[4 * 64];
             float[] scores = new float[4 * stride];
             float[] out = new float[4 * 64];
+            short[] halfKeys = new short[64 * stride];
             for (int i = 0; i < 400; i++) {
                 attentionScores(q, 0, 4, keys, 0, stride, 64, 301 + (i & 31), 0.125f, scores, 0, stride);
                 weightedSum(scores, 0, stride, 4, 301 + (i & 31), keys, 0, 64, out, 0, 64);
+            }
+            for (int i = 0; i < 400; i++) {
+                attentionScoresBf16(q, 0, 4, halfKeys, 0, stride, 64, 301 + (i & 31), 0.125f, scores, 0, stride);
+                weightedSumBf16(scores, 0, stride, 4, 301 + (i & 31), halfKeys, 0, 64, out, 0, 64);
             }
         }
     }

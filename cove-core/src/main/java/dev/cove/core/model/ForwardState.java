@@ -16,10 +16,10 @@ public final class ForwardState {
     private final Transformer model;
     private TokenBatch prompt;
 
-    ForwardState(Transformer model, int contextLength) {
+    ForwardState(Transformer model, int contextLength, KvCacheType kvCacheType) {
         ModelConfig c = model.config();
         this.model = model;
-        cache = new KvCache(c, contextLength);
+        cache = KvCache.of(kvCacheType, c, contextLength);
         ropes = model.ropesFor(contextLength);
         // per thread: one row of contextLength for each query head of a key-value group
         scores = new float[model.threads()][Math.multiplyExact(contextLength, c.groupSize())];
@@ -35,6 +35,15 @@ public final class ForwardState {
 
     public int contextLength() {
         return cache.capacity();
+    }
+
+    /** The KV cache's element type and the memory it takes. */
+    public KvCacheType kvCacheType() {
+        return cache.type();
+    }
+
+    public long kvCacheBytes() {
+        return cache.bytes();
     }
 
     /** Buffers for up to {@link TokenBatch#PROMPT_CAPACITY} prompt tokens at once, made on first use. */

@@ -30,6 +30,7 @@ public final class Transformer {
     private final float embeddingScale;
     private final Rope[] ropesPerLayer;      // for sessions within the original context
     private final Rope[] longRopesPerLayer;  // for longer ones (LongRoPE's long factors); the same array without them
+    private volatile KvCacheType kvCacheType = KvCacheType.F32;
 
     public Transformer(ModelConfig config, ModelWeights weights, WorkerPool pool) {
         this(config, weights, pool, Kernels.get());
@@ -89,8 +90,25 @@ public final class Transformer {
         return pool.threads();
     }
 
+    /**
+     * The KV cache type of the states made from now on by {@link #newState(int)} (F32 until
+     * set): chosen once, at start-up, by whoever configures the model (`--kv-type`).
+     */
+    public void useKvCache(KvCacheType type) {
+        this.kvCacheType = java.util.Objects.requireNonNull(type);
+    }
+
+    public KvCacheType kvCacheType() {
+        return kvCacheType;
+    }
+
     public ForwardState newState(int contextLength) {
-        return new ForwardState(this, contextLength);
+        return newState(contextLength, kvCacheType);
+    }
+
+    /** A state whose KV cache stores {@code type}, whatever {@link #useKvCache} chose. */
+    public ForwardState newState(int contextLength, KvCacheType type) {
+        return new ForwardState(this, contextLength, type);
     }
 
     /** Buffers for {@link #forwardDecode} steps of up to {@code maxSequences} sequences. */
@@ -280,9 +298,7 @@ public final class Transformer {
             int position = b.positions[t];
             b.sequences[t].ropes[layer].apply(b.q, t * qDim, config.headCount(), b.k, t * kvDim, config.headCountKv(),
                     position);
-            KvCache cache = b.sequences[t].cache;
-            cache.putKey(layer, position, b.k, t * kvDim);
-            System.arraycopy(b.v, t * kvDim, cache.values(layer), position * kvDim, kvDim);
+            b.sequences[t].cache.put(layer, position, b.k, t * kvDim, b.v, t * kvDim);
         }
         b.attention.run(layer);
         project(b, b.attnIn, w.wo(), b.proj);
@@ -436,12 +452,11 @@ public final class Transformer {
             int first = config.windows().isLocal(layer) ? Math.max(0, position - config.windows().size() + 1) : 0;
             int count = position + 1 - first;
             int capacity = cache.capacity();
-            float[] keys = cache.keys(layer);
             int qOffset = tokenOffset + group * groupSize * headDim;
             for (int h = 0; h < groupSize; h += Kernels.ATTENTION_HEADS) {
                 int heads = Math.min(Kernels.ATTENTION_HEADS, groupSize - h);
-                kernels.attentionScores(b.q, qOffset + h * headDim, heads, keys, kvOffset * capacity + first, capacity,
-                        headDim, count, config.attentionScale(), scores, h * capacity, capacity);
+                cache.scores(kernels, layer, b.q, qOffset + h * headDim, heads, kvOffset, first, count, headDim,
+                        config.attentionScale(), scores, h * capacity, capacity);
             }
             for (int h = 0; h < groupSize; h++) {
                 if (config.attentionSoftCap() > 0) {
@@ -449,10 +464,9 @@ public final class Transformer {
                 }
                 kernels.softmax(scores, h * capacity, count);
             }
-            float[] values = cache.values(layer);
             for (int h = 0; h < groupSize; h += Kernels.ATTENTION_HEADS) {
                 int heads = Math.min(Kernels.ATTENTION_HEADS, groupSize - h);
-                kernels.weightedSum(scores, h * capacity, capacity, heads, count, values, first * kvDim + kvOffset, kvDim,
+                cache.weightedSum(kernels, layer, scores, h * capacity, capacity, heads, kvOffset, first, count,
                         b.attnIn.values(), qOffset + h * headDim, headDim);
             }
         }

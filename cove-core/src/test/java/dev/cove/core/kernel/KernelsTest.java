@@ -212,6 +212,46 @@ class KernelsTest {
         }
     }
 
+    @Test
+    void bfloat16AttentionKernelsMatchTheScalarReferenceOnAwkwardSizes() {
+        Random random = new Random(12);
+        for (int heads = 1; heads <= Kernels.ATTENTION_HEADS; heads++) {
+            for (int headDim : new int[] {7, 64, 80, 128}) {
+                for (int count : new int[] {1, 15, 16, 17, 33, 63, 64, 65, 200}) {
+                    int capacity = count + 9;
+                    int first = 5;
+                    short[] keys = bfloat16s(gaussian(random, 2 * headDim * capacity));
+                    float[] q = gaussian(random, heads * headDim + 3);
+                    int ko = headDim * capacity + first;
+                    float[] fast = new float[heads * capacity + 2];
+                    float[] ref = new float[heads * capacity + 2];
+                    FAST.attentionScoresBf16(q, 3, heads, keys, ko, capacity, headDim, count, 0.125f, fast, 2, capacity);
+                    REF.attentionScoresBf16(q, 3, heads, keys, ko, capacity, headDim, count, 0.125f, ref, 2, capacity);
+                    assertClose(fast, ref, 1e-5f);
+
+                    int kvDim = 2 * headDim + 3;
+                    short[] values = bfloat16s(gaussian(random, (count + first) * kvDim));
+                    float[] weights = gaussian(random, heads * capacity + 1);
+                    float[] o1 = gaussian(random, heads * headDim + 4);
+                    float[] o2 = o1.clone();
+                    FAST.weightedSumBf16(weights, 1, capacity, heads, count, values, first * kvDim + headDim, kvDim, o1, 2,
+                            headDim);
+                    REF.weightedSumBf16(weights, 1, capacity, heads, count, values, first * kvDim + headDim, kvDim, o2, 2,
+                            headDim);
+                    assertClose(o1, o2, 1e-4f);
+                }
+            }
+        }
+    }
+
+    private static short[] bfloat16s(float[] v) {
+        short[] out = new short[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = dev.cove.core.tensor.BFloat16.fromFloat(v[i]);
+        }
+        return out;
+    }
+
     private static void assertClose(float[] actual, float[] expected, float tolerance) {
         for (int i = 0; i < actual.length; i++) {
             assertThat(actual[i]).as("element %d", i).isCloseTo(expected[i],

@@ -1,0 +1,24 @@
+package dev.cove.cli;
+
+import dev.cove.core.Model;
+import dev.cove.core.model.KvCacheType;
+import picocli.CommandLine.Option;
+
+/** {@code --kv-type}: the element type of the KV cache, for every command that runs a model. */
+final class KvCacheOption {
+    @Option(names = "--kv-type", paramLabel = "f32|bf16", defaultValue = "f32",
+            description = "KV cache type: f32 (exact) or bf16 (half the memory; llama.cpp's -ctk/-ctv bf16). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String kvType;
+
+    /** The type named, checked before any model loads. */
+    KvCacheType type() {
+        return KvCacheType.parse(kvType);
+    }
+
+    /** Makes {@code model}'s sequences use the type named. */
+    Model applyTo(Model model) {
+        model.forwardPass().useKvCache(type());
+        return model;
+    }
+}
