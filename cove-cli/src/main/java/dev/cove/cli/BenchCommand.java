@@ -74,6 +74,28 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-bandwidth", description = "Skip the memory bandwidth measurement.")
     boolean noBandwidth;
 
+    @picocli.CommandLine.Mixin
+    SpeculationMixin speculation = new SpeculationMixin();
+
+    @Option(names = {"-f", "--file"}, paramLabel = "FILE",
+            description = "With --lookup or --model-draft: the prompt of the speculation test (default: a short source file and a request to rewrite it).")
+    Path promptFile;
+
+    /** The speculation test's prompt without -f: the editing case prompt lookup is for. */
+    static final String EDIT_PROMPT = """
+            static int sum(int[] values) {
+                int total = 0;
+                for (int i = 0; i < values.length; i++) {
+                    total += values[i];
+                }
+                return total;
+            }
+
+            Rewrite this method with a long accumulator, keeping everything else as it is:
+
+            static long sum(int[] values) {
+            """;
+
     @Override
     public Integer call() {
         if (positionalModel != null && optionModel != null && !positionalModel.equals(optionModel)) {
@@ -102,8 +124,12 @@ final class BenchCommand implements Callable<Integer> {
         }
         kvCache.type();
         Grammar constraintGrammar = grammar.load();
+        speculation.check();
+        String specPrompt = speculationPrompt();
+        ModelOptions draftOptions = new ModelOptions();
+        draftOptions.threads = t;
         long loadStart = System.nanoTime();
-        try (Model m = kvCache.applyTo(SecureCli.load(model, t, null))) {
+        try (Model m = kvCache.applyTo(SecureCli.load(model, t, null)); Model draft = speculation.loadDraft(draftOptions)) {
             double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
             Transformer transformer = m.forwardPass();
             int vocab = m.config().vocabularySize();
@@ -132,8 +158,37 @@ final class BenchCommand implements Callable<Integer> {
                     transformer.weights().layers()[0].wq().type().name(), t, transformer.kernels().name(),
                     transformer.kvCacheType().id(), loadSeconds,
                     rows, peakRssBytes(), bandwidth, transformer.weights().bytesPerToken(), cpuModel(), grammar.describe());
-            System.out.println(json ? report.toJson() : report.toTable());
+            SpeculationBench.Result spec = null;
+            if (speculation.enabled()) {
+                spec = SpeculationBench.run(m, speculation.speculation(draft), specPrompt, gens.length > 0 ? gens[0] : 128,
+                        repetitions);
+            }
+            if (json) {
+                String out = report.toJson();
+                // The speculation test as one more field of the report's object.
+                System.out.println(spec == null ? out
+                        : out.substring(0, out.lastIndexOf('}')).stripTrailing() + ",\n  \"speculation\": " + spec.toJson() + "\n}");
+            } else {
+                System.out.println(report.toTable());
+                if (spec != null) {
+                    System.out.print(spec.toTable());
+                }
+            }
             return 0;
+        }
+    }
+
+    private String speculationPrompt() {
+        if (promptFile == null) {
+            return EDIT_PROMPT;
+        }
+        if (!speculation.enabled()) {
+            throw new IllegalArgumentException("-f gives the prompt of the speculation test: use it with --lookup or --model-draft");
+        }
+        try {
+            return Files.readString(promptFile);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new IllegalArgumentException("cannot read the prompt file " + promptFile + ": " + e.getMessage());
         }
     }
 

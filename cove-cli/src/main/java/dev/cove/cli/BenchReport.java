@@ -159,7 +159,7 @@ record BenchReport(String model, long fileBytes, String type, int threads, Strin
         return b.append('"').toString();
     }
 
-    private static String meanStd(double[] v) {
+    static String meanStd(double[] v) {
         return String.format(Locale.ROOT, "%.2f ± %.2f", mean(v), std(v));
     }
 

@@ -146,7 +146,7 @@ final class CleanEnding implements Consumer<Token> {
             return r;
         }
         return new GenerationResult(r.text(), r.promptTokens(), r.reusedPromptTokens(), r.generatedTokens(),
-                StopReason.CONTEXT_FULL, r.promptNanos(), r.generationNanos());
+                StopReason.CONTEXT_FULL, r.promptNanos(), r.generationNanos(), r.draftedTokens(), r.acceptedDraftTokens());
     }
 
     /** One line saying why the text ended where it did, and what gives more room; null for a natural end. */

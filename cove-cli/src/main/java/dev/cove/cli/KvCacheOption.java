@@ -9,7 +9,7 @@ final class KvCacheOption {
     @Option(names = "--kv-type", paramLabel = "f32|bf16", defaultValue = "f32",
             description = "KV cache type: f32 (exact) or bf16 (half the memory; llama.cpp's -ctk/-ctv bf16). "
                     + "Default: ${DEFAULT-VALUE}.")
-    String kvType;
+    String kvType = "f32"; // also when the options are made in code, not parsed
 
     /** The type named, checked before any model loads. */
     KvCacheType type() {

@@ -57,6 +57,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     GrammarMixin grammar = new GrammarMixin();
 
+    @Mixin
+    SpeculationMixin speculation = new SpeculationMixin();
+
     @Override
     public Integer call() {
         String text = prompt != null ? prompt : positionalPrompt;
@@ -65,8 +68,12 @@ final class RunCommand implements Callable<Integer> {
         }
         ModelOptions.checkMaxTokens(maxTokens);
         dev.cove.core.grammar.Grammar constraint = grammar.load(); // before loading: a bad file fails fast
+        speculation.check();
+        if (constraint != null && speculation.enabled()) {
+            Notices.notice("note: speculation is off with a grammar: constrained tokens are decided one at a time");
+        }
         long loadStart = System.nanoTime();
-        try (Model m = modelOptions.load(model)) {
+        try (Model m = modelOptions.load(model); Model draft = speculation.loadDraft(modelOptions)) {
             long loadNanos = System.nanoTime() - loadStart;
             ChatRenderer format = raw ? null : ChatTemplates.formatOf(m);
             List<String> stops = new ArrayList<>(sampling.stop);
@@ -90,7 +97,8 @@ final class RunCommand implements Callable<Integer> {
                     .contextShift(modelOptions.contextShift)
                     .maxTokens(maxTokens)
                     .stopStrings(stops)
-                    .grammar(constraint);
+                    .grammar(constraint)
+                    .speculation(speculation.speculation(draft));
             Session session = m.newSession(options);
             PrintStream out = Stdout.utf8();
             if (format == null) {

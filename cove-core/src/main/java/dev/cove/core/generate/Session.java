@@ -3,6 +3,8 @@ package dev.cove.core.generate;
 import dev.cove.core.CoveException;
 import dev.cove.core.Model;
 import dev.cove.core.chat.ChatPrompt;
+import dev.cove.core.generate.speculative.DraftVerifier;
+import dev.cove.core.generate.speculative.Drafter;
 import dev.cove.core.grammar.TokenConstraint;
 import dev.cove.core.model.ForwardState;
 import dev.cove.core.model.Transformer;
@@ -32,6 +34,12 @@ public final class Session {
     private final TokenConstraint constraint; // null without a grammar
     private final int[] cached;   // tokens whose keys and values are in the cache, in order
     private int cachedLength;
+    private final Drafter drafter;         // null without speculation
+    private final DraftVerifier verifier;  // null without speculation
+    private final int[] proposal;          // what the drafter proposed
+    private final int[] draft;             // the token to feed, then the drafted ones: one verification batch
+    private float[] draftLogits;           // the batch's rows of logits, made on first use
+    private final float[] row;             // the row of draftLogits being decided
     private volatile boolean stopRequested;
 
     public Session(Model model, GenerationOptions options) {
@@ -44,6 +52,14 @@ public final class Session {
         this.sampler = new Sampler(options.sampling());
         this.constraint = options.grammar() == null ? null : options.grammar().constrain(tokenizer);
         this.cached = new int[context];
+        // A grammar's mask depends on the tokens before it, one at a time: speculation is left out there.
+        boolean speculate = options.speculation() != null && constraint == null;
+        this.drafter = speculate ? options.speculation().newDrafter(model, context, options.sampling(), sampler.seed())
+                : null;
+        this.verifier = speculate ? new DraftVerifier(sampler, model.config().vocabularySize()) : null;
+        this.proposal = speculate ? new int[drafter.maxDraft()] : null;
+        this.draft = speculate ? new int[drafter.maxDraft() + 1] : null;
+        this.row = speculate ? new float[model.config().vocabularySize()] : null;
     }
 
     public GenerationOptions options() {
@@ -71,6 +87,9 @@ public final class Session {
     public void reset() {
         cachedLength = 0;
         sampler.reset();
+        if (drafter != null) {
+            drafter.reset();
+        }
     }
 
     /** Generates a continuation of {@code prompt}, streaming each token to {@code listener}. */
@@ -109,14 +128,35 @@ public final class Session {
         if (constraint != null) {
             constraint.reset(); // each generation is one string of the grammar
         }
+        if (verifier != null) {
+            verifier.reset();
+        }
+        // With speculation, logits is a row of a verification batch while drafted tokens remain
+        // to be decided: draftAt is the drafted token whose row it is, draftCount how many there are.
+        float[] logits = state.logits();
+        int draftAt = 0;
+        int draftCount = 0;
+        int drafted = 0;
+        int accepted = 0;
         while (true) {
             if (options.maxTokens() >= 0 && generated >= options.maxTokens()) {
                 reason = StopReason.MAX_TOKENS;
                 break;
             }
             int vocabularySize = model.config().vocabularySize();
-            int token = constraint == null ? sampler.sample(state.logits(), vocabularySize)
-                    : constraint.sample(sampler, state.logits(), vocabularySize); // may mask the row: the next forward pass rewrites it
+            int token;
+            boolean inCache = false; // a drafted token the model kept: already fed with its batch
+            if (draftAt < draftCount) {
+                int proposed = draft[draftAt + 1];
+                token = verifier.decide(logits, proposed, drafter.distribution(draftAt));
+                inCache = token == proposed;
+                if (inCache) {
+                    accepted++;
+                }
+            } else {
+                token = constraint == null ? sampler.sample(logits, vocabularySize)
+                        : constraint.sample(sampler, logits, vocabularySize); // may mask the row: the next forward pass rewrites it
+            }
             sampler.accept(token);
             if (constraint != null) {
                 constraint.accept(token);
@@ -151,7 +191,22 @@ public final class Session {
                 }
                 shiftContext();
             }
-            feed(token, true);
+            if (inCache) {
+                cached[cachedLength++] = token;
+                draftAt++;
+                logits = rowOf(draftAt, vocabularySize); // after the last drafted token: the row for the token beyond
+                continue;
+            }
+            draftCount = drafter == null ? 0 : draftAfter(token, generated);
+            draftAt = 0;
+            if (draftCount == 0) {
+                feed(token, true);
+                logits = state.logits();
+            } else {
+                drafted += draftCount;
+                verify(draftCount, vocabularySize);
+                logits = rowOf(0, vocabularySize);
+            }
         }
         String tail = stops.accept(decoder.finish());
         tail += stops.flush();
@@ -161,7 +216,47 @@ public final class Session {
         }
         long end = System.nanoTime();
         return new GenerationResult(text.toString(), promptTokens.length, reused, generated, reason,
-                promptDone - start, firstTokenAt == 0 ? 0 : end - firstTokenAt);
+                promptDone - start, firstTokenAt == 0 ? 0 : end - firstTokenAt, drafted, accepted);
+    }
+
+    /**
+     * Drafts the tokens to follow {@code token} (the token just generated, not yet fed) and the
+     * context before it; returns how many, at most what the token limit and the context leave room for.
+     */
+    private int draftAfter(int token, int generated) {
+        int room = contextLength() - cachedLength - 1; // the batch feeds the token and the draft
+        if (options.maxTokens() >= 0) {
+            room = Math.min(room, options.maxTokens() - generated);
+        }
+        if (room <= 0) {
+            return 0;
+        }
+        cached[cachedLength] = token; // the context the drafter sees ends with the token
+        int count = drafter.draft(cached, cachedLength + 1, room, proposal);
+        System.arraycopy(proposal, 0, draft, 1, count);
+        return count;
+    }
+
+    /**
+     * Feeds the generated token and its {@code count} drafted successors in one batch, with the
+     * logits after each: row i decides drafted token i + 1. Only the generated token counts as
+     * cached; each drafted one joins the cache when it is kept, and the positions of those that
+     * are not are written again by the next batch.
+     */
+    private void verify(int count, int vocabularySize) {
+        int rows = count + 1;
+        if (draftLogits == null || draftLogits.length < rows * vocabularySize) {
+            draftLogits = new float[Math.multiplyExact(draft.length, vocabularySize)];
+        }
+        draft[0] = cached[cachedLength];
+        transformer.forwardBatch(state, draft, 0, rows, cachedLength, rows, draftLogits);
+        cachedLength++;
+    }
+
+    /** Row {@code i} of the last verification batch, copied out so that the sampler can read it from 0. */
+    private float[] rowOf(int i, int vocabularySize) {
+        System.arraycopy(draftLogits, i * vocabularySize, row, 0, vocabularySize);
+        return row;
     }
 
     /**

@@ -156,6 +156,54 @@ public final class Transformer {
     }
 
     /**
+     * Feeds {@code tokens[offset .. offset + length)} like {@link #forwardBatch} and writes the
+     * logits after each of the last {@code logitRows} of them into {@code logits}, row r (the
+     * logits after token {@code length - logitRows + r}) at {@code r * vocabularySize}: what
+     * speculative decoding verifies its drafted tokens with, one pass for all of them. The output
+     * head reads its matrix once for all the rows. {@link ForwardState#logits()} is left as it was.
+     *
+     * @throws IllegalArgumentException when {@code logitRows} is not between 1 and
+     *     {@code min(length, }{@link #MAX_LOGIT_ROWS}{@code )}, or {@code logits} is too short
+     */
+    public void forwardBatch(ForwardState s, int[] tokens, int offset, int length, int startPosition, int logitRows,
+                             float[] logits) {
+        if (logitRows < 1 || logitRows > length || logitRows > MAX_LOGIT_ROWS) {
+            throw new IllegalArgumentException("logits of " + logitRows + " rows of a batch of " + length
+                    + " tokens: between 1 and " + Math.min(length, MAX_LOGIT_ROWS));
+        }
+        int vocab = config.vocabularySize();
+        if (logits.length < (long) logitRows * vocab) {
+            throw new IllegalArgumentException(logitRows + " rows of logits need " + logitRows + " x " + vocab
+                    + " floats, not " + logits.length);
+        }
+        checkPosition(s, startPosition, length);
+        int before = length - logitRows;
+        // The rows with logits form the last chunk on their own, so that one product of the
+        // output head covers them all.
+        prompt(s, tokens, offset, before, startPosition, null);
+        TokenBatch b = s.prompt();
+        b.resize(logitRows);
+        for (int t = 0; t < logitRows; t++) {
+            b.set(t, s, startPosition + before + t);
+            embed(b, t, tokens[offset + before + t]);
+        }
+        layers(b);
+        int dim = config.embeddingLength();
+        float[] xb = b.xbIn.values();
+        for (int t = 0; t < logitRows; t++) {
+            finalNorm(xb, t * dim, b.x, t * dim);
+        }
+        project(b, b.xbIn, weights.output(), logits);
+        for (int t = 0; t < logitRows; t++) {
+            softCapLogits(logits, t * vocab);
+        }
+        System.arraycopy(b.x, (logitRows - 1) * dim, s.x, 0, dim);
+    }
+
+    /** The most rows of logits one {@link #forwardBatch(ForwardState, int[], int, int, int, int, float[])} computes. */
+    public static final int MAX_LOGIT_ROWS = TokenBatch.PROMPT_CAPACITY;
+
+    /**
      * Feeds {@code tokens[offset .. offset + length)} like {@link #forwardBatch} and writes each
      * token's final hidden state (the residual stream after the last block, through the output
      * norm: what the output head reads, and what embeddings are pooled from) into

@@ -147,6 +147,47 @@ public final class Sampler {
     }
 
     /**
+     * The distribution {@link #sample} draws from for {@code logits[0 .. vocabSize)}, into
+     * {@code out[0 .. vocabSize)}: bias, penalties, filters and temperature applied, 0 for every
+     * token the filters drop, the rest summing to 1; greedy puts everything on the argmax. Draws
+     * nothing and records nothing. Speculative sampling accepts a drafted token with this
+     * probability, so it is computed the way the draw computes it.
+     */
+    public void probabilities(float[] logits, int vocabSize, float[] out) {
+        if (out.length < vocabSize) {
+            throw new IllegalArgumentException("the distribution of " + vocabSize + " tokens does not fit "
+                    + out.length + " floats");
+        }
+        int best = prepare(logits, vocabSize);
+        Arrays.fill(out, 0, vocabSize, 0f);
+        if (options.isGreedy() || Float.isInfinite(1f / options.temperature())) {
+            out[best] = 1f;
+            return;
+        }
+        float max = work[best];
+        float invTemperature = 1f / options.temperature();
+        int keep = filter(vocabSize, max);
+        double sum = 0;
+        if (keep < 0) {
+            for (int i = 0; i < vocabSize; i++) {
+                float p = (float) Math.exp((work[i] - max) * invTemperature);
+                out[i] = p;
+                sum += p;
+            }
+        } else {
+            for (int i = 0; i < keep; i++) {
+                float p = (float) Math.exp((candidateLogits[i] - max) * invTemperature);
+                out[candidateIds[i]] = p;
+                sum += p;
+            }
+        }
+        float scale = (float) (1 / sum);
+        for (int i = 0; i < vocabSize; i++) {
+            out[i] *= scale;
+        }
+    }
+
+    /**
      * The ids, ascending, that survive top-k, top-p and min-p for this row (every id with a
      * finite adjusted logit when no filter is set); changes nothing but the buffers. For tests.
      */
