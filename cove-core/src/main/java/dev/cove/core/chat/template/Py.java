@@ -31,6 +31,7 @@ final class Py {
             case Undefined u -> "Undefined";
             case PyIterator g -> "generator";
             case LoopContext l -> "LoopContext";
+            case Cycler c -> "Cycler";
             case PyCallable c -> c.typeName();
             default -> v.getClass().getSimpleName();
         };
@@ -357,6 +358,14 @@ final class Py {
 
     static boolean isNameChar(char c) {
         return Character.isLetterOrDigit(c) || c == '_';
+    }
+
+    static String strip(String s) {
+        int start = 0;
+        while (start < s.length() && isSpace(s.charAt(start))) {
+            start++;
+        }
+        return rstrip(s.substring(start));
     }
 
     static String rstrip(String s) {

@@ -103,6 +103,21 @@ final class Values {
         return k;
     }
 
+    /**
+     * Python's getattr as jinja2's {@code attr} filter does it: like {@link #getAttr} but without
+     * falling back to a dictionary's keys, and undefined (not an error) on an undefined value.
+     */
+    static Object pythonAttr(Object obj, String name) {
+        if (obj instanceof Map<?, ?> m && !name.startsWith("__")) {
+            Object method = Methods.dictMethod(m, name);
+            return method != null ? method : Undefined.attribute(obj, name);
+        }
+        if (obj instanceof Undefined) {
+            return Undefined.attribute(obj, name);
+        }
+        return getAttr(obj, name);
+    }
+
     static Object getAttr(Object obj, String name) {
         if (obj instanceof Undefined u) {
             throw u.error();
@@ -125,6 +140,15 @@ final class Values {
             case LoopContext l -> {
                 return l.attribute(name);
             }
+            case GroupTuple g when g.field(name) != null -> {
+                return g.field(name);
+            }
+            case Macro m -> {
+                return macroAttribute(m, name);
+            }
+            case Cycler c -> {
+                return c.attribute(name);
+            }
             case null -> {
                 return Undefined.attribute(null, name);
             }
@@ -133,6 +157,22 @@ final class Values {
                 return method != null ? method : Undefined.attribute(obj, name);
             }
         }
+    }
+
+    /** What jinja2's Macro object shows a template: its name, parameters and which extras it takes. */
+    private static Object macroAttribute(Macro m, String name) {
+        return switch (name) {
+            case "name" -> PyStr.of(m.name());
+            case "arguments" -> {
+                List<Object> params = new ArrayList<>();
+                m.params().forEach(p -> params.add(PyStr.of(p)));
+                yield new PyTuple(params);
+            }
+            case "catch_kwargs" -> m.special().contains("kwargs");
+            case "catch_varargs" -> m.special().contains("varargs");
+            case "caller" -> m.special().contains("caller");
+            default -> Undefined.attribute(m, name);
+        };
     }
 
     static Object getItem(Object obj, Object key) {
@@ -151,6 +191,9 @@ final class Values {
                 if (isInt(key) && !(key instanceof Long) && m.containsKey(Py.toLong(key))) {
                     return m.get(Py.toLong(key));
                 }
+            }
+            case GroupTuple g when key instanceof PyStr k && g.field(k.text()) != null -> {
+                return g.field(k.text());
             }
             case List<?> l -> {
                 if (isInt(key)) {
