@@ -13,8 +13,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * jinja2's built-in filters that chat templates use, with jinja2's semantics (and transformers'
- * {@code tojson}). Filters of jinja2 that are missing here are reported as unknown.
+ * jinja2's built-in filters, with jinja2's semantics (and transformers' {@code tojson}); the ones
+ * for prose, URLs and markup are in {@link TextFilters}. A filter jinja2 lacks is reported as unknown.
  */
 final class Filters {
     @FunctionalInterface
@@ -106,6 +106,14 @@ final class Filters {
             java.util.Collections.reverse(items);
             return new PyIterator(items.iterator());
         });
+        FILTERS.put("random", (ev, v, a, kw) -> {
+            List<Object> items = v instanceof PyStr || v instanceof List<?> ? Values.toList(v, ev) : null;
+            if (items == null) {
+                throw TemplateException.type("object of type '" + Py.typeName(v) + "' has no len()");
+            }
+            return items.isEmpty() ? Undefined.hint("No random item, sequence was empty.")
+                    : items.get(java.util.concurrent.ThreadLocalRandom.current().nextInt(items.size()));
+        });
         FILTERS.put("round", Filters::round);
         FILTERS.put("safe", (ev, v, a, kw) -> Py.str(v).asMarkup());
         FILTERS.put("string", (ev, v, a, kw) -> Py.str(v));
@@ -136,6 +144,7 @@ final class Filters {
             }
             return n;
         });
+        TextFilters.register(FILTERS);
     }
 
     private Filters() {

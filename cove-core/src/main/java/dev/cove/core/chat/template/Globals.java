@@ -112,10 +112,6 @@ final class Globals {
                     + MAX_RANGE + ").");
         }
         ev.spend(n);
-        List<Object> out = new ArrayList<>((int) n);
-        for (long i = 0; i < n; i++) {
-            out.add(start + i * step);
-        }
-        return out;
+        return new PyRange(start, stop, step, (int) n);
     }
 }

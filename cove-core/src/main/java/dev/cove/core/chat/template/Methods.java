@@ -24,6 +24,18 @@ final class Methods {
         if (obj instanceof PyStr s) {
             return StrMethods.method(s, name);
         }
+        if (obj instanceof PyRange r) {
+            return switch (name) {
+                case "start" -> r.start();
+                case "stop" -> r.stop();
+                case "step" -> r.step();
+                case "index", "count" -> listMethod(r, name);
+                default -> null;
+            };
+        }
+        if (obj instanceof DictView) {
+            return null;
+        }
         if (obj instanceof List<?> l && !(obj instanceof PyTuple)) {
             if (MUTATING_LIST.contains(name)) {
                 return Undefined.unsafe(obj, name);
@@ -54,10 +66,10 @@ final class Methods {
                 for (Map.Entry<?, ?> e : m.entrySet()) {
                     out.add(new PyTuple(e.getKey(), e.getValue()));
                 }
-                return out;
+                return new DictView("dict_items", out);
             };
-            case "keys" -> (PyCallable) (ev, args, kw) -> new ArrayList<Object>(m.keySet());
-            case "values" -> (PyCallable) (ev, args, kw) -> new ArrayList<Object>(m.values());
+            case "keys" -> (PyCallable) (ev, args, kw) -> new DictView("dict_keys", new ArrayList<Object>(m.keySet()));
+            case "values" -> (PyCallable) (ev, args, kw) -> new DictView("dict_values", new ArrayList<Object>(m.values()));
             case "copy" -> (PyCallable) (ev, args, kw) -> new java.util.LinkedHashMap<Object, Object>(m);
             case "fromkeys" -> (PyCallable) (ev, args, kw) -> {
                 if (args.isEmpty() || args.size() > 2) {

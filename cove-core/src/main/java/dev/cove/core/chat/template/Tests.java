@@ -27,7 +27,8 @@ final class Tests {
             case "mapping" -> v instanceof Map<?, ?>;
             case "iterable" -> v instanceof PyStr || v instanceof List<?> || v instanceof Map<?, ?>
                     || v instanceof PyIterator || v instanceof Undefined;
-            case "sequence" -> v instanceof PyStr || v instanceof List<?> || v instanceof Map<?, ?> || v instanceof Undefined;
+            case "sequence" -> v instanceof PyStr || v instanceof List<?> && !(v instanceof DictView) || v instanceof Map<?, ?>
+                    || v instanceof Undefined;
             case "number" -> Py.isNumber(v);
             case "integer" -> v instanceof Long;
             case "float" -> v instanceof Double;

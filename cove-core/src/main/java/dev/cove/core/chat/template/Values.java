@@ -94,7 +94,7 @@ final class Values {
 
     /** A dictionary key: lists and dicts are unhashable, as in Python. */
     static Object key(Object k) {
-        if (k instanceof List<?> && !(k instanceof PyTuple) || k instanceof Map<?, ?>) {
+        if (Py.isPlainList(k) || k instanceof DictView || k instanceof Map<?, ?>) {
             throw TemplateException.type("unhashable type: '" + Py.typeName(k) + "'");
         }
         if (k instanceof Undefined u) {
@@ -192,6 +192,9 @@ final class Values {
                     return m.get(Py.toLong(key));
                 }
             }
+            case DictView view when !(key instanceof PyStr) -> {
+                return Undefined.element(obj, key);
+            }
             case GroupTuple g when key instanceof PyStr k && g.field(k.text()) != null -> {
                 return g.field(k.text());
             }
@@ -264,7 +267,7 @@ final class Values {
             str = s;
             starts = codePointStarts(s.text());
             n = starts.length - 1;
-        } else if (obj instanceof List<?> l) {
+        } else if (obj instanceof List<?> l && !(obj instanceof DictView)) {
             @SuppressWarnings("unchecked")
             List<Object> cast = (List<Object>) l;
             items = cast;
@@ -296,6 +299,10 @@ final class Values {
         List<Object> picked = new ArrayList<>((int) count);
         for (long k = 0, i = lo; k < count; k++, i += st) {
             picked.add(items.get((int) i));
+        }
+        if (obj instanceof PyRange r) {
+            // Python slices a range into a range: the picked start, the bound the slice stopped at, the steps multiplied.
+            return new PyRange(r.start() + lo * r.step(), r.start() + hi * r.step(), r.step() * st, (int) count);
         }
         return obj instanceof PyTuple ? new PyTuple(picked) : picked;
     }
