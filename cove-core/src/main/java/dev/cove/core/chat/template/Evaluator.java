@@ -222,6 +222,10 @@ final class Evaluator {
                 namespace.attrs.put(a.attr(), value);
             }
             case Node.Target.Tuple t -> {
+                if (!(value instanceof List<?> || value instanceof Map<?, ?> || value instanceof PyStr
+                        || value instanceof PyIterator || value instanceof Undefined)) {
+                    throw TemplateException.type("cannot unpack non-iterable " + Py.typeName(value) + " object");
+                }
                 List<Object> items = Values.toList(value, this);
                 if (items.size() < t.items().size()) {
                     throw TemplateException.value("not enough values to unpack (expected " + t.items().size()

@@ -456,7 +456,10 @@ final class Filters {
      * and the grouper is the first item's own value.
      */
     private static Object groupby(Evaluator ev, Object v, List<Object> a, Map<String, Object> kw) {
-        Object attribute = arg(a, kw, 0, "attribute");
+        Object attribute = Args.get(a, kw, 0, "attribute", Args.ABSENT);
+        if (attribute == Args.ABSENT) {
+            throw TemplateException.type("sync_do_groupby() missing 1 required positional argument: 'attribute'");
+        }
         Object dflt = Args.get(a, kw, 1, "default", null);
         boolean caseSensitive = Py.truthy(Args.get(a, kw, 2, "case_sensitive", false));
         List<Object> items = Values.toList(v, ev);
@@ -574,8 +577,11 @@ final class Filters {
 
     /** jinja2's batch, its loop followed exactly (a size below one puts every item in one batch). */
     private static Object batch(Evaluator ev, Object v, List<Object> a, Map<String, Object> kw) {
-        long size = Args.integer("linecount", arg(a, kw, 0, "linecount"));
+        Object linecount = arg(a, kw, 0, "linecount");
         Object fill = Args.get(a, kw, 1, "fill_with", null);
+        // jinja2 compares the batch's length with linecount: a size that no length equals makes one batch.
+        long size = Py.isInt(linecount) ? Py.toLong(linecount)
+                : linecount instanceof Double d && d == Math.rint(d) ? (long) (double) d : -1;
         List<Object> out = new ArrayList<>();
         List<Object> chunk = new ArrayList<>();
         for (Object item : Values.toList(v, ev)) {
@@ -586,6 +592,9 @@ final class Filters {
             chunk.add(item);
         }
         if (!chunk.isEmpty()) {
+            if (fill != null && !Py.isNumber(linecount)) {
+                Py.compare((long) chunk.size(), linecount, "<");
+            }
             if (fill != null && chunk.size() < size) {
                 ev.spend(size - chunk.size());
                 while (chunk.size() < size) {

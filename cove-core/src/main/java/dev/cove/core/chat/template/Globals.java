@@ -52,7 +52,7 @@ final class Globals {
         });
         scope.set("cycler", (PyCallable) (e, args, kw) -> {
             if (args.isEmpty()) {
-                throw TemplateException.runtime("at least one item has to be provided");
+                throw TemplateException.of("RuntimeError", "at least one item has to be provided");
             }
             return new Cycler(args);
         });

@@ -67,6 +67,9 @@ final class LoopContext implements PyCallable {
         if (recursion == null) {
             throw TemplateException.type("The loop must have the 'recursive' marker to be called recursively.");
         }
+        if (args.isEmpty() && kwargs.isEmpty()) {
+            throw TemplateException.type("LoopContext.__call__() missing 1 required positional argument: 'iterable'");
+        }
         if (args.size() != 1 || !kwargs.isEmpty()) {
             throw TemplateException.type("LoopContext.__call__() takes 2 positional arguments but " + (args.size() + 1)
                     + " were given");

@@ -144,7 +144,7 @@ final class StrMethods {
 
     private static long find(PyStr s, String fn, List<Object> args, boolean last, Evaluator ev) {
         if (args.isEmpty() || args.size() > 3) {
-            throw TemplateException.type(fn + " expected at least 1 argument, got " + args.size());
+            throw TemplateException.type(fn + "() takes at least 1 argument (" + args.size() + " given)");
         }
         PyStr sub = Args.str(fn + "() argument", args.getFirst());
         PyStr window = window(s, args, 1, ev);
@@ -161,7 +161,9 @@ final class StrMethods {
             throw TemplateException.type((last ? "rpartition" : "partition") + "() takes exactly one argument ("
                     + args.size() + " given)");
         }
-        PyStr sep = Args.str("partition() argument", args.getFirst());
+        if (!(args.getFirst() instanceof PyStr sep)) {
+            throw TemplateException.type("must be str, not " + Py.typeName(args.getFirst()));
+        }
         if (sep.length() == 0) {
             throw TemplateException.value("empty separator");
         }

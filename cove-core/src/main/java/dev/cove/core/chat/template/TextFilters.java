@@ -39,7 +39,12 @@ final class TextFilters {
     /** jinja2's wordwrap: each line of the text wrapped on its own by textwrap.wrap, joined by the wrap string. */
     private static Object wordwrap(Evaluator ev, Object v, List<Object> a, Map<String, Object> kw) {
         PyStr s = Py.str(v);
-        long width = Args.integer("width", Args.get(a, kw, 0, "width", 79L));
+        Object widthArg = Args.get(a, kw, 0, "width", 79L);
+        if (!Py.isNumber(widthArg)) {
+            // textwrap's first use of the width is "width <= 0", which is where Python fails.
+            Py.compare(widthArg, 0L, "<=");
+        }
+        long width = Py.isInt(widthArg) ? Py.toLong(widthArg) : (long) Math.floor(Py.toDouble(widthArg));
         boolean breakLong = Py.truthy(Args.get(a, kw, 1, "break_long_words", true));
         Object wrapArg = Args.get(a, kw, 2, "wrapstring", null);
         PyStr wrap = wrapArg == null ? PyStr.of("\n") : Py.str(wrapArg);
