@@ -152,7 +152,12 @@ final class Evaluator {
     }
 
     private Flow forLoop(Node.For f, Scope scope) {
-        List<Object> items = Values.toList(eval(f.iterable(), scope), this);
+        return loopOver(f, eval(f.iterable(), scope), scope, 0);
+    }
+
+    /** One level of a for-loop over {@code iterable}; a recursive loop's {@code loop(items)} comes back here. */
+    private Flow loopOver(Node.For f, Object iterable, Scope scope, int depth0) {
+        List<Object> items = Values.toList(iterable, this);
         Scope loopScope = new Scope(scope);
         if (f.condition() != null) {
             List<Object> kept = new ArrayList<>();
@@ -168,7 +173,9 @@ final class Evaluator {
         if (items.isEmpty()) {
             return execAll(f.orElse(), scope);
         }
-        LoopContext loop = new LoopContext(items);
+        // As in jinja2, the recursive call renders in the scope the loop started in, not the iteration's.
+        LoopContext loop = new LoopContext(items, depth0, f.recursive()
+                ? (ev, inner, depth) -> recurse(f, inner, scope, depth) : null);
         for (int i = 0; i < items.size(); i++) {
             spend(1);
             loop.index0 = i;
@@ -183,6 +190,27 @@ final class Evaluator {
         return Flow.NORMAL;
     }
 
+    /** {@code loop(items)} of a recursive loop: the loop rendered into a string, bounded like a macro call. */
+    private PyStr recurse(Node.For f, Object items, Scope scope, int depth0) {
+        enterCall("nests recursive loop calls deeper than ");
+        TextBuilder saved = out;
+        out = new TextBuilder(limits.maxOutputChars());
+        try {
+            loopOver(f, items, scope, depth0);
+            return out.toPyStr();
+        } finally {
+            out = saved;
+            callDepth--;
+        }
+    }
+
+    private void enterCall(String what) {
+        if (++callDepth > limits.maxCallDepth()) {
+            callDepth--;
+            throw TemplateException.limit(what + limits.maxCallDepth());
+        }
+    }
+
     private void assign(Node.Target target, Object value, Scope scope) {
         switch (target) {
             case Node.Target.Name n -> scope.set(n.name(), value);
@@ -194,6 +222,10 @@ final class Evaluator {
                 namespace.attrs.put(a.attr(), value);
             }
             case Node.Target.Tuple t -> {
+                if (!(value instanceof List<?> || value instanceof Map<?, ?> || value instanceof PyStr
+                        || value instanceof PyIterator || value instanceof Undefined)) {
+                    throw TemplateException.type("cannot unpack non-iterable " + Py.typeName(value) + " object");
+                }
                 List<Object> items = Values.toList(value, this);
                 if (items.size() < t.items().size()) {
                     throw TemplateException.value("not enough values to unpack (expected " + t.items().size()
@@ -222,10 +254,7 @@ final class Evaluator {
     }
 
     Object callMacro(Macro m, List<Object> args, Map<String, Object> kwargs) {
-        if (++callDepth > limits.maxCallDepth()) {
-            callDepth--;
-            throw TemplateException.limit("nests macro calls deeper than " + limits.maxCallDepth());
-        }
+        enterCall("nests macro calls deeper than ");
         try {
             Scope s = new Scope(m.closure());
             Map<String, Object> rest = new LinkedHashMap<>(kwargs);

@@ -13,8 +13,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * jinja2's built-in filters that chat templates use, with jinja2's semantics (and transformers'
- * {@code tojson}). Filters of jinja2 that are missing here are reported as unknown.
+ * jinja2's built-in filters, with jinja2's semantics (and transformers' {@code tojson}); the ones
+ * for prose, URLs and markup are in {@link TextFilters}. A filter jinja2 lacks is reported as unknown.
  */
 final class Filters {
     @FunctionalInterface
@@ -39,7 +39,7 @@ final class Filters {
             }
             throw operandError("abs()", v);
         });
-        FILTERS.put("attr", (ev, v, a, kw) -> Values.getAttr(v, Args.str("attr", arg(a, kw, 0, "name")).text()));
+        FILTERS.put("attr", (ev, v, a, kw) -> Values.pythonAttr(v, Args.str("attr", arg(a, kw, 0, "name")).text()));
         FILTERS.put("batch", Filters::batch);
         FILTERS.put("capitalize", (ev, v, a, kw) -> Strings.capitalize(Py.str(v)));
         FILTERS.put("center", (ev, v, a, kw) -> Strings.pad(Py.str(v), "center",
@@ -66,6 +66,7 @@ final class Filters {
         FILTERS.put("float", (ev, v, a, kw) -> toFloat(v, Args.get(a, kw, 0, "default", 0.0)));
         FILTERS.put("int", (ev, v, a, kw) -> toInt(v, Args.get(a, kw, 0, "default", 0L),
                 Args.integer("base", Args.get(a, kw, 1, "base", 10L))));
+        FILTERS.put("groupby", Filters::groupby);
         FILTERS.put("format", (ev, v, a, kw) -> PercentFormat.format(Py.str(v),
                 kw.isEmpty() ? new PyTuple(a) : toPyMap(kw), ev));
         FILTERS.put("indent", Filters::indent);
@@ -105,15 +106,24 @@ final class Filters {
             java.util.Collections.reverse(items);
             return new PyIterator(items.iterator());
         });
+        FILTERS.put("random", (ev, v, a, kw) -> {
+            List<Object> items = v instanceof PyStr || v instanceof List<?> ? Values.toList(v, ev) : null;
+            if (items == null) {
+                throw TemplateException.type("object of type '" + Py.typeName(v) + "' has no len()");
+            }
+            return items.isEmpty() ? Undefined.hint("No random item, sequence was empty.")
+                    : items.get(java.util.concurrent.ThreadLocalRandom.current().nextInt(items.size()));
+        });
         FILTERS.put("round", Filters::round);
         FILTERS.put("safe", (ev, v, a, kw) -> Py.str(v).asMarkup());
         FILTERS.put("string", (ev, v, a, kw) -> Py.str(v));
         FILTERS.put("sort", Filters::sort);
+        FILTERS.put("slice", Filters::slice);
         FILTERS.put("sum", (ev, v, a, kw) -> {
             Object attribute = Args.get(a, kw, 0, "attribute", null);
             Object total = Args.get(a, kw, 1, "start", 0L);
             for (Object x : Values.toList(v, ev)) {
-                total = Operators.arithmetic("+", total, attribute == null ? x : attribute(x, attribute), ev);
+                total = Operators.arithmetic("+", total, attribute == null ? x : attribute(x, attribute, null), ev);
             }
             return total;
         });
@@ -134,6 +144,7 @@ final class Filters {
             }
             return n;
         });
+        TextFilters.register(FILTERS);
     }
 
     private Filters() {
@@ -254,23 +265,33 @@ final class Filters {
         return dflt;
     }
 
+    /** jinja2's int filter: int(value, base) for a string, int(value) otherwise, then int(float(value)), then the default. */
     private static Object toInt(Object v, Object dflt, long base) {
         if (Py.isInt(v)) {
             return Py.toLong(v);
         }
         if (v instanceof Double d) {
-            return Double.isFinite(d) ? (long) (double) d : dflt;
+            if (Double.isInfinite(d)) {
+                throw TemplateException.of("OverflowError", "cannot convert float infinity to integer");
+            }
+            return Double.isNaN(d) ? dflt : wholePart(d);
         }
         if (v instanceof PyStr s) {
-            String t = s.text().strip().replace("_", "");
-            try {
-                return Long.parseLong(t.startsWith("+") ? t.substring(1) : t, (int) base);
-            } catch (NumberFormatException e) {
-                Object f = toFloat(v, null);
-                return f instanceof Double d && Double.isFinite(d) ? (Object) (long) (double) d : dflt;
+            Long parsed = Strings.parseInt(s.text(), base);
+            if (parsed != null) {
+                return parsed;
             }
+            Object f = toFloat(v, null);
+            return f instanceof Double d && Double.isFinite(d) ? wholePart(d) : dflt;
         }
         return dflt;
+    }
+
+    private static long wholePart(double d) {
+        if (Math.abs(d) >= 0x1p63) {
+            throw TemplateException.limit("computes an integer beyond 64 bits");
+        }
+        return (long) d;
     }
 
     private static Object indent(Evaluator ev, Object v, List<Object> a, Map<String, Object> kw) {
@@ -314,19 +335,26 @@ final class Filters {
                 out.append(sep);
             }
             first = false;
-            out.append(Py.str(attribute == null ? item : attribute(item, attribute)));
+            out.append(Py.str(attribute == null ? item : attribute(item, attribute, null)));
         }
         return out.toPyStr();
     }
 
-    /** jinja2's attribute lookup for filters: dotted paths, integer parts as indices. */
-    static Object attribute(Object item, Object attribute) {
-        if (Py.isInt(attribute)) {
-            return Values.getItem(item, attribute);
+    /**
+     * jinja2's attribute lookup for filters (make_attrgetter): dotted paths, integer parts as
+     * indices, and a {@code dflt} (unless null) standing in for an undefined value after each part.
+     */
+    static Object attribute(Object item, Object attribute, Object dflt) {
+        if (!(attribute instanceof PyStr path)) {
+            Object v = Values.getItem(item, attribute);
+            return dflt != null && v instanceof Undefined ? dflt : v;
         }
         Object v = item;
-        for (String part : Py.str(attribute).text().split("\\.", -1)) {
+        for (String part : path.text().split("\\.", -1)) {
             v = part.matches("\\d+") ? Values.getItem(v, Long.parseLong(part)) : Values.getItem(v, PyStr.of(part));
+            if (dflt != null && v instanceof Undefined) {
+                v = dflt;
+            }
         }
         return v;
     }
@@ -337,10 +365,8 @@ final class Filters {
         List<Object> out = new ArrayList<>(items.size());
         if (kw.containsKey("attribute")) {
             Object attribute = kw.get("attribute");
-            boolean hasDefault = kw.containsKey("default");
             for (Object item : items) {
-                Object x = attribute(item, attribute);
-                out.add(hasDefault && x instanceof Undefined ? kw.get("default") : x);
+                out.add(attribute(item, attribute, kw.get("default")));
             }
         } else {
             if (a.isEmpty()) {
@@ -377,7 +403,7 @@ final class Filters {
         List<Object> testArgs = a.size() > next + 1 ? a.subList(next + 1, a.size()) : List.of();
         List<Object> out = new ArrayList<>();
         for (Object item : items) {
-            Object x = byAttr ? attribute(item, attribute) : item;
+            Object x = byAttr ? attribute(item, attribute, null) : item;
             boolean r = test == null ? Py.truthy(x) : Tests.apply(test, x, testArgs);
             if (r == keep) {
                 out.add(item);
@@ -392,10 +418,25 @@ final class Filters {
 
     private static Comparator<Object> order(boolean caseSensitive, Object attribute) {
         return (x, y) -> {
-            Object a = attribute == null ? x : attribute(x, attribute);
-            Object b = attribute == null ? y : attribute(y, attribute);
+            Object a = attribute == null ? x : attribute(x, attribute, null);
+            Object b = attribute == null ? y : attribute(y, attribute, null);
             return Py.compare(ignoreCase(a, caseSensitive), ignoreCase(b, caseSensitive), "<");
         };
+    }
+
+    /** The sort key of jinja2's sort filter: one attribute, or several separated by commas (a list). */
+    private static Object sortKey(Object item, Object attribute, boolean caseSensitive) {
+        if (attribute == null) {
+            return ignoreCase(item, caseSensitive);
+        }
+        if (!(attribute instanceof PyStr s) || s.text().indexOf(',') < 0) {
+            return ignoreCase(attribute(item, attribute, null), caseSensitive);
+        }
+        List<Object> key = new ArrayList<>();
+        for (String part : s.text().split(",", -1)) {
+            key.add(ignoreCase(attribute(item, PyStr.of(part), null), caseSensitive));
+        }
+        return key;
     }
 
     private static Object sort(Evaluator ev, Object v, List<Object> a, Map<String, Object> kw) {
@@ -403,9 +444,75 @@ final class Filters {
         boolean caseSensitive = Py.truthy(Args.get(a, kw, 1, "case_sensitive", false));
         Object attribute = Args.get(a, kw, 2, "attribute", null);
         List<Object> items = Values.toList(v, ev);
-        Comparator<Object> c = order(caseSensitive, attribute);
+        Comparator<Object> c = (x, y) -> Py.compare(sortKey(x, attribute, caseSensitive),
+                sortKey(y, attribute, caseSensitive), "<");
         items.sort(reverse ? c.reversed() : c);
         return items;
+    }
+
+    /**
+     * jinja2's groupby: sorted by the attribute, consecutive equal keys grouped into
+     * {@code (grouper, list)} tuples; without case sensitivity strings group by their lower case
+     * and the grouper is the first item's own value.
+     */
+    private static Object groupby(Evaluator ev, Object v, List<Object> a, Map<String, Object> kw) {
+        Object attribute = Args.get(a, kw, 0, "attribute", Args.ABSENT);
+        if (attribute == Args.ABSENT) {
+            throw TemplateException.type("sync_do_groupby() missing 1 required positional argument: 'attribute'");
+        }
+        Object dflt = Args.get(a, kw, 1, "default", null);
+        boolean caseSensitive = Py.truthy(Args.get(a, kw, 2, "case_sensitive", false));
+        List<Object> items = Values.toList(v, ev);
+        List<Object> keys = new ArrayList<>(items.size());
+        for (Object item : items) {
+            keys.add(ignoreCase(attribute(item, attribute, dflt), caseSensitive));
+        }
+        Integer[] order = new Integer[items.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (x, y) -> Py.compare(keys.get(x), keys.get(y), "<"));
+        List<Object> groups = new ArrayList<>();
+        for (int i = 0; i < order.length; ) {
+            Object key = keys.get(order[i]);
+            List<Object> members = new ArrayList<>();
+            int j = i;
+            while (j < order.length && Py.equal(keys.get(order[j]), key)) {
+                members.add(items.get(order[j++]));
+            }
+            Object grouper = caseSensitive ? key : attribute(members.getFirst(), attribute, dflt);
+            groups.add(new GroupTuple(grouper, members));
+            i = j;
+        }
+        return groups;
+    }
+
+    /** jinja2's slice: {@code n} columns, the first ones one longer, the others padded when asked. */
+    private static Object slice(Evaluator ev, Object v, List<Object> a, Map<String, Object> kw) {
+        long slices = Args.integer("slices", arg(a, kw, 0, "slices"));
+        Object fill = Args.get(a, kw, 1, "fill_with", null);
+        List<Object> items = Values.toList(v, ev);
+        if (slices == 0) {
+            throw TemplateException.of("ZeroDivisionError", "integer division or modulo by zero");
+        }
+        ev.spend(Math.max(0, slices));
+        int perSlice = (int) (items.size() / Math.max(1, slices));
+        long withExtra = slices > 0 ? items.size() % slices : 0;
+        List<Object> out = new ArrayList<>();
+        int offset = 0;
+        for (long k = 0; k < slices; k++) {
+            int start = (int) (offset + k * perSlice);
+            if (k < withExtra) {
+                offset++;
+            }
+            int end = (int) (offset + (k + 1) * perSlice);
+            List<Object> column = new ArrayList<>(items.subList(start, end));
+            if (fill != null && k >= withExtra) {
+                column.add(fill);
+            }
+            out.add(column);
+        }
+        return new PyIterator(out.iterator());
     }
 
     private static Object dictsort(Evaluator ev, Object v, List<Object> a, Map<String, Object> kw) {
@@ -452,7 +559,7 @@ final class Filters {
         List<Object> seen = new ArrayList<>();
         List<Object> out = new ArrayList<>();
         for (Object x : Values.toList(v, ev)) {
-            Object k = ignoreCase(attribute == null ? x : attribute(x, attribute), caseSensitive);
+            Object k = ignoreCase(attribute == null ? x : attribute(x, attribute, null), caseSensitive);
             boolean dup = false;
             for (Object s : seen) {
                 if (Py.equal(s, k)) {
@@ -468,43 +575,78 @@ final class Filters {
         return new PyIterator(out.iterator());
     }
 
+    /** jinja2's batch, its loop followed exactly (a size below one puts every item in one batch). */
     private static Object batch(Evaluator ev, Object v, List<Object> a, Map<String, Object> kw) {
-        long size = Args.integer("linecount", arg(a, kw, 0, "linecount"));
-        if (size <= 0) {
-            throw TemplateException.value("batch size must be positive");
-        }
+        Object linecount = arg(a, kw, 0, "linecount");
         Object fill = Args.get(a, kw, 1, "fill_with", null);
-        boolean hasFill = fill != null;
-        List<Object> items = Values.toList(v, ev);
+        // jinja2 compares the batch's length with linecount: a size that no length equals makes one batch.
+        long size = Py.isInt(linecount) ? Py.toLong(linecount)
+                : linecount instanceof Double d && d == Math.rint(d) ? (long) (double) d : -1;
         List<Object> out = new ArrayList<>();
-        for (int i = 0; i < items.size(); i += (int) Math.min(size, Integer.MAX_VALUE)) {
-            List<Object> chunk = new ArrayList<>(items.subList(i, (int) Math.min(items.size(), i + size)));
-            while (hasFill && chunk.size() < size) {
-                ev.spend(1);
-                chunk.add(fill);
+        List<Object> chunk = new ArrayList<>();
+        for (Object item : Values.toList(v, ev)) {
+            if (chunk.size() == size) {
+                out.add(chunk);
+                chunk = new ArrayList<>();
+            }
+            chunk.add(item);
+        }
+        if (!chunk.isEmpty()) {
+            if (fill != null && !Py.isNumber(linecount)) {
+                Py.compare((long) chunk.size(), linecount, "<");
+            }
+            if (fill != null && chunk.size() < size) {
+                ev.spend(size - chunk.size());
+                while (chunk.size() < size) {
+                    chunk.add(fill);
+                }
             }
             out.add(chunk);
         }
         return new PyIterator(out.iterator());
     }
 
+    /**
+     * jinja2's round: Python's round() (ties to even on the double's exact value) for "common",
+     * {@code math.ceil/floor(value * 10**precision) / 10**precision} for the others.
+     */
     private static Object round(Evaluator ev, Object v, List<Object> a, Map<String, Object> kw) {
         long precision = Args.integer("precision", Args.get(a, kw, 0, "precision", 0L));
         String method = Py.str(Args.get(a, kw, 1, "method", PyStr.of("common"))).text();
+        if (!method.equals("common") && !method.equals("ceil") && !method.equals("floor")) {
+            throw TemplateException.of("FilterArgumentError", "method must be common, ceil or floor");
+        }
         if (!Py.isNumber(v)) {
-            throw operandError("round()", v);
+            throw TemplateException.type("type " + Py.typeName(v) + " doesn't define __round__ method");
         }
-        BigDecimal d = new BigDecimal(Py.toDouble(v));
-        RoundingMode mode = switch (method) {
-            case "common" -> RoundingMode.HALF_EVEN;
-            case "ceil" -> RoundingMode.CEILING;
-            case "floor" -> RoundingMode.FLOOR;
-            default -> throw TemplateException.of("FilterArgumentError", "method must be common, ceil or floor");
-        };
-        if (method.equals("common") && Py.isInt(v)) {
-            return Py.toLong(v);
+        if (method.equals("common")) {
+            if (Py.isInt(v)) {
+                // Python rounds an int to an int: only a negative precision changes it.
+                if (precision >= 0) {
+                    return Py.toLong(v);
+                }
+                try {
+                    return new BigDecimal(Py.toLong(v)).setScale((int) Math.max(precision, -20), RoundingMode.HALF_EVEN)
+                            .longValueExact();
+                } catch (ArithmeticException e) {
+                    throw TemplateException.limit("computes an integer beyond 64 bits");
+                }
+            }
+            double d = Py.toDouble(v);
+            if (!Double.isFinite(d)) {
+                return d;
+            }
+            return new BigDecimal(d).setScale((int) Math.max(-400, Math.min(precision, 400)), RoundingMode.HALF_EVEN)
+                    .doubleValue();
         }
-        return d.setScale((int) precision, mode).doubleValue();
+        double scale = precision >= 0 ? (double) pow10(precision) : Math.pow(10, precision);
+        double scaled = Py.toDouble(v) * scale;
+        double whole = method.equals("ceil") ? Math.ceil(scaled) : Math.floor(scaled);
+        return whole / scale;
+    }
+
+    private static double pow10(long n) {
+        return n > 308 ? Double.POSITIVE_INFINITY : new BigDecimal(java.math.BigInteger.TEN.pow((int) n)).doubleValue();
     }
 
     private static Object truncate(Evaluator ev, Object v, List<Object> a, Map<String, Object> kw) {
@@ -513,14 +655,20 @@ final class Filters {
         boolean killwords = Py.truthy(Args.get(a, kw, 1, "killwords", false));
         PyStr end = Py.str(Args.get(a, kw, 2, "end", PyStr.of("...")));
         long leeway = Args.integer("leeway", Args.get(a, kw, 3, "leeway", 5L));
-        if (s.length() <= length + leeway) {
+        long endLength = Values.length(end);
+        if (length < endLength) {
+            throw TemplateException.of("AssertionError", "expected length >= " + endLength + ", got " + length);
+        }
+        if (leeway < 0) {
+            throw TemplateException.of("AssertionError", "expected leeway >= 0, got " + leeway);
+        }
+        if (Values.length(s) <= length + leeway) {
             return s;
         }
-        int cut = (int) Math.max(0, length - end.length());
+        PyStr head = (PyStr) Values.slice(s, null, length - endLength, null, ev);
         if (killwords) {
-            return s.substring(0, cut).concat(end);
+            return head.concat(end);
         }
-        PyStr head = s.substring(0, cut);
         int space = head.text().lastIndexOf(' ');
         return (space >= 0 ? head.substring(0, space) : head).concat(end);
     }

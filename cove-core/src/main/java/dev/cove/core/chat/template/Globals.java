@@ -30,16 +30,7 @@ final class Globals {
             ns.attrs.putAll(kw);
             return ns;
         });
-        scope.set("dict", (PyCallable) (e, args, kw) -> {
-            Map<Object, Object> m = new LinkedHashMap<>();
-            for (Object a : args) {
-                if (a instanceof Map<?, ?> src) {
-                    m.putAll(src);
-                }
-            }
-            kw.forEach((k, v) -> m.put(PyStr.of(k), v));
-            return m;
-        });
+        scope.set("dict", (PyCallable) Globals::dict);
         scope.set("raise_exception", (PyCallable) (e, args, kw) -> {
             Object msg = Args.get(args, kw, 0, "message", PyStr.EMPTY);
             throw TemplateException.of("TemplateError", Py.str(msg).text());
@@ -60,16 +51,39 @@ final class Globals {
             };
         });
         scope.set("cycler", (PyCallable) (e, args, kw) -> {
-            List<Object> items = new ArrayList<>(args);
-            int[] pos = {0};
-            Map<Object, Object> cycler = new LinkedHashMap<>();
-            cycler.put(PyStr.of("next"), (PyCallable) (e2, a2, k2) -> {
-                Object v = items.get(pos[0]);
-                pos[0] = (pos[0] + 1) % items.size();
-                return v;
-            });
-            return cycler;
+            if (args.isEmpty()) {
+                throw TemplateException.of("RuntimeError", "at least one item has to be provided");
+            }
+            return new Cycler(args);
         });
+    }
+
+    /** Python's dict(): from a mapping or from (key, value) pairs, then the keyword arguments. */
+    private static Object dict(Evaluator ev, List<Object> args, Map<String, Object> kw) {
+        if (args.size() > 1) {
+            throw TemplateException.type("dict expected at most 1 argument, got " + args.size());
+        }
+        Map<Object, Object> m = new LinkedHashMap<>();
+        if (!args.isEmpty() && args.getFirst() instanceof Map<?, ?> src) {
+            m.putAll(src);
+        } else if (!args.isEmpty()) {
+            List<Object> pairs = Values.toList(args.getFirst(), ev);
+            for (int i = 0; i < pairs.size(); i++) {
+                Object pair = pairs.get(i);
+                if (Values.length(pair) < 0) {
+                    throw TemplateException.type("cannot convert dictionary update sequence element #" + i
+                            + " to a sequence");
+                }
+                List<Object> kv = Values.toList(pair, ev);
+                if (kv.size() != 2) {
+                    throw TemplateException.value("dictionary update sequence element #" + i + " has length "
+                            + kv.size() + "; 2 is required");
+                }
+                m.put(Values.key(kv.get(0)), kv.get(1));
+            }
+        }
+        kw.forEach((k, v) -> m.put(PyStr.of(k), v));
+        return m;
     }
 
     private static Object range(Evaluator ev, List<Object> args, Map<String, Object> kw) {
@@ -98,10 +112,6 @@ final class Globals {
                     + MAX_RANGE + ").");
         }
         ev.spend(n);
-        List<Object> out = new ArrayList<>((int) n);
-        for (long i = 0; i < n; i++) {
-            out.add(start + i * step);
-        }
-        return out;
+        return new PyRange(start, stop, step, (int) n);
     }
 }

@@ -71,6 +71,8 @@ final class JsonWriter {
             case Long l -> out.append(l.toString());
             case Double d -> out.append(floatJson(d));
             case PyStr s -> string(s);
+            case PyRange r -> throw TemplateException.type("Object of type range is not JSON serializable");
+            case DictView view -> throw TemplateException.type("Object of type " + view.kind() + " is not JSON serializable");
             case List<?> l -> {
                 if (l.isEmpty()) {
                     out.append("[]");

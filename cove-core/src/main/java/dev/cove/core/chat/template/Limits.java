@@ -5,12 +5,12 @@ import java.time.Duration;
 /**
  * Bounds on one render, so that a hostile template in a model file can neither hang nor exhaust
  * the process: the output's length (and that of any string it builds), the loop iterations of the
- * whole render, the depth of nested macro calls and expressions, and the wall time. Exceeding one
+ * whole render, the depth of nested macro calls, recursive loops and expressions, and the wall time. Exceeding one
  * ends the render with a {@link TemplateException} of kind {@code LimitExceeded}.
  *
  * @param maxOutputChars longest output or intermediate string, in UTF-16 chars
  * @param maxLoopIterations for-loop iterations and built items (range, repetition) in one render
- * @param maxCallDepth deepest nesting of macro calls
+ * @param maxCallDepth deepest nesting of macro calls and of recursive loops' {@code loop(...)} calls
  * @param maxTime wall time of one render
  */
 public record Limits(long maxOutputChars, long maxLoopIterations, int maxCallDepth, Duration maxTime) {

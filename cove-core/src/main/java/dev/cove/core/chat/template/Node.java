@@ -12,8 +12,9 @@ sealed interface Node {
 
     record If(List<Expr> tests, List<List<Node>> bodies, List<Node> orElse, int line) implements Node { }
 
-    record For(Target target, Expr iterable, Expr condition, List<Node> body, List<Node> orElse, int line)
-            implements Node { }
+    /** {@code recursive}: the body may call {@code loop(items)} to render the loop again, one level deeper. */
+    record For(Target target, Expr iterable, Expr condition, boolean recursive, List<Node> body, List<Node> orElse,
+               int line) implements Node { }
 
     record Set(Target target, Expr value, int line) implements Node { }
 

@@ -34,8 +34,10 @@ final class Operators {
                     }
                     throw TemplateException.type("can only concatenate str (not \"" + Py.typeName(b) + "\") to str");
                 }
-                if (a instanceof List<?> x && !(a instanceof PyTuple)) {
-                    if (b instanceof List<?> y && !(b instanceof PyTuple)) {
+                if (Py.isPlainList(a)) {
+                    List<?> x = (List<?>) a;
+                    if (Py.isPlainList(b)) {
+                        List<?> y = (List<?>) b;
                         ev.spend(x.size() + y.size());
                         List<Object> out = new ArrayList<>(x);
                         out.addAll(y);
@@ -54,13 +56,13 @@ final class Operators {
                 }
             }
             case "*" -> {
-                if (Py.isInt(b) && (a instanceof PyStr || a instanceof List<?>)) {
+                if (Py.isInt(b) && repeatable(a)) {
                     return repeat(a, Py.toLong(b), ev);
                 }
-                if (Py.isInt(a) && (b instanceof PyStr || b instanceof List<?>)) {
+                if (Py.isInt(a) && repeatable(b)) {
                     return repeat(b, Py.toLong(a), ev);
                 }
-                if (a instanceof PyStr || a instanceof List<?>) {
+                if (repeatable(a)) {
                     throw TemplateException.type("can't multiply sequence by non-int of type '" + Py.typeName(b) + "'");
                 }
             }
@@ -73,6 +75,10 @@ final class Operators {
         }
         throw TemplateException.type("unsupported operand type(s) for " + (op.equals("**") ? "** or pow()" : op) + ": '"
                 + Py.typeName(a) + "' and '" + Py.typeName(b) + "'");
+    }
+
+    private static boolean repeatable(Object v) {
+        return v instanceof PyStr || v instanceof PyTuple || Py.isPlainList(v);
     }
 
     private static Object repeat(Object seq, long times, Evaluator ev) {

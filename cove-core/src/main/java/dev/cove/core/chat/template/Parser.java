@@ -224,9 +224,7 @@ final class Parser {
         if (acceptName("if")) {
             condition = expression(false);
         }
-        if (peek().isName("recursive")) {
-            throw TemplateException.syntax("recursive for-loops are not supported", peek().line());
-        }
+        boolean recursive = acceptName("recursive");
         expect(Type.BLOCK_END, "end of statement block");
         boolean wasSoft = soft;
         soft = false;
@@ -239,35 +237,47 @@ final class Parser {
                 next();
             }
             expect(Type.BLOCK_END, "end of statement block");
-            return new Node.For(target, iterable, condition, body, orElse, line);
+            return new Node.For(target, iterable, condition, recursive, body, orElse, line);
         } finally {
             soft = wasSoft;
         }
     }
 
-    /** A name, {@code ns.attr} (when allowed) or a tuple of names. */
+    /**
+     * A name, {@code ns.attr}, or (when allowed) a tuple of targets, parentheses optional and nesting
+     * allowed, as in {@code for a, (b, c) in ...}.
+     */
     private Node.Target assignTarget(boolean allowTuple) {
+        if (!allowTuple) {
+            return targetPrimary();
+        }
         List<Node.Target> items = new ArrayList<>();
-        boolean paren = allowTuple && acceptOp("(");
+        boolean comma = false;
         while (true) {
-            Token name = expect(Type.NAME, "a variable name");
-            if (acceptOp(".")) {
-                Token attr = expect(Type.NAME, "an attribute name");
-                items.add(new Node.Target.Attribute(name.text(), attr.text()));
-            } else {
-                items.add(new Node.Target.Name(name.text()));
-            }
-            if (!allowTuple || !acceptOp(",")) {
+            items.add(targetPrimary());
+            if (!acceptOp(",")) {
                 break;
             }
-            if (peek().type() != Type.NAME) {
+            comma = true;
+            if (!peek().isOp("(") && (peek().type() != Type.NAME || peek().isName("in"))) {
                 break;
             }
         }
-        if (paren) {
+        return items.size() == 1 && !comma ? items.getFirst() : new Node.Target.Tuple(items);
+    }
+
+    private Node.Target targetPrimary() {
+        if (acceptOp("(")) {
+            Node.Target inner = assignTarget(true);
             expectOp(")");
+            return inner;
         }
-        return items.size() == 1 && !paren ? items.getFirst() : new Node.Target.Tuple(items);
+        Token name = expect(Type.NAME, "a variable name");
+        if (acceptOp(".")) {
+            Token attr = expect(Type.NAME, "an attribute name");
+            return new Node.Target.Attribute(name.text(), attr.text());
+        }
+        return new Node.Target.Name(name.text());
     }
 
     private Node setStatement() {

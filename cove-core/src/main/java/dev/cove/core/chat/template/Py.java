@@ -25,12 +25,15 @@ final class Py {
             case Double d -> "float";
             case PyStr s -> "str";
             case PyTuple t -> "tuple";
+            case PyRange r -> "range";
+            case DictView view -> view.kind();
             case List<?> l -> "list";
             case Map<?, ?> m -> "dict";
             case Namespace n -> "Namespace";
             case Undefined u -> "Undefined";
             case PyIterator g -> "generator";
             case LoopContext l -> "LoopContext";
+            case Cycler c -> "Cycler";
             case PyCallable c -> c.typeName();
             default -> v.getClass().getSimpleName();
         };
@@ -123,6 +126,12 @@ final class Py {
         }
         switch (v) {
             case PyStr s -> reprString(s, out);
+            case PyRange r -> out.append(r.repr());
+            case DictView view -> {
+                out.append(view.kind()).append("(");
+                repr(new java.util.ArrayList<Object>(view), out, depth + 1);
+                out.append(")");
+            }
             case PyTuple t -> {
                 out.append("(");
                 for (int i = 0; i < t.size(); i++) {
@@ -202,6 +211,23 @@ final class Py {
         out.append(String.valueOf(quote));
     }
 
+    /** Python's ascii(): a repr with every non-ASCII character escaped. */
+    static String ascii(String repr) {
+        StringBuilder sb = new StringBuilder();
+        repr.codePoints().forEach(cp -> {
+            if (cp < 0x80) {
+                sb.append((char) cp);
+            } else if (cp < 0x100) {
+                sb.append(String.format("\\x%02x", cp));
+            } else if (cp < 0x10000) {
+                sb.append(String.format("\\u%04x", cp));
+            } else {
+                sb.append(String.format("\\U%08x", cp));
+            }
+        });
+        return sb.toString();
+    }
+
     /** Python's str.isprintable for one code point. */
     static boolean isPrintable(int cp) {
         if (cp == ' ') {
@@ -276,7 +302,7 @@ final class Py {
             return x.equals(y);
         }
         if (a instanceof List<?> x && b instanceof List<?> y) {
-            if ((a instanceof PyTuple) != (b instanceof PyTuple) || x.size() != y.size()) {
+            if (!sequenceType(a).equals(sequenceType(b)) || x.size() != y.size()) {
                 return false;
             }
             for (int i = 0; i < x.size(); i++) {
@@ -301,6 +327,16 @@ final class Py {
             return true;
         }
         return false;
+    }
+
+    /** Lists equal only lists, tuples only tuples, ranges only ranges, views only views of their kind. */
+    private static String sequenceType(Object v) {
+        return v instanceof PyTuple ? "tuple" : v instanceof PyRange ? "range" : v instanceof DictView d ? d.kind() : "list";
+    }
+
+    /** A Python list proper: not a tuple, range or dict view, which share the List interface here. */
+    static boolean isPlainList(Object v) {
+        return v instanceof List<?> && !(v instanceof PyTuple || v instanceof PyRange || v instanceof DictView);
     }
 
     /** Python's ordering for {@code <}, {@code >}, sorting: numbers, strings, lists. */
@@ -357,6 +393,14 @@ final class Py {
 
     static boolean isNameChar(char c) {
         return Character.isLetterOrDigit(c) || c == '_';
+    }
+
+    static String strip(String s) {
+        int start = 0;
+        while (start < s.length() && isSpace(s.charAt(start))) {
+            start++;
+        }
+        return rstrip(s.substring(start));
     }
 
     static String rstrip(String s) {

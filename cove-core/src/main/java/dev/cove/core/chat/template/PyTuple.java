@@ -4,7 +4,7 @@ import java.util.AbstractList;
 import java.util.List;
 
 /** A Python tuple: an immutable list that prints as {@code (a, b)}. */
-final class PyTuple extends AbstractList<Object> {
+class PyTuple extends AbstractList<Object> {
     private final Object[] items;
 
     PyTuple(Object... items) {

@@ -5,17 +5,25 @@ import java.util.Map;
 
 /**
  * Python's {@code str.format}: {@code {}}, {@code {0}}, {@code {name}}, attribute and index
- * lookups ({@code {0.x}}, {@code {0[k]}}), conversions ({@code !r}, {@code !s}) and the common
- * format specs (fill, alignment, width, precision; types s, d, f).
+ * lookups ({@code {0.x}}, {@code {0[k]}}), conversions ({@code !r}, {@code !s}, {@code !a}) and
+ * format specs ({@link FormatSpec}), nested fields in specs included ({@code {:>{w}}}).
  */
 final class StrFormat {
     private StrFormat() {
     }
 
     static PyStr format(PyStr fmt, List<Object> args, Map<String, Object> kwargs, Evaluator ev) {
+        return format(fmt, args, kwargs, ev, new int[] {0}, 0);
+    }
+
+    /** {@code auto} counts the automatically numbered fields, shared with the nested fields of specs. */
+    private static PyStr format(PyStr fmt, List<Object> args, Map<String, Object> kwargs, Evaluator ev, int[] auto,
+                                int depth) {
+        if (depth > 1) {
+            throw TemplateException.value("Max string recursion exceeded");
+        }
         String t = fmt.text();
         TextBuilder out = new TextBuilder(ev.limits().maxOutputChars());
-        int auto = 0;
         for (int i = 0; i < t.length(); i++) {
             char c = t.charAt(i);
             if (c == '{') {
@@ -24,19 +32,16 @@ final class StrFormat {
                     i++;
                     continue;
                 }
-                int close = t.indexOf('}', i);
-                if (close < 0) {
-                    throw TemplateException.value("Single '{' encountered in format string");
-                }
+                int close = matchingBrace(t, i);
                 String field = t.substring(i + 1, close);
                 String spec = "";
                 String conversion = null;
-                int colon = field.indexOf(':');
+                int colon = fieldEnd(field, ':');
                 if (colon >= 0) {
                     spec = field.substring(colon + 1);
                     field = field.substring(0, colon);
                 }
-                int bang = field.indexOf('!');
+                int bang = fieldEnd(field, '!');
                 if (bang >= 0) {
                     conversion = field.substring(bang + 1);
                     field = field.substring(0, bang);
@@ -48,7 +53,7 @@ final class StrFormat {
                 String head = field.substring(0, end);
                 Object value;
                 if (head.isEmpty()) {
-                    value = positional(args, auto++);
+                    value = positional(args, auto[0]++);
                 } else if (head.chars().allMatch(Character::isDigit)) {
                     value = positional(args, Integer.parseInt(head));
                 } else if (kwargs.containsKey(head)) {
@@ -57,8 +62,18 @@ final class StrFormat {
                     throw TemplateException.of("KeyError", Py.quoteRepr(head));
                 }
                 value = lookups(value, field.substring(end));
-                PyStr text = conversion == null || conversion.equals("s") ? null : Py.repr(value);
-                out.append(applySpec(text != null ? text : value, spec, ev));
+                if (conversion != null) {
+                    value = switch (conversion) {
+                        case "s" -> Py.str(value);
+                        case "r" -> Py.repr(value);
+                        case "a" -> PyStr.of(Py.ascii(Py.repr(value).text()));
+                        default -> throw TemplateException.value("Unknown conversion specifier " + conversion);
+                    };
+                }
+                if (spec.indexOf('{') >= 0) {
+                    spec = format(PyStr.of(spec), args, kwargs, ev, auto, depth + 1).text();
+                }
+                out.append(spec.isEmpty() ? Py.str(value) : FormatSpec.parse(spec, value, ev).apply(value));
                 i = close;
             } else if (c == '}') {
                 if (i + 1 < t.length() && t.charAt(i + 1) == '}') {
@@ -72,6 +87,46 @@ final class StrFormat {
             }
         }
         return out.toPyStr();
+    }
+
+    /** The '}' closing the field opened at {@code open}, nested fields of the spec skipped. */
+    private static int matchingBrace(String t, int open) {
+        if (open == t.length() - 1) {
+            throw TemplateException.value("Single '{' encountered in format string");
+        }
+        int depth = 0;
+        for (int k = open; k < t.length(); k++) {
+            char c = t.charAt(k);
+            if (c == '[' && depth == 1) {
+                int close = t.indexOf(']', k);
+                if (close >= 0) {
+                    k = close;
+                    continue;
+                }
+            }
+            if (c == '{') {
+                depth++;
+            } else if (c == '}' && --depth == 0) {
+                return k;
+            }
+        }
+        throw TemplateException.value(depth > 1 ? "unmatched '{' in format spec" : "expected '}' before end of string");
+    }
+
+    /** Where {@code mark} ends the field name (outside an index in brackets), or -1. */
+    private static int fieldEnd(String field, char mark) {
+        boolean inBracket = false;
+        for (int k = 0; k < field.length(); k++) {
+            char c = field.charAt(k);
+            if (c == '[') {
+                inBracket = true;
+            } else if (c == ']') {
+                inBracket = false;
+            } else if (c == mark && !inBracket) {
+                return k;
+            }
+        }
+        return -1;
     }
 
     /** A width or precision, refused when it would build a string longer than the limit. */
@@ -111,74 +166,5 @@ final class StrFormat {
             }
         }
         return value;
-    }
-
-    private static PyStr applySpec(Object value, String spec, Evaluator ev) {
-        if (spec.isEmpty()) {
-            return Py.str(value);
-        }
-        int i = 0;
-        char fill = ' ';
-        char align = 0;
-        if (spec.length() >= 2 && "<>^=".indexOf(spec.charAt(1)) >= 0) {
-            fill = spec.charAt(0);
-            align = spec.charAt(1);
-            i = 2;
-        } else if ("<>^=".indexOf(spec.charAt(0)) >= 0) {
-            align = spec.charAt(0);
-            i = 1;
-        }
-        if (i < spec.length() && spec.charAt(i) == '0' && align == 0) {
-            fill = '0';
-            align = '=';
-            i++;
-        }
-        int w = i;
-        while (i < spec.length() && Character.isDigit(spec.charAt(i))) {
-            i++;
-        }
-        int width = i > w ? boundedNumber(spec.substring(w, i), ev) : 0;
-        int precision = -1;
-        if (i < spec.length() && spec.charAt(i) == '.') {
-            int p = ++i;
-            while (i < spec.length() && Character.isDigit(spec.charAt(i))) {
-                i++;
-            }
-            precision = boundedNumber("0" + spec.substring(p, i), ev);
-        }
-        char type = i < spec.length() ? spec.charAt(i) : 0;
-        PyStr text;
-        if (type == 'f' || type == 'F' || (type == 0 && value instanceof Double && precision >= 0)) {
-            if (!Py.isNumber(value)) {
-                throw TemplateException.value("Unknown format code 'f' for object of type '" + Py.typeName(value) + "'");
-            }
-            text = PyStr.of(PercentFormat.fixed(Py.toDouble(value), precision < 0 ? 6 : precision));
-        } else if (type == 'd') {
-            if (!Py.isInt(value)) {
-                throw TemplateException.value("Unknown format code 'd' for object of type '" + Py.typeName(value) + "'");
-            }
-            text = PyStr.of(Long.toString(Py.toLong(value)));
-        } else {
-            text = Py.str(value);
-            if (precision >= 0 && value instanceof PyStr && precision < text.length()) {
-                text = text.substring(0, precision);
-            }
-        }
-        int len = text.text().codePointCount(0, text.length());
-        if (width <= len) {
-            return text;
-        }
-        if (align == 0) {
-            align = value instanceof PyStr || !Py.isNumber(value) ? '<' : '>';
-        }
-        String pad = String.valueOf(fill);
-        int total = width - len;
-        TextBuilder out = new TextBuilder();
-        switch (align) {
-            case '<' -> out.append(text).append(pad.repeat(total));
-            case '^' -> out.append(pad.repeat(total / 2)).append(text).append(pad.repeat(total - total / 2));
-            default -> out.append(pad.repeat(total)).append(text);
-        }
-        return out.toPyStr();
     }
 }

@@ -245,8 +245,169 @@ final class Strings {
             int cp = t.codePointAt(i);
             int n = Character.charCount(cp);
             String piece = t.substring(i, i + n);
-            out.append(upper ? piece.toUpperCase(Locale.ROOT) : piece.toLowerCase(Locale.ROOT),
-                    s.isContent(i));
+            String mapped;
+            if (upper) {
+                mapped = piece.toUpperCase(Locale.ROOT);
+            } else if (cp == 'Σ' && isFinalSigma(t, i)) {
+                mapped = "ς";
+            } else {
+                mapped = piece.toLowerCase(Locale.ROOT);
+            }
+            out.append(mapped, s.isContent(i));
+            i += n;
+        }
+        return out.toPyStr();
+    }
+
+    /**
+     * Unicode's Final_Sigma condition, as Python's lower() applies it: a cased letter before the
+     * sigma and none after it, case-ignorable characters skipped on both sides.
+     */
+    private static boolean isFinalSigma(String t, int at) {
+        int i = at;
+        boolean casedBefore = false;
+        while (i > 0) {
+            int cp = t.codePointBefore(i);
+            i -= Character.charCount(cp);
+            if (!isCaseIgnorable(cp)) {
+                casedBefore = isCased(cp);
+                break;
+            }
+        }
+        if (!casedBefore) {
+            return false;
+        }
+        for (int j = at + 1; j < t.length(); ) {
+            int cp = t.codePointAt(j);
+            j += Character.charCount(cp);
+            if (!isCaseIgnorable(cp)) {
+                return !isCased(cp);
+            }
+        }
+        return true;
+    }
+
+    private static boolean isCaseIgnorable(int cp) {
+        int type = Character.getType(cp);
+        return type == Character.NON_SPACING_MARK || type == Character.ENCLOSING_MARK || type == Character.FORMAT
+                || type == Character.MODIFIER_LETTER || type == Character.MODIFIER_SYMBOL
+                || cp == '\'' || cp == '.' || cp == ':' || cp == '^' || cp == '`' || cp == 0xB7 || cp == 0x2019;
+    }
+
+    /** Python's casefold(), as upper- then lower-casing each code point (ß to ss, ς to σ, ﬁ to fi). */
+    static PyStr casefold(PyStr s) {
+        String t = s.text();
+        TextBuilder out = new TextBuilder();
+        for (int i = 0; i < t.length(); ) {
+            int n = Character.charCount(t.codePointAt(i));
+            out.append(t.substring(i, i + n).toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT), s.isContent(i));
+            i += n;
+        }
+        return out.toPyStr();
+    }
+
+    static PyStr swapcase(PyStr s) {
+        String t = s.text();
+        TextBuilder out = new TextBuilder();
+        for (int i = 0; i < t.length(); ) {
+            int cp = t.codePointAt(i);
+            int n = Character.charCount(cp);
+            String piece = t.substring(i, i + n);
+            String mapped = Character.isUpperCase(cp) || Character.isTitleCase(cp) ? piece.toLowerCase(Locale.ROOT)
+                    : Character.isLowerCase(cp) ? piece.toUpperCase(Locale.ROOT) : piece;
+            out.append(mapped, s.isContent(i));
+            i += n;
+        }
+        return out.toPyStr();
+    }
+
+    /** Python's islower(): some cased character and no upper- or title-case one. */
+    static boolean isLower(PyStr s) {
+        boolean any = false;
+        for (int cp : s.text().codePoints().toArray()) {
+            if (Character.isUpperCase(cp) || Character.isTitleCase(cp)) {
+                return false;
+            }
+            any |= Character.isLowerCase(cp);
+        }
+        return any;
+    }
+
+    /** Python's isupper(): some cased character and no lower- or title-case one. */
+    static boolean isUpper(PyStr s) {
+        boolean any = false;
+        for (int cp : s.text().codePoints().toArray()) {
+            if (Character.isLowerCase(cp) || Character.isTitleCase(cp)) {
+                return false;
+            }
+            any |= Character.isUpperCase(cp);
+        }
+        return any;
+    }
+
+    /** Python's istitle(): upper- and title-case only after uncased characters, lower-case only after cased. */
+    static boolean isTitle(PyStr s) {
+        boolean any = false;
+        boolean prevCased = false;
+        for (int cp : s.text().codePoints().toArray()) {
+            if (Character.isUpperCase(cp) || Character.isTitleCase(cp)) {
+                if (prevCased) {
+                    return false;
+                }
+                prevCased = true;
+                any = true;
+            } else if (Character.isLowerCase(cp)) {
+                if (!prevCased) {
+                    return false;
+                }
+                prevCased = true;
+                any = true;
+            } else {
+                prevCased = false;
+            }
+        }
+        return any;
+    }
+
+    /** Python's isdecimal() for one code point: a decimal digit of any script. */
+    static boolean isDecimal(int cp) {
+        return Character.getType(cp) == Character.DECIMAL_DIGIT_NUMBER;
+    }
+
+    /** Python's isdigit(): decimals and the other single digits (superscripts, circled digits). */
+    static boolean isDigit(int cp) {
+        if (isDecimal(cp)) {
+            return true;
+        }
+        int v = Character.getNumericValue(cp);
+        return Character.getType(cp) == Character.OTHER_NUMBER && v >= 0 && v <= 9;
+    }
+
+    /** Python's isnumeric(): any character of a number category (fractions, Roman numerals, ...). */
+    static boolean isNumeric(int cp) {
+        int type = Character.getType(cp);
+        return type == Character.DECIMAL_DIGIT_NUMBER || type == Character.LETTER_NUMBER || type == Character.OTHER_NUMBER;
+    }
+
+    /** Python's expandtabs(): each tab to the next multiple of {@code tabsize} columns, counted from each line start. */
+    static PyStr expandTabs(PyStr s, long tabsize, Evaluator ev) {
+        String t = s.text();
+        TextBuilder out = new TextBuilder(ev.limits().maxOutputChars());
+        long column = 0;
+        for (int i = 0; i < t.length(); ) {
+            int cp = t.codePointAt(i);
+            int n = Character.charCount(cp);
+            if (cp == '\t') {
+                if (tabsize > 0) {
+                    long spaces = tabsize - column % tabsize;
+                    ev.checkLength(out.length() + spaces);
+                    out.append(" ".repeat((int) spaces), s.isContent(i));
+                    column += spaces;
+                }
+            } else {
+                out.append(s.substring(i, i + n));
+                column = cp == '\n' || cp == '\r' ? 0 : column + 1;
+            }
             i += n;
         }
         return out.toPyStr();
@@ -300,5 +461,59 @@ final class Strings {
             }
         }
         return out.toPyStr();
+    }
+
+    /**
+     * Python's {@code int(text, base)}: surrounding whitespace, a sign, the 0x / 0o / 0b prefix of
+     * the base (any of them for base 0, where other leading zeros are refused) and single
+     * underscores between digits; null where Python raises ValueError (or the value needs more
+     * than 64 bits).
+     */
+    static Long parseInt(String text, long base) {
+        if (base != 0 && (base < 2 || base > 36)) {
+            return null;
+        }
+        String t = Py.strip(text);
+        boolean negative = false;
+        if (!t.isEmpty() && (t.charAt(0) == '+' || t.charAt(0) == '-')) {
+            negative = t.charAt(0) == '-';
+            t = t.substring(1);
+        }
+        int radix = (int) base;
+        boolean prefixed = false;
+        if (t.length() > 1 && t.charAt(0) == '0') {
+            int p = switch (Character.toLowerCase(t.charAt(1))) {
+                case 'x' -> 16;
+                case 'o' -> 8;
+                case 'b' -> 2;
+                default -> 0;
+            };
+            if (p != 0 && (base == 0 || base == p)) {
+                radix = p;
+                prefixed = true;
+                t = t.substring(2);
+            }
+        }
+        if (radix == 0) {
+            radix = 10;
+            if (t.length() > 1 && t.charAt(0) == '0' && !t.replace("_", "").matches("0+")) {
+                return null;
+            }
+        }
+        if (t.isEmpty() || t.endsWith("_") || t.contains("__") || t.startsWith("_") && !prefixed) {
+            return null;
+        }
+        String digits = t.replace("_", "");
+        for (int i = 0; i < digits.length(); i++) {
+            if (Character.digit(digits.charAt(i), radix) < 0) {
+                return null;
+            }
+        }
+        try {
+            java.math.BigInteger n = new java.math.BigInteger(digits, radix);
+            return (negative ? n.negate() : n).longValueExact();
+        } catch (ArithmeticException | NumberFormatException e) {
+            return null;
+        }
     }
 }

@@ -27,7 +27,8 @@ final class Tests {
             case "mapping" -> v instanceof Map<?, ?>;
             case "iterable" -> v instanceof PyStr || v instanceof List<?> || v instanceof Map<?, ?>
                     || v instanceof PyIterator || v instanceof Undefined;
-            case "sequence" -> v instanceof PyStr || v instanceof List<?> || v instanceof Map<?, ?> || v instanceof Undefined;
+            case "sequence" -> v instanceof PyStr || v instanceof List<?> && !(v instanceof DictView) || v instanceof Map<?, ?>
+                    || v instanceof Undefined;
             case "number" -> Py.isNumber(v);
             case "integer" -> v instanceof Long;
             case "float" -> v instanceof Double;
@@ -66,10 +67,10 @@ final class Tests {
                 }
                 yield (Py.toLong(v) % 2 != 0) == name.equals("odd");
             }
-            case "lower" -> v instanceof PyStr s ? s.text().equals(Strings.lower(s).text()) : Py.str(v).text()
-                    .equals(Strings.lower(Py.str(v)).text());
-            case "upper" -> Py.str(v).text().equals(Strings.upper(Py.str(v)).text());
-            case "escaped" -> false;
+            case "lower" -> Strings.isLower(Py.str(v));
+            case "upper" -> Strings.isUpper(Py.str(v));
+            // Markup (from safe or escape) is what markupsafe calls escaped.
+            case "escaped" -> v instanceof PyStr s && s.isMarkup();
             case "filter" -> v instanceof PyStr s && Filters.exists(s.text());
             case "test" -> v instanceof PyStr s && exists(s.text());
             default -> throw TemplateException.runtime("No test named '" + name + "' found.");

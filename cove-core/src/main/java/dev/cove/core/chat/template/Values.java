@@ -94,13 +94,28 @@ final class Values {
 
     /** A dictionary key: lists and dicts are unhashable, as in Python. */
     static Object key(Object k) {
-        if (k instanceof List<?> && !(k instanceof PyTuple) || k instanceof Map<?, ?>) {
+        if (Py.isPlainList(k) || k instanceof DictView || k instanceof Map<?, ?>) {
             throw TemplateException.type("unhashable type: '" + Py.typeName(k) + "'");
         }
         if (k instanceof Undefined u) {
             throw u.error();
         }
         return k;
+    }
+
+    /**
+     * Python's getattr as jinja2's {@code attr} filter does it: like {@link #getAttr} but without
+     * falling back to a dictionary's keys, and undefined (not an error) on an undefined value.
+     */
+    static Object pythonAttr(Object obj, String name) {
+        if (obj instanceof Map<?, ?> m && !name.startsWith("__")) {
+            Object method = Methods.dictMethod(m, name);
+            return method != null ? method : Undefined.attribute(obj, name);
+        }
+        if (obj instanceof Undefined) {
+            return Undefined.attribute(obj, name);
+        }
+        return getAttr(obj, name);
     }
 
     static Object getAttr(Object obj, String name) {
@@ -125,6 +140,15 @@ final class Values {
             case LoopContext l -> {
                 return l.attribute(name);
             }
+            case GroupTuple g when g.field(name) != null -> {
+                return g.field(name);
+            }
+            case Macro m -> {
+                return macroAttribute(m, name);
+            }
+            case Cycler c -> {
+                return c.attribute(name);
+            }
             case null -> {
                 return Undefined.attribute(null, name);
             }
@@ -133,6 +157,22 @@ final class Values {
                 return method != null ? method : Undefined.attribute(obj, name);
             }
         }
+    }
+
+    /** What jinja2's Macro object shows a template: its name, parameters and which extras it takes. */
+    private static Object macroAttribute(Macro m, String name) {
+        return switch (name) {
+            case "name" -> PyStr.of(m.name());
+            case "arguments" -> {
+                List<Object> params = new ArrayList<>();
+                m.params().forEach(p -> params.add(PyStr.of(p)));
+                yield new PyTuple(params);
+            }
+            case "catch_kwargs" -> m.special().contains("kwargs");
+            case "catch_varargs" -> m.special().contains("varargs");
+            case "caller" -> m.special().contains("caller");
+            default -> Undefined.attribute(m, name);
+        };
     }
 
     static Object getItem(Object obj, Object key) {
@@ -151,6 +191,12 @@ final class Values {
                 if (isInt(key) && !(key instanceof Long) && m.containsKey(Py.toLong(key))) {
                     return m.get(Py.toLong(key));
                 }
+            }
+            case DictView view when !(key instanceof PyStr) -> {
+                return Undefined.element(obj, key);
+            }
+            case GroupTuple g when key instanceof PyStr k && g.field(k.text()) != null -> {
+                return g.field(k.text());
             }
             case List<?> l -> {
                 if (isInt(key)) {
@@ -221,7 +267,7 @@ final class Values {
             str = s;
             starts = codePointStarts(s.text());
             n = starts.length - 1;
-        } else if (obj instanceof List<?> l) {
+        } else if (obj instanceof List<?> l && !(obj instanceof DictView)) {
             @SuppressWarnings("unchecked")
             List<Object> cast = (List<Object>) l;
             items = cast;
@@ -253,6 +299,10 @@ final class Values {
         List<Object> picked = new ArrayList<>((int) count);
         for (long k = 0, i = lo; k < count; k++, i += st) {
             picked.add(items.get((int) i));
+        }
+        if (obj instanceof PyRange r) {
+            // Python slices a range into a range: the picked start, the bound the slice stopped at, the steps multiplied.
+            return new PyRange(r.start() + lo * r.step(), r.start() + hi * r.step(), r.step() * st, (int) count);
         }
         return obj instanceof PyTuple ? new PyTuple(picked) : picked;
     }

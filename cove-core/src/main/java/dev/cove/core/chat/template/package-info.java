@@ -9,8 +9,11 @@
  * (tokens to a tree of {@code Node} statements and {@code Expr} expressions), {@code Evaluator}
  * (one per render: output, scopes, limit counters), and the value model: {@code Py} (Python
  * semantics: truthiness, {@code str}/{@code repr}, equality, ordering), {@code Values} (sandboxed
- * attribute and item access, slicing, iteration), {@code Operators}, {@code Filters},
- * {@code Tests}, {@code Methods} (str/dict/list methods), {@code Globals}, {@code JsonWriter}.
+ * attribute and item access, slicing, iteration), {@code Operators}, {@code Filters} and
+ * {@code TextFilters}, {@code Tests}, {@code Methods} (dict/list methods) and {@code StrMethods},
+ * {@code Globals}, {@code FormatSpec} (Python's format specs, for {@code str.format} and {@code %}),
+ * {@code JsonWriter}; Python types beyond JSON's: {@code PyTuple} (and {@code GroupTuple}),
+ * {@code PyRange}, {@code DictView}, {@code LoopContext} (recursive loops), {@code Cycler}.
  *
  * <p><b>Sandbox.</b> Templates see only maps, lists, strings, numbers, booleans, None and
  * undefined values, never Java objects; methods that mutate lists or dicts are refused with
@@ -23,7 +26,7 @@
  * keep special-token text typed in a message as text.
  *
  * <p><b>Limits.</b> {@link dev.cove.core.chat.template.Limits} bound each render's output, loop
- * iterations, macro depth and time; jinja2's own sandbox limit on {@code range} is kept too.
+ * iterations, the depth of macro calls and recursive loops, and time; jinja2's own sandbox limit on {@code range} is kept too.
  * Errors are {@link dev.cove.core.chat.template.TemplateException}s whose kind and message are
  * jinja2's.
  */
