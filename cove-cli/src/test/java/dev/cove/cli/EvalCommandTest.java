@@ -30,6 +30,7 @@ class EvalCommandTest {
     @AfterAll
     static void restoreEnvironment() {
         SecureCli.useEnvironment(System.getenv());
+        Notices.reset(); // -q is process-wide: tests that run commands without Main must find it off
     }
 
     @Test
