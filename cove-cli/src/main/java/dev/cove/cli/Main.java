@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             BenchCommand.class,
             QuantizeCommand.class,
             PerplexityCommand.class,
+            EvalCommand.class,
             RedactCommand.class,
             AuditCommand.class,
             StoreCommands.ListCommand.class,
