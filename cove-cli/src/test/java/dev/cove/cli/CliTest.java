@@ -146,9 +146,13 @@ class CliTest {
         Outcome bench = cove("bench", stories(), "-p", "8", "-n", "4", "-r", "1", "--no-bandwidth", "--kv-type", "bf16", "--json");
         assertThat(bench.exitCode()).as(bench.err()).isZero();
         assertThat(bench.out()).contains("\"kv_type\":\"bf16\"");
+        Outcome wholeBlocks = cove("run", stories(), "Once", "-n", "4", "--kv-type", "q8_0");
+        assertThat(wholeBlocks.exitCode()).isEqualTo(1);
+        assertThat(wholeBlocks.err()).contains("a q8_0 KV cache needs a head dimension that is a multiple of 32")
+                .doesNotContain("\tat ");
         Outcome bad = cove("run", "no/such/model.gguf", "Once", "--kv-type", "q3");
         assertThat(bad.exitCode()).isEqualTo(1);
-        assertThat(bad.err()).contains("unknown KV cache type 'q3': use one of f32, bf16").doesNotContain("no such model");
+        assertThat(bad.err()).contains("unknown KV cache type 'q3': use one of f32, bf16, q8_0").doesNotContain("no such model");
     }
 
     @Test

@@ -247,6 +247,54 @@ public abstract class Kernels {
         }
     }
 
+    /** Components of a q8_0 KV cache block: one scale per 32 components of a position. */
+    public static final int Q8_KV_BLOCK = 32;
+
+    /**
+     * {@link #attentionScores} over q8_0 keys: bytes transposed as the float keys, and the scale
+     * of block b (components 32b..32b+31 of the head) of position i at
+     * {@code scales[sco + b * stride + i]}: {@code scores = scale * sum_b scales(b, i) * sum_{d in b} q[d] * keys(d, i)}.
+     * {@code headDim} is a multiple of {@link #Q8_KV_BLOCK}.
+     */
+    public void attentionScoresQ8(float[] q, int qo, int heads, byte[] keys, int ko, int stride, float[] scales, int sco,
+                                  int headDim, int count, float scale, float[] scores, int so, int scoreStride) {
+        for (int h = 0; h < heads; h++) {
+            int row = so + h * scoreStride;
+            java.util.Arrays.fill(scores, row, row + count, 0f);
+            for (int b = 0; b < headDim / Q8_KV_BLOCK; b++) {
+                for (int i = 0; i < count; i++) {
+                    float sum = 0;
+                    for (int d = b * Q8_KV_BLOCK; d < (b + 1) * Q8_KV_BLOCK; d++) {
+                        sum += q[qo + h * headDim + d] * keys[ko + d * stride + i];
+                    }
+                    scores[row + i] += sum * scales[sco + b * stride + i];
+                }
+            }
+            for (int i = 0; i < count; i++) {
+                scores[row + i] *= scale;
+            }
+        }
+    }
+
+    /**
+     * {@link #weightedSum} over q8_0 values: bytes position-major as the float values, and the
+     * scale of block b of position i at {@code scales[sco + i * scaleStride + b]}:
+     * {@code out[d] = sum_i weights[i] * scales(i, d / 32) * values(i, d)}. {@code n} is a multiple of
+     * {@link #Q8_KV_BLOCK}.
+     */
+    public void weightedSumQ8(float[] weights, int wo, int weightStride, int heads, int count, byte[] values, int vo,
+                              int stride, float[] scales, int sco, int scaleStride, float[] out, int oo, int n) {
+        for (int h = 0; h < heads; h++) {
+            java.util.Arrays.fill(out, oo + h * n, oo + (h + 1) * n, 0f);
+            for (int i = 0; i < count; i++) {
+                float w = weights[wo + h * weightStride + i];
+                for (int d = 0; d < n; d++) {
+                    out[oo + h * n + d] += w * scales[sco + i * scaleStride + d / Q8_KV_BLOCK] * values[vo + i * stride + d];
+                }
+            }
+        }
+    }
+
     /** In-place softmax of {@code x[offset..offset+n)}. */
     public abstract void softmax(float[] x, int offset, int n);
 

@@ -1118,6 +1118,166 @@ final class PanamaKernels extends Kernels {
         }
     }
 
+    /** {@code FL} signed bytes from {@code a[i..]} as floats. */
+    private static FloatVector q8(byte[] a, int i) {
+        return (FloatVector) ByteVector.fromArray(QS, a, i).castShape(F, 0);
+    }
+
+    private static FloatVector q8(byte[] a, int i, VectorMask<Byte> m) {
+        return (FloatVector) ByteVector.fromArray(QS, a, i, m).castShape(F, 0);
+    }
+
+    @Override
+    public void attentionScoresQ8(float[] q, int qo, int heads, byte[] keys, int ko, int stride, float[] scales, int sco,
+                                  int headDim, int count, float scale, float[] scores, int so, int scoreStride) {
+        if (heads < 1 || heads > ATTENTION_HEADS) {
+            throw new IllegalArgumentException("1 to " + ATTENTION_HEADS + " heads at once, not " + heads);
+        }
+        // As attentionScores, a block of 32 dimensions at a time: its partial sums, over the key
+        // bytes widened once for all the heads, are scaled by the block's per-position scales.
+        int q1 = qo + Math.min(1, heads - 1) * headDim;
+        int q2 = qo + Math.min(2, heads - 1) * headDim;
+        int q3 = qo + Math.min(3, heads - 1) * headDim;
+        int s1 = so + Math.min(1, heads - 1) * scoreStride;
+        int s2 = so + Math.min(2, heads - 1) * scoreStride;
+        int s3 = so + Math.min(3, heads - 1) * scoreStride;
+        int i = 0;
+        for (; i + 2 * FL <= count; i += 2 * FL) {
+            FloatVector a00 = FloatVector.zero(F), a01 = a00, a10 = a00, a11 = a00;
+            FloatVector a20 = a00, a21 = a00, a30 = a00, a31 = a00;
+            for (int d0 = 0; d0 < headDim; d0 += Q8_KV_BLOCK) {
+                FloatVector p00 = FloatVector.zero(F), p01 = p00, p10 = p00, p11 = p00;
+                FloatVector p20 = p00, p21 = p00, p30 = p00, p31 = p00;
+                for (int d = d0, row = ko + d0 * stride + i; d < d0 + Q8_KV_BLOCK; d++, row += stride) {
+                    FloatVector k0 = q8(keys, row);
+                    FloatVector k1 = q8(keys, row + FL);
+                    FloatVector b0 = FloatVector.broadcast(F, q[qo + d]);
+                    FloatVector b1 = FloatVector.broadcast(F, q[q1 + d]);
+                    FloatVector b2 = FloatVector.broadcast(F, q[q2 + d]);
+                    FloatVector b3 = FloatVector.broadcast(F, q[q3 + d]);
+                    p00 = k0.fma(b0, p00);
+                    p01 = k1.fma(b0, p01);
+                    p10 = k0.fma(b1, p10);
+                    p11 = k1.fma(b1, p11);
+                    p20 = k0.fma(b2, p20);
+                    p21 = k1.fma(b2, p21);
+                    p30 = k0.fma(b3, p30);
+                    p31 = k1.fma(b3, p31);
+                }
+                int at = sco + d0 / Q8_KV_BLOCK * stride + i;
+                FloatVector d0s = FloatVector.fromArray(F, scales, at);
+                FloatVector d1s = FloatVector.fromArray(F, scales, at + FL);
+                a00 = p00.fma(d0s, a00);
+                a01 = p01.fma(d1s, a01);
+                a10 = p10.fma(d0s, a10);
+                a11 = p11.fma(d1s, a11);
+                a20 = p20.fma(d0s, a20);
+                a21 = p21.fma(d1s, a21);
+                a30 = p30.fma(d0s, a30);
+                a31 = p31.fma(d1s, a31);
+            }
+            // From the last head down, so that a repeated head's row ends with the real one.
+            a30.mul(scale).intoArray(scores, s3 + i);
+            a31.mul(scale).intoArray(scores, s3 + i + FL);
+            a20.mul(scale).intoArray(scores, s2 + i);
+            a21.mul(scale).intoArray(scores, s2 + i + FL);
+            a10.mul(scale).intoArray(scores, s1 + i);
+            a11.mul(scale).intoArray(scores, s1 + i + FL);
+            a00.mul(scale).intoArray(scores, so + i);
+            a01.mul(scale).intoArray(scores, so + i + FL);
+        }
+        for (; i < count; i += FL) {
+            VectorMask<Byte> km = QS.indexInRange(i, count);
+            VectorMask<Float> m = F.indexInRange(i, count);
+            FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+            for (int d0 = 0; d0 < headDim; d0 += Q8_KV_BLOCK) {
+                FloatVector p0 = FloatVector.zero(F), p1 = p0, p2 = p0, p3 = p0;
+                for (int d = d0, row = ko + d0 * stride + i; d < d0 + Q8_KV_BLOCK; d++, row += stride) {
+                    FloatVector k = q8(keys, row, km);
+                    p0 = k.fma(FloatVector.broadcast(F, q[qo + d]), p0);
+                    p1 = k.fma(FloatVector.broadcast(F, q[q1 + d]), p1);
+                    p2 = k.fma(FloatVector.broadcast(F, q[q2 + d]), p2);
+                    p3 = k.fma(FloatVector.broadcast(F, q[q3 + d]), p3);
+                }
+                FloatVector ds = FloatVector.fromArray(F, scales, sco + d0 / Q8_KV_BLOCK * stride + i, m);
+                a0 = p0.fma(ds, a0);
+                a1 = p1.fma(ds, a1);
+                a2 = p2.fma(ds, a2);
+                a3 = p3.fma(ds, a3);
+            }
+            a3.mul(scale).intoArray(scores, s3 + i, m);
+            a2.mul(scale).intoArray(scores, s2 + i, m);
+            a1.mul(scale).intoArray(scores, s1 + i, m);
+            a0.mul(scale).intoArray(scores, so + i, m);
+        }
+    }
+
+    @Override
+    public void weightedSumQ8(float[] weights, int wo, int weightStride, int heads, int count, byte[] values, int vo,
+                              int stride, float[] scales, int sco, int scaleStride, float[] out, int oo, int n) {
+        if (heads < 1 || heads > ATTENTION_HEADS) {
+            throw new IllegalArgumentException("1 to " + ATTENTION_HEADS + " heads at once, not " + heads);
+        }
+        // As weightedSum, each value vector widened from bytes once for all the heads, each head's
+        // weight of a position multiplied by that position's block scale. A run of 2 * FL output
+        // components never straddles two blocks (both are powers of two, the run no longer).
+        int w1 = wo + Math.min(1, heads - 1) * weightStride;
+        int w2 = wo + Math.min(2, heads - 1) * weightStride;
+        int w3 = wo + Math.min(3, heads - 1) * weightStride;
+        int o1 = oo + Math.min(1, heads - 1) * n;
+        int o2 = oo + Math.min(2, heads - 1) * n;
+        int o3 = oo + Math.min(3, heads - 1) * n;
+        int d = 0;
+        for (; d + 2 * FL <= n && 2 * FL <= Q8_KV_BLOCK; d += 2 * FL) {
+            FloatVector a00 = FloatVector.zero(F), a01 = a00, a10 = a00, a11 = a00;
+            FloatVector a20 = a00, a21 = a00, a30 = a00, a31 = a00;
+            int block = sco + d / Q8_KV_BLOCK;
+            for (int i = 0, row = vo + d; i < count; i++, row += stride) {
+                FloatVector v0 = q8(values, row);
+                FloatVector v1 = q8(values, row + FL);
+                float sc = scales[block + i * scaleStride];
+                FloatVector b0 = FloatVector.broadcast(F, weights[wo + i] * sc);
+                FloatVector b1 = FloatVector.broadcast(F, weights[w1 + i] * sc);
+                FloatVector b2 = FloatVector.broadcast(F, weights[w2 + i] * sc);
+                FloatVector b3 = FloatVector.broadcast(F, weights[w3 + i] * sc);
+                a00 = v0.fma(b0, a00);
+                a01 = v1.fma(b0, a01);
+                a10 = v0.fma(b1, a10);
+                a11 = v1.fma(b1, a11);
+                a20 = v0.fma(b2, a20);
+                a21 = v1.fma(b2, a21);
+                a30 = v0.fma(b3, a30);
+                a31 = v1.fma(b3, a31);
+            }
+            a30.intoArray(out, o3 + d);
+            a31.intoArray(out, o3 + d + FL);
+            a20.intoArray(out, o2 + d);
+            a21.intoArray(out, o2 + d + FL);
+            a10.intoArray(out, o1 + d);
+            a11.intoArray(out, o1 + d + FL);
+            a00.intoArray(out, oo + d);
+            a01.intoArray(out, oo + d + FL);
+        }
+        for (; d < n; d += FL) {
+            VectorMask<Byte> vm = QS.indexInRange(d, n);
+            VectorMask<Float> m = F.indexInRange(d, n);
+            FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+            int block = sco + d / Q8_KV_BLOCK;
+            for (int i = 0, row = vo + d; i < count; i++, row += stride) {
+                FloatVector v = q8(values, row, vm);
+                float sc = scales[block + i * scaleStride];
+                a0 = v.fma(FloatVector.broadcast(F, weights[wo + i] * sc), a0);
+                a1 = v.fma(FloatVector.broadcast(F, weights[w1 + i] * sc), a1);
+                a2 = v.fma(FloatVector.broadcast(F, weights[w2 + i] * sc), a2);
+                a3 = v.fma(FloatVector.broadcast(F, weights[w3 + i] * sc), a3);
+            }
+            a3.intoArray(out, o3 + d, m);
+            a2.intoArray(out, o2 + d, m);
+            a1.intoArray(out, o1 + d, m);
+            a0.intoArray(out, oo + d, m);
+        }
+    }
+
     @Override
     public void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n) {
         int i = 0;
@@ -1337,6 +1497,12 @@ final class PanamaKernels extends Kernels {
             for (int i = 0; i < 400; i++) {
                 attentionScores(q, 0, 4, keys, 0, stride, 64, 301 + (i & 31), 0.125f, scores, 0, stride);
                 weightedSum(scores, 0, stride, 4, 301 + (i & 31), keys, 0, 64, out, 0, 64);
+            }
+            byte[] byteKeys = new byte[64 * stride];
+            float[] byteScales = new float[2 * stride];
+            for (int i = 0; i < 400; i++) {
+                attentionScoresQ8(q, 0, 4, byteKeys, 0, stride, byteScales, 0, 64, 301 + (i & 31), 0.125f, scores, 0, stride);
+                weightedSumQ8(scores, 0, stride, 4, 301 + (i & 31), byteKeys, 0, 64, byteScales, 0, 2, out, 0, 64);
             }
             for (int i = 0; i < 400; i++) {
                 attentionScoresBf16(q, 0, 4, halfKeys, 0, stride, 64, 301 + (i & 31), 0.125f, scores, 0, stride);

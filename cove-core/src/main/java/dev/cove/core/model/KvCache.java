@@ -12,7 +12,7 @@ import dev.cove.core.kernel.Kernels;
  * (the cost that grew generation time with the context). Each subclass pairs its storage with the
  * attention kernels that read it.
  */
-public abstract sealed class KvCache permits KvCache.Float32, KvCache.BFloat16 {
+public abstract sealed class KvCache permits KvCache.Float32, KvCache.BFloat16, KvCache.Quantized8 {
     final int kvDim;
     final int capacity;
     final int layers;
@@ -28,6 +28,7 @@ public abstract sealed class KvCache permits KvCache.Float32, KvCache.BFloat16 {
         return switch (type) {
             case F32 -> new Float32(config, capacity);
             case BF16 -> new BFloat16(config, capacity);
+            case Q8_0 -> new Quantized8(config, capacity);
         };
     }
 
@@ -43,9 +44,7 @@ public abstract sealed class KvCache permits KvCache.Float32, KvCache.BFloat16 {
     public abstract KvCacheType type();
 
     /** Memory the keys and values take. */
-    public long bytes() {
-        return 2L * layers * capacity * kvDim * type().bytesPerValue();
-    }
+    public abstract long bytes();
 
     /** Stores the key {@code k[ko .. ko + kvDim)} and value {@code v[vo .. vo + kvDim)} of {@code position}. */
     public abstract void put(int layer, int position, float[] k, int ko, float[] v, int vo);
@@ -74,6 +73,11 @@ public abstract sealed class KvCache permits KvCache.Float32, KvCache.BFloat16 {
         @Override
         public KvCacheType type() {
             return KvCacheType.F32;
+        }
+
+        @Override
+        public long bytes() {
+            return 2L * layers * capacity * kvDim * Float.BYTES;
         }
 
         @Override
@@ -116,6 +120,11 @@ public abstract sealed class KvCache permits KvCache.Float32, KvCache.BFloat16 {
         }
 
         @Override
+        public long bytes() {
+            return 2L * layers * capacity * kvDim * Short.BYTES;
+        }
+
+        @Override
         public void put(int layer, int position, float[] k, int ko, float[] v, int vo) {
             short[] dst = keys[layer];
             for (int j = 0, at = position; j < kvDim; j++, at += capacity) {
@@ -139,6 +148,94 @@ public abstract sealed class KvCache permits KvCache.Float32, KvCache.BFloat16 {
                          int kvOffset, int first, int count, float[] out, int oo, int headDim) {
             kernels.weightedSumBf16(weights, wo, weightStride, heads, count, values[layer], first * kvDim + kvOffset,
                     kvDim, out, oo, headDim);
+        }
+    }
+
+    /**
+     * Q8_0: each block of 32 components of one position (a head holds whole blocks) is stored as
+     * 32 signed bytes and a scale d = max|x| / 127, x ~ d * q, as llama.cpp's {@code q8_0} (whose
+     * scale is a float16; here a float). The key bytes are transposed like the float keys, their
+     * scales block-major ({@code block * capacity + position}), so that a run of positions reads
+     * contiguous scales; the values and their scales are position-major. Each position is
+     * quantized on its own, when it is written.
+     */
+    static final class Quantized8 extends KvCache {
+        static final int BLOCK = 32;
+        private final byte[][] keys;
+        private final float[][] keyScales;
+        private final byte[][] values;
+        private final float[][] valueScales;
+        private final int blocks; // per position
+
+        Quantized8(ModelConfig config, int capacity) {
+            super(config, capacity);
+            if (config.headDim() % BLOCK != 0) {
+                throw new IllegalArgumentException("a q8_0 KV cache needs a head dimension that is a multiple of " + BLOCK
+                        + "; this model's is " + config.headDim() + ": use f32 or bf16");
+            }
+            blocks = kvDim / BLOCK;
+            keys = new byte[layers][capacity * kvDim];
+            values = new byte[layers][capacity * kvDim];
+            keyScales = new float[layers][capacity * blocks];
+            valueScales = new float[layers][capacity * blocks];
+        }
+
+        @Override
+        public KvCacheType type() {
+            return KvCacheType.Q8_0;
+        }
+
+        @Override
+        public long bytes() {
+            return 2L * layers * capacity * (kvDim + (long) blocks * Float.BYTES);
+        }
+
+        @Override
+        public void put(int layer, int position, float[] k, int ko, float[] v, int vo) {
+            byte[] kq = keys[layer];
+            byte[] vq = values[layer];
+            for (int b = 0; b < blocks; b++) {
+                float kd = scale(k, ko + b * BLOCK);
+                keyScales[layer][b * capacity + position] = kd;
+                float kid = kd == 0 ? 0 : 1 / kd;
+                for (int j = b * BLOCK, at = j * capacity + position; j < (b + 1) * BLOCK; j++, at += capacity) {
+                    kq[at] = roundHalfAway(k[ko + j] * kid);
+                }
+                float vd = scale(v, vo + b * BLOCK);
+                valueScales[layer][position * blocks + b] = vd;
+                float vid = vd == 0 ? 0 : 1 / vd;
+                for (int j = b * BLOCK, at = position * kvDim + j; j < (b + 1) * BLOCK; j++, at++) {
+                    vq[at] = roundHalfAway(v[vo + j] * vid);
+                }
+            }
+        }
+
+        /** C's {@code roundf}, as llama.cpp's quantizer rounds: halves away from zero (Math.round takes them up). */
+        private static byte roundHalfAway(float x) {
+            return (byte) (x < 0 ? -Math.round(-x) : Math.round(x));
+        }
+
+        /** llama.cpp's q8_0 scale of the 32 components from {@code x[o]}: max |x| / 127. */
+        private static float scale(float[] x, int o) {
+            float amax = 0;
+            for (int i = 0; i < BLOCK; i++) {
+                amax = Math.max(amax, Math.abs(x[o + i]));
+            }
+            return amax / 127;
+        }
+
+        @Override
+        void scores(Kernels kernels, int layer, float[] q, int qo, int heads, int kvOffset, int first, int count,
+                    int headDim, float scale, float[] scores, int so, int scoreStride) {
+            kernels.attentionScoresQ8(q, qo, heads, keys[layer], kvOffset * capacity + first, capacity,
+                    keyScales[layer], kvOffset / BLOCK * capacity + first, headDim, count, scale, scores, so, scoreStride);
+        }
+
+        @Override
+        void weightedSum(Kernels kernels, int layer, float[] weights, int wo, int weightStride, int heads,
+                         int kvOffset, int first, int count, float[] out, int oo, int headDim) {
+            kernels.weightedSumQ8(weights, wo, weightStride, heads, count, values[layer], first * kvDim + kvOffset, kvDim,
+                    valueScales[layer], first * blocks + kvOffset / BLOCK, blocks, out, oo, headDim);
         }
     }
 }

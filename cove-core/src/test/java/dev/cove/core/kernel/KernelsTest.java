@@ -244,6 +244,49 @@ class KernelsTest {
         }
     }
 
+    @Test
+    void q8AttentionKernelsMatchTheScalarReferenceOnAwkwardSizes() {
+        Random random = new Random(13);
+        for (int heads = 1; heads <= Kernels.ATTENTION_HEADS; heads++) {
+            for (int headDim : new int[] {32, 64, 96, 128}) {
+                for (int count : new int[] {1, 15, 16, 17, 33, 63, 64, 65, 200}) {
+                    int capacity = count + 9;
+                    int first = 5;
+                    int blocks = headDim / Kernels.Q8_KV_BLOCK;
+                    byte[] keys = bytes(random, 2 * headDim * capacity);
+                    float[] keyScales = gaussian(random, 2 * blocks * capacity);
+                    float[] q = gaussian(random, heads * headDim + 3);
+                    int ko = headDim * capacity + first; // the second key head's rows, from position `first`
+                    int kso = blocks * capacity + first;  // and its blocks' scales
+                    float[] fast = new float[heads * capacity + 2];
+                    float[] ref = new float[heads * capacity + 2];
+                    FAST.attentionScoresQ8(q, 3, heads, keys, ko, capacity, keyScales, kso, headDim, count, 0.125f, fast, 2, capacity);
+                    REF.attentionScoresQ8(q, 3, heads, keys, ko, capacity, keyScales, kso, headDim, count, 0.125f, ref, 2, capacity);
+                    assertClose(fast, ref, 1e-3f);
+
+                    int kvDim = 2 * headDim;
+                    byte[] values = bytes(random, (count + first) * kvDim);
+                    float[] valueScales = gaussian(random, (count + first) * 2 * blocks);
+                    float[] weights = gaussian(random, heads * capacity + 1);
+                    float[] o1 = gaussian(random, heads * headDim + 4);
+                    float[] o2 = o1.clone();
+                    int vso = first * 2 * blocks + blocks;
+                    FAST.weightedSumQ8(weights, 1, capacity, heads, count, values, first * kvDim + headDim, kvDim,
+                            valueScales, vso, 2 * blocks, o1, 2, headDim);
+                    REF.weightedSumQ8(weights, 1, capacity, heads, count, values, first * kvDim + headDim, kvDim,
+                            valueScales, vso, 2 * blocks, o2, 2, headDim);
+                    assertClose(o1, o2, 1e-3f);
+                }
+            }
+        }
+    }
+
+    private static byte[] bytes(Random random, int n) {
+        byte[] b = new byte[n];
+        random.nextBytes(b);
+        return b;
+    }
+
     private static short[] bfloat16s(float[] v) {
         short[] out = new short[v.length];
         for (int i = 0; i < v.length; i++) {

@@ -13,12 +13,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A bfloat16 KV cache against llama.cpp's logits: every position of the reference sequence, fed
- * one token at a time (generation) and as one batch (a prompt), stays within a small normalised
- * error of the reference, and of the float32 cache's own error; and it takes half the memory.
- * Measured (mean NMSE over the positions, f32 cache / bf16 cache): stories260K 8.6e-14 / 7.5e-6,
- * small-f16 9.8e-7 / 2.2e-5, arch-qwen2-f32 5.7e-13 / 1.8e-5, arch-qwen3-f32 4.6e-13 / 1.5e-5,
- * arch-gemma2-q8_0 2.7e-4 / 4.0e-4.
+ * Bfloat16 and q8_0 KV caches against llama.cpp's logits: every position of the reference
+ * sequence, fed one token at a time (generation) and as one batch (a prompt), stays within a small
+ * normalised error of the reference, and of the float32 cache's own error; and they take half and
+ * about a quarter of the memory. Measured (mean NMSE over the positions, f32 / bf16 / q8_0 cache):
+ * stories260K 8.6e-14 / 7.5e-6 / - (head dimension 8: no whole q8_0 blocks), small-f16
+ * 9.8e-7 / 2.2e-5 / 2.3e-4, arch-qwen2-f32 5.7e-13 / 1.8e-5 / 1.8e-4, arch-qwen3-f32
+ * 4.5e-13 / 1.5e-5 / 1.5e-4, arch-gemma2-q8_0 2.7e-4 / 4.0e-4 / (not run: slow).
  */
 class KvCacheTypeTest {
     private static WorkerPool pool;
@@ -45,6 +46,10 @@ class KvCacheTypeTest {
             double f32 = meanNmse(model, KvCacheType.F32, sequence, rows, ref);
             double bf16 = meanNmse(model, KvCacheType.BF16, sequence, rows, ref);
             assertThat(bf16).as("%s: mean NMSE of the bf16 cache (f32: %.2e)", name, f32).isLessThan(1e-4 + 2 * f32);
+            if (config.headDim() % 32 == 0) {
+                double q8 = meanNmse(model, KvCacheType.Q8_0, sequence, rows, ref);
+                assertThat(q8).as("%s: mean NMSE of the q8_0 cache (f32: %.2e)", name, f32).isLessThan(1e-3 + 2 * f32);
+            }
 
             ForwardState batched = model.newState(rows, KvCacheType.BF16);
             model.forwardBatch(batched, sequence, 0, rows, 0, true);
@@ -65,7 +70,7 @@ class KvCacheTypeTest {
     }
 
     @Test
-    void aBfloat16CacheTakesHalfTheMemory() throws IOException {
+    void aBfloat16CacheTakesHalfTheMemoryAndQ8AboutAQuarter() throws IOException {
         ReferenceCase ref = ReferenceCase.named("stories260K");
         try (GgufFile file = GgufFile.open(ref.model())) {
             ModelConfig config = ModelConfig.fromGguf(file.metadata(), ref.vocab());
@@ -77,6 +82,28 @@ class KvCacheTypeTest {
             assertThat(half.kvCacheBytes()).isEqualTo(f32 / 2)
                     .isEqualTo(2L * config.blockCount() * 64 * config.kvDim() * 2);
         }
+        ReferenceCase small = ReferenceCase.named("small-f16");
+        try (GgufFile file = GgufFile.open(small.model())) {
+            ModelConfig config = ModelConfig.fromGguf(file.metadata(), small.vocab());
+            Transformer model = new Transformer(config, ModelWeights.fromGguf(file, config), pool);
+            long f32 = model.newState(64).kvCacheBytes();
+            ForwardState q8 = model.newState(64, KvCacheType.Q8_0);
+            assertThat(q8.kvCacheBytes()).isEqualTo(2L * config.blockCount() * 64 * (config.kvDim() + config.kvDim() / 32 * 4))
+                    .isLessThan(f32 * 3 / 10);
+        }
+    }
+
+    @Test
+    void aQ8CacheNeedsWholeBlocksPerHead() throws IOException {
+        ReferenceCase ref = ReferenceCase.named("stories260K"); // head dimension 8
+        try (GgufFile file = GgufFile.open(ref.model())) {
+            ModelConfig config = ModelConfig.fromGguf(file.metadata(), ref.vocab());
+            Transformer model = new Transformer(config, ModelWeights.fromGguf(file, config), pool);
+            assertThatThrownBy(() -> model.newState(64, KvCacheType.Q8_0))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("a q8_0 KV cache needs a head dimension that is a multiple of 32; this model's is "
+                            + config.headDim() + ": use f32 or bf16");
+        }
     }
 
     @Test
@@ -84,6 +111,6 @@ class KvCacheTypeTest {
         assertThat(KvCacheType.parse("BF16")).isEqualTo(KvCacheType.BF16);
         assertThatThrownBy(() -> KvCacheType.parse("q4_0"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("unknown KV cache type 'q4_0': use one of f32, bf16");
+                .hasMessage("unknown KV cache type 'q4_0': use one of f32, bf16, q8_0");
     }
 }
