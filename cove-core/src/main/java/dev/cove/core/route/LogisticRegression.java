@@ -40,15 +40,15 @@ public final class LogisticRegression {
         }
 
         public static Options defaults() {
-            return new Options(3e-6, 20_000, 1e-6);
+            return new Options(3e-6, 2_000, 1e-6);
         }
     }
 
     /**
-     * Minimizes the mean cross-entropy plus {@code l2/2 |W|²} by Nesterov's accelerated gradient
-     * descent. The problem is strongly convex, so the optimum is unique and reached from any start:
-     * training is deterministic, and the step {@code 1 / L} is safe because unit-length features
-     * (plus the bias input 1) bound the loss's curvature by {@code L = 1 + l2}.
+     * Minimizes the mean cross-entropy plus {@code l2/2 |W|²} by L-BFGS (limited-memory
+     * quasi-Newton, {@value #HISTORY} corrections) with a backtracking line search. The problem is
+     * strongly convex in the weights, so the optimum is unique whatever the start: training is
+     * deterministic. Stops when the gradient's norm is below {@code tolerance}.
      *
      * @param xs unit-length feature vectors
      * @param ys the class of each, {@code 0 <= y < classes}
@@ -67,31 +67,8 @@ public final class LogisticRegression {
                 cols[i][j] = Arrays.binarySearch(buckets, idx[j]);
             }
         }
-        int params = d * classes + classes; // weights, then biases
-        double[] w = new double[params];
-        double[] look = new double[params];
-        double[] grad = new double[params];
-        double lipschitz = 1 + options.l2();
-        double step = 1 / lipschitz;
-        // The momentum of Nesterov's method for a mu-strongly convex, L-smooth function (mu = l2).
-        double root = Math.sqrt(options.l2() / lipschitz);
-        double momentum = (1 - root) / (1 + root);
-        for (int it = 0; it < options.maxIterations(); it++) {
-            gradient(look, xs, cols, ys, classes, d, options.l2(), grad);
-            double gradNorm = 0;
-            for (double g : grad) {
-                gradNorm += g * g;
-            }
-            if (Math.sqrt(gradNorm) < options.tolerance()) {
-                w = look;
-                break;
-            }
-            for (int p = 0; p < params; p++) {
-                double next = look[p] - step * grad[p];
-                look[p] = next + momentum * (next - w[p]);
-                w[p] = next;
-            }
-        }
+        Objective f = (w, grad) -> lossAndGradient(w, xs, cols, ys, classes, d, options.l2(), grad);
+        double[] w = lbfgs(f, d * classes + classes, options); // weights, then biases
         float[] weights = new float[d * classes];
         for (int p = 0; p < weights.length; p++) {
             weights[p] = (float) w[p];
@@ -103,11 +80,120 @@ public final class LogisticRegression {
         return new LogisticRegression(classes, buckets, weights, bias);
     }
 
-    private static void gradient(double[] w, List<SparseVector> xs, int[][] cols, int[] ys, int classes, int d,
-                                 double l2, double[] grad) {
+    private static final int HISTORY = 10;
+
+    /** A smooth function: returns its value at {@code w} and writes its gradient into {@code grad}. */
+    private interface Objective {
+        double at(double[] w, double[] grad);
+    }
+
+    private static double[] lbfgs(Objective f, int n, Options options) {
+        double[] w = new double[n];
+        double[] g = new double[n];
+        double value = f.at(w, g);
+        double[][] s = new double[HISTORY][];
+        double[][] y = new double[HISTORY][];
+        double[] rho = new double[HISTORY];
+        double[] alpha = new double[HISTORY];
+        int stored = 0;
+        int next = 0;
+        double[] dir = new double[n];
+        double[] trial = new double[n];
+        double[] trialGrad = new double[n];
+        for (int it = 0; it < options.maxIterations() && norm(g) >= options.tolerance(); it++) {
+            // Two-loop recursion: dir = -H g, H the inverse Hessian the stored pairs estimate.
+            for (int i = 0; i < n; i++) {
+                dir[i] = -g[i];
+            }
+            for (int j = 0; j < stored; j++) {
+                int k = Math.floorMod(next - 1 - j, HISTORY);
+                alpha[k] = rho[k] * dot(s[k], dir);
+                axpy(-alpha[k], y[k], dir);
+            }
+            if (stored > 0) {
+                int last = Math.floorMod(next - 1, HISTORY);
+                double scale = dot(s[last], y[last]) / dot(y[last], y[last]);
+                for (int i = 0; i < n; i++) {
+                    dir[i] *= scale;
+                }
+            }
+            for (int j = stored - 1; j >= 0; j--) {
+                int k = Math.floorMod(next - 1 - j, HISTORY);
+                double beta = rho[k] * dot(y[k], dir);
+                axpy(alpha[k] - beta, s[k], dir);
+            }
+            double slope = dot(g, dir);
+            if (slope >= 0) { // not a descent direction (rounding): restart from steepest descent
+                stored = 0;
+                for (int i = 0; i < n; i++) {
+                    dir[i] = -g[i];
+                }
+                slope = dot(g, dir);
+            }
+            // Backtracking until the Armijo condition holds.
+            double step = stored == 0 ? Math.min(1, 1 / norm(g)) : 1;
+            double trialValue;
+            int halvings = 0;
+            while (true) {
+                for (int i = 0; i < n; i++) {
+                    trial[i] = w[i] + step * dir[i];
+                }
+                trialValue = f.at(trial, trialGrad);
+                if (trialValue <= value + 1e-4 * step * slope || ++halvings > 50) {
+                    break;
+                }
+                step /= 2;
+            }
+            if (halvings > 50 || trialValue >= value) {
+                break; // no progress is possible at this precision: w is the optimum as far as doubles tell
+            }
+            double[] sNew = s[next] == null ? new double[n] : s[next];
+            double[] yNew = y[next] == null ? new double[n] : y[next];
+            for (int i = 0; i < n; i++) {
+                sNew[i] = trial[i] - w[i];
+                yNew[i] = trialGrad[i] - g[i];
+            }
+            double sy = dot(sNew, yNew);
+            if (sy > 1e-12) { // keep the estimate positive definite
+                s[next] = sNew;
+                y[next] = yNew;
+                rho[next] = 1 / sy;
+                next = (next + 1) % HISTORY;
+                stored = Math.min(stored + 1, HISTORY);
+            }
+            System.arraycopy(trial, 0, w, 0, n);
+            System.arraycopy(trialGrad, 0, g, 0, n);
+            value = trialValue;
+        }
+        return w;
+    }
+
+    private static double dot(double[] a, double[] b) {
+        double sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            sum += a[i] * b[i];
+        }
+        return sum;
+    }
+
+    private static void axpy(double a, double[] x, double[] y) {
+        for (int i = 0; i < y.length; i++) {
+            y[i] += a * x[i];
+        }
+    }
+
+    private static double norm(double[] v) {
+        return Math.sqrt(dot(v, v));
+    }
+
+    /** The objective at {@code w}; its gradient into {@code grad}. */
+    private static double lossAndGradient(double[] w, List<SparseVector> xs, int[][] cols, int[] ys, int classes,
+                                          int d, double l2, double[] grad) {
         int n = xs.size();
+        double loss = 0;
         for (int p = 0; p < d * classes; p++) {
             grad[p] = l2 * w[p];
+            loss += 0.5 * l2 * w[p] * w[p];
         }
         Arrays.fill(grad, d * classes, grad.length, 0);
         double[] z = new double[classes];
@@ -123,6 +209,7 @@ public final class LogisticRegression {
                     z[k] += w[row + k] * values[j];
                 }
             }
+            loss -= logSoftmaxAt(z, ys[i]) / n;
             softmaxInPlace(z);
             z[ys[i]] -= 1; // d loss / d logit = p - onehot
             for (int k = 0; k < classes; k++) {
@@ -136,6 +223,20 @@ public final class LogisticRegression {
                 }
             }
         }
+        return loss;
+    }
+
+    /** {@code ln softmax(z)[y]}, without overflow. */
+    private static double logSoftmaxAt(double[] z, int y) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (double v : z) {
+            max = Math.max(max, v);
+        }
+        double sum = 0;
+        for (double v : z) {
+            sum += Math.exp(v - max);
+        }
+        return z[y] - max - Math.log(sum);
     }
 
     /** The probability of each class for {@code x}. */
@@ -160,6 +261,12 @@ public final class LogisticRegression {
                 from = -at - 1;
             }
         }
+        softmaxInPlace(z);
+        return z;
+    }
+
+    /** {@code z} turned into probabilities, in place; returns it. */
+    static double[] softmax(double[] z) {
         softmaxInPlace(z);
         return z;
     }

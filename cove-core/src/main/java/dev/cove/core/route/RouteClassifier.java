@@ -23,6 +23,7 @@ public final class RouteClassifier {
     private final LogisticRegression model;
     private final float[] idf;       // per feature of the model, in its bucket order
     private final float unseenIdf;   // of buckets no training example touched
+    private final BucketIndex index;
     private final int examples;
     private final double l2;
     private final byte[] fingerprint;
@@ -41,6 +42,7 @@ public final class RouteClassifier {
         this.idf = idf;
         this.examples = examples;
         this.unseenIdf = idf(examples, 0);
+        this.index = new BucketIndex(model.buckets());
         this.l2 = l2;
         this.fingerprint = fingerprint.clone();
     }
@@ -148,9 +150,36 @@ public final class RouteClassifier {
         return new Prediction(routes.get(best), best, p[best]);
     }
 
-    /** Every route's probability for {@code text}, in {@link #routes()} order. */
+    /**
+     * Every route's probability for {@code text}, in {@link #routes()} order: the TF-IDF weighting,
+     * its normalization and the model's scores in one pass over the n-grams (the same numbers
+     * as {@code model.probabilities(weighted(...))}, which training used).
+     */
     public double[] probabilities(String text) {
-        return model.probabilities(weighted(features.counts(text), model.buckets(), idf, unseenIdf));
+        SparseVector counts = features.counts(text);
+        int classes = model.classes();
+        float[] weights = model.weights();
+        float[] bias = model.bias();
+        double[] z = new double[classes];
+        double norm = 0;
+        int[] idx = counts.indices();
+        float[] tf = counts.values();
+        for (int j = 0; j < idx.length; j++) {
+            int at = index.position(idx[j]);
+            float v = tf[j] * (at >= 0 ? idf[at] : unseenIdf);
+            norm += (double) v * v;
+            if (at >= 0) {
+                int row = at * classes;
+                for (int k = 0; k < classes; k++) {
+                    z[k] += weights[row + k] * v;
+                }
+            }
+        }
+        double scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+        for (int k = 0; k < classes; k++) {
+            z[k] = bias[k] + z[k] * scale;
+        }
+        return LogisticRegression.softmax(z);
     }
 
     public List<String> routes() {
