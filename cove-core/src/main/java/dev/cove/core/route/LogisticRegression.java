@@ -239,32 +239,6 @@ public final class LogisticRegression {
         return z[y] - max - Math.log(sum);
     }
 
-    /** The probability of each class for {@code x}. */
-    public double[] probabilities(SparseVector x) {
-        double[] z = new double[classes];
-        for (int k = 0; k < classes; k++) {
-            z[k] = bias[k];
-        }
-        int[] idx = x.indices();
-        float[] values = x.values();
-        int from = 0;
-        for (int j = 0; j < idx.length; j++) {
-            // Both lists increase, so each search starts where the last one ended.
-            int at = Arrays.binarySearch(buckets, from, buckets.length, idx[j]);
-            if (at >= 0) {
-                int row = at * classes;
-                for (int k = 0; k < classes; k++) {
-                    z[k] += weights[row + k] * values[j];
-                }
-                from = at + 1;
-            } else {
-                from = -at - 1;
-            }
-        }
-        softmaxInPlace(z);
-        return z;
-    }
-
     /** {@code z} turned into probabilities, in place; returns it. */
     static double[] softmax(double[] z) {
         softmaxInPlace(z);

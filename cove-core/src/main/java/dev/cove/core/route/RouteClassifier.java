@@ -152,8 +152,8 @@ public final class RouteClassifier {
 
     /**
      * Every route's probability for {@code text}, in {@link #routes()} order: the TF-IDF weighting,
-     * its normalization and the model's scores in one pass over the n-grams (the same numbers
-     * as {@code model.probabilities(weighted(...))}, which training used).
+     * its normalization and the model's scores in one pass over the n-grams, each looked up once
+     * (the weighting is {@link #weighted}'s, which training used).
      */
     public double[] probabilities(String text) {
         SparseVector counts = features.counts(text);
