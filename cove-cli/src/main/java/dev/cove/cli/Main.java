@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
             StoreCommands.RmCommand.class,
             StoreCommands.ImportCommand.class,
             PullCommand.class,
+            RouteCommand.class,
             KeygenCommand.class,
             SignCommand.class,
             VerifyCommand.class,

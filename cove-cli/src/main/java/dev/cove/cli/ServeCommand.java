@@ -88,6 +88,11 @@ final class ServeCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     KvCacheOption kvCache = new KvCacheOption();
 
+    @Option(names = "--router", paramLabel = "ROUTES.yaml",
+            description = "Route requests whose model is the router's name (default 'auto') to the served model its"
+                    + " classifier chooses; train it first with `cove route train ROUTES.yaml`.")
+    Path routes;
+
     @Option(names = "--no-access-log", description = "Do not log one line per request.")
     boolean noAccessLog;
 
@@ -117,6 +122,11 @@ final class ServeCommand implements Callable<Integer> {
         }
         kvCache.type();
         java.util.Map<String, String> specs = modelsByName();
+        dev.cove.server.route.Router router = null;
+        if (routes != null) {
+            router = dev.cove.server.route.Router.load(routes);
+            router.requireModels(specs.keySet());
+        }
         InferenceRecorder recorder = CliAudit.enabled(audit) ? CliAudit.openRecorder() : null;
 
         List<Model> loaded = new ArrayList<>();
@@ -139,6 +149,9 @@ final class ServeCommand implements Callable<Integer> {
                     digests.put(name, CliAudit.digest(nameOrPath));
                 }
             }
+            if (router != null) {
+                builder.router(router);
+            }
             builder.puller(new StorePuller(t, trustPolicy));
             Redactor redactor = Redactor.standard();
             builder.redaction(text -> redactor.find(text).stream()
@@ -149,7 +162,9 @@ final class ServeCommand implements Callable<Integer> {
             try (CoveServer server = builder.start()) {
                 System.err.println("cove: serving " + String.join(", ", names) + " on " + server.baseUri()
                         + " (OpenAI API under /v1, Ollama API under /api; " + parallel + " sequences per model"
-                        + (keys.isEmpty() ? "" : ", " + keys.size() + " API key(s)") + ")");
+                        + (keys.isEmpty() ? "" : ", " + keys.size() + " API key(s)")
+                        + (router == null ? "" : "; model '" + router.name() + "' routes between "
+                                + router.config().routes().size() + " routes") + ")");
                 Thread hook = new Thread(() -> {
                     stop.countDown();
                     try {

@@ -8,6 +8,8 @@ import dev.cove.server.batch.GenerationEvent;
 import dev.cove.server.batch.Scheduler;
 import dev.cove.server.batch.BatchedDecodeEngine;
 import dev.cove.server.batch.SchedulerEvents;
+import dev.cove.server.route.RouteDecision;
+import dev.cove.server.route.Router;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.JavalinConfig;
@@ -44,6 +46,7 @@ public final class CoveServer implements AutoCloseable {
     private final PersonalDataFinder redaction; // null: no masking for the chat page
     private final ServerMetrics metrics = new ServerMetrics();
     private final ApiKeys keys;
+    private final Router router; // null: every request names its model
     private final Javalin app;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -55,6 +58,7 @@ public final class CoveServer implements AutoCloseable {
         private Function<Model, DecodeEngine> engines = m -> new BatchedDecodeEngine(m.forwardPass());
         private SchedulerEvents observer = SchedulerEvents.NONE;
         private PersonalDataFinder redaction;
+        private Router router;
 
         private Builder(ServerConfig config) {
             this.config = config;
@@ -95,6 +99,15 @@ public final class CoveServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Routes requests whose {@code model} is the router's name (e.g. {@code auto}) to the
+         * model its classifier chooses; every route's model must be one of those served.
+         */
+        public Builder router(Router router) {
+            this.router = router;
+            return this;
+        }
+
         /** Also reports every scheduler event to {@code observer} (an audit log, for instance). */
         public Builder observer(SchedulerEvents observer) {
             this.observer = observer;
@@ -112,7 +125,10 @@ public final class CoveServer implements AutoCloseable {
                 throw new IllegalArgumentException("no model to serve");
             }
             config.requireSafeBinding();
-            return new CoveServer(config, models, engines, observer, puller, redaction);
+            if (router != null) {
+                router.requireModels(models.keySet());
+            }
+            return new CoveServer(config, models, engines, observer, puller, redaction, router);
         }
     }
 
@@ -121,8 +137,9 @@ public final class CoveServer implements AutoCloseable {
     }
 
     private CoveServer(ServerConfig config, Map<String, Model> toServe, Function<Model, DecodeEngine> engines,
-                       SchedulerEvents observer, ModelPuller puller, PersonalDataFinder redaction) {
+                       SchedulerEvents observer, ModelPuller puller, PersonalDataFinder redaction, Router router) {
         this.config = config;
+        this.router = router;
         this.redaction = redaction;
         this.keys = new ApiKeys(config.apiKeys());
         this.engines = engines;
@@ -269,6 +286,43 @@ public final class CoveServer implements AutoCloseable {
 
     ModelRegistry models() {
         return models;
+    }
+
+    /** The router's name (what clients put in {@code model} to be routed), or null without a router. */
+    String routerName() {
+        return router == null ? null : router.name();
+    }
+
+    /**
+     * The model a generation request asks for. A model's name is served as it is; the router's
+     * name routes on {@code text} (read only then), and the chosen route and the classifier's
+     * confidence go in response headers and metrics: never into the answer or the log.
+     */
+    ServedModel resolve(Context ctx, String requested, java.util.function.Supplier<String> text) {
+        if (!isRouterName(requested)) {
+            return models.resolve(requested);
+        }
+        long start = System.nanoTime();
+        RouteDecision d = router.route(text.get());
+        metrics.routed(d.route(), d.reason().label(), d.confidence(), (System.nanoTime() - start) / 1e9);
+        ctx.header("X-Cove-Route", d.route());
+        ctx.header("X-Cove-Route-Confidence", String.format(Locale.ROOT, "%.4f", d.confidence()));
+        ctx.header("X-Cove-Route-Reason", d.reason().label());
+        return models.resolve(d.model());
+    }
+
+    /** The model an endpoint that is not routed (embeddings, show, infill) asks for; the router's name is refused. */
+    ServedModel resolve(String requested) {
+        if (isRouterName(requested)) {
+            throw ApiException.invalid("model", "'" + router.name() + "' is the router: it routes chat and completion"
+                    + " requests; name a model for this endpoint");
+        }
+        return models.resolve(requested);
+    }
+
+    private boolean isRouterName(String requested) {
+        return router != null && requested != null
+                && (requested.equals(router.name()) || requested.equals(router.name() + ":latest"));
     }
 
     /** Records the model a request uses, for the access log. */

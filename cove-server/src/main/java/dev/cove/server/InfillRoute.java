@@ -23,7 +23,7 @@ final class InfillRoute {
         Fields f = Json.readObject(ctx, server.config().maxBodyBytes());
         String name = f.string("model");
         ServedModel m = name == null && server.models().all().size() == 1
-                ? server.models().all().iterator().next() : server.models().resolve(name);
+                ? server.models().all().iterator().next() : server.resolve(name);
         server.note(ctx, m);
         String prefix = f.string("input_prefix");
         String suffix = f.string("input_suffix");

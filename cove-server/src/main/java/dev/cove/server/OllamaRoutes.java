@@ -63,7 +63,7 @@ final class OllamaRoutes {
         if (name == null) {
             name = f.string("name");
         }
-        ServedModel m = server.models().resolve(name);
+        ServedModel m = server.resolve(name);
         ObjectNode info = Json.object()
                 .put("general.architecture", m.family())
                 .put("general.parameter_count", m.parameterCount());
@@ -98,7 +98,7 @@ final class OllamaRoutes {
     void generate(Context ctx) {
         long start = System.nanoTime();
         Fields f = Json.readObject(ctx, server.config().maxBodyBytes());
-        ServedModel m = server.models().resolve(f.string("model"));
+        ServedModel m = server.resolve(ctx, f.string("model"), () -> RoutedText.prompt(f.raw("prompt")));
         server.note(ctx, m);
         rejectUnsupported(f);
         String prompt = f.string("prompt");
@@ -171,7 +171,7 @@ final class OllamaRoutes {
     void chat(Context ctx) {
         long start = System.nanoTime();
         Fields f = Json.readObject(ctx, server.config().maxBodyBytes());
-        ServedModel m = server.models().resolve(f.string("model"));
+        ServedModel m = server.resolve(ctx, f.string("model"), () -> RoutedText.lastUserMessage(f.raw("messages")));
         server.note(ctx, m);
         rejectUnsupported(f);
         boolean stream = f.bool("stream", true);
@@ -463,7 +463,7 @@ final class OllamaRoutes {
     void embed(Context ctx) {
         long start = System.nanoTime();
         Fields f = Json.readObject(ctx, server.config().maxBodyBytes());
-        ServedModel m = server.models().resolve(f.string("model"));
+        ServedModel m = server.resolve(f.string("model"));
         server.note(ctx, m);
         List<int[]> inputs = OpenAiRoutes.embeddingInputs(f, m, "input");
         Generation.Outcome o = embedAll(m, inputs);
@@ -485,7 +485,7 @@ final class OllamaRoutes {
     /** The older single-input endpoint: {@code {"model", "prompt"}} to {@code {"embedding": [...]}}. */
     void embeddings(Context ctx) {
         Fields f = Json.readObject(ctx, server.config().maxBodyBytes());
-        ServedModel m = server.models().resolve(f.string("model"));
+        ServedModel m = server.resolve(f.string("model"));
         server.note(ctx, m);
         String prompt = f.requiredString("prompt");
         Generation.Outcome o = embedAll(m, List.of(Prompts.text(m, prompt, "prompt")));

@@ -47,12 +47,19 @@ final class OpenAiRoutes {
         for (ServedModel m : server.models().all()) {
             data.add(modelObject(m));
         }
+        if (server.routerName() != null) {
+            data.add(routerObject(server.routerName()));
+        }
         ObjectNode body = Json.object().put("object", "list");
         body.set("data", data);
         Json.respond(ctx, 200, body);
     }
 
     void model(Context ctx) {
+        if (ctx.pathParam("model").equals(server.routerName())) {
+            Json.respond(ctx, 200, routerObject(server.routerName()));
+            return;
+        }
         ServedModel m = server.models().get(ctx.pathParam("model"));
         if (m == null) {
             throw ApiException.modelNotFound(ctx.pathParam("model"));
@@ -65,11 +72,16 @@ final class OpenAiRoutes {
                 .put("owned_by", "cove");
     }
 
+    /** The router, listed as a model clients can choose ({@code created} 0: it is no file). */
+    private static ObjectNode routerObject(String name) {
+        return Json.object().put("id", name).put("object", "model").put("created", 0).put("owned_by", "cove-router");
+    }
+
     // ------------------------------------------------------------------ /v1/chat/completions
 
     void chatCompletions(Context ctx) {
         Fields f = Json.readObject(ctx, server.config().maxBodyBytes());
-        ServedModel m = server.models().resolve(f.string("model"));
+        ServedModel m = server.resolve(ctx, f.string("model"), () -> RoutedText.lastUserMessage(f.raw("messages")));
         server.note(ctx, m);
         List<ChatMessage> messages = messages(f);
         ToolRequest tools = ToolRequest.openAi(f, m);
@@ -355,7 +367,7 @@ final class OpenAiRoutes {
 
     void completions(Context ctx) {
         Fields f = Json.readObject(ctx, server.config().maxBodyBytes());
-        ServedModel m = server.models().resolve(f.string("model"));
+        ServedModel m = server.resolve(ctx, f.string("model"), () -> RoutedText.prompt(f.raw("prompt")));
         server.note(ctx, m);
         Long bestOf = f.integer("best_of", 1, MAX_CHOICES);
         if (bestOf != null && bestOf != choices(f)) {
@@ -499,7 +511,7 @@ final class OpenAiRoutes {
 
     void embeddings(Context ctx) {
         Fields f = Json.readObject(ctx, server.config().maxBodyBytes());
-        ServedModel m = server.models().resolve(f.string("model"));
+        ServedModel m = server.resolve(f.string("model"));
         server.note(ctx, m);
         String format = f.string("encoding_format");
         if (format != null && !format.equals("float") && !format.equals("base64")) {

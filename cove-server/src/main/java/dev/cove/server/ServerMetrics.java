@@ -35,6 +35,11 @@ public final class ServerMetrics implements SchedulerEvents {
     private final Map<String, Histogram> stepBatch = new ConcurrentSkipListMap<>();
     private final Map<String, RateWindow> throughput = new ConcurrentHashMap<>();
     private final Map<String, ServedModel> models = new ConcurrentSkipListMap<>();
+    private final Map<String, LongAdder> routed = new ConcurrentSkipListMap<>();
+    private final Map<String, Histogram> routeConfidence = new ConcurrentSkipListMap<>();
+    private final Map<String, Histogram> routeSeconds = new ConcurrentSkipListMap<>();
+    private static final double[] CONFIDENCE_BUCKETS = {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99};
+    private static final double[] CLASSIFY_BUCKETS = {1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 5e-4, 1e-3, 2.5e-3, 1e-2};
 
     void register(ServedModel model) {
         models.put(model.name(), model);
@@ -91,6 +96,16 @@ public final class ServerMetrics implements SchedulerEvents {
         add(clientsGone, labels("route", route), 1);
     }
 
+    /**
+     * A request the router sent to {@code route}: why ({@code classified}, {@code below-threshold},
+     * {@code no-text}), the classifier's confidence, and how long choosing took.
+     */
+    void routed(String route, String reason, double confidence, double seconds) {
+        add(routed, labels("route", route, "reason", reason), 1);
+        routeConfidence.computeIfAbsent(labels(), k -> new Histogram(CONFIDENCE_BUCKETS)).observe(confidence);
+        routeSeconds.computeIfAbsent(labels(), k -> new Histogram(CLASSIFY_BUCKETS)).observe(seconds);
+    }
+
     @Override
     public void rejected(String model, String reason) {
         add(rejected, labels("model", model, "reason", reason), 1);
@@ -113,6 +128,7 @@ public final class ServerMetrics implements SchedulerEvents {
             case "reused" -> reusedTokens;
             case "client_gone" -> clientsGone;
             case "freed_on_disconnect" -> freedOnDisconnect;
+            case "routed" -> routed;
             default -> throw new IllegalArgumentException(family);
         };
         long n = 0;
@@ -156,6 +172,11 @@ public final class ServerMetrics implements SchedulerEvents {
         counter(out, "cove_sequences_freed_on_disconnect_total",
                 "Running sequences cancelled because their client went away or gave up, their KV slot freed.",
                 freedOnDisconnect);
+        if (!routed.isEmpty()) {
+            counter(out, "cove_router_requests_total", "Requests the router sent to each route, and why.", routed);
+            histogram(out, "cove_router_confidence", "The router classifier's confidence in its choice.", routeConfidence);
+            histogram(out, "cove_router_classify_seconds", "Time to choose a route.", routeSeconds);
+        }
         return out.toString();
     }
 
