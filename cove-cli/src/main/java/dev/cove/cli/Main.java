@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         description = "Private LLM inference on your own machine, in pure Java.",
         subcommands = {
             RunCommand.class,
+            BatchCommand.class,
             ChatCommand.class,
             TokenizeCommand.class,
             InfoCommand.class,
