@@ -215,7 +215,7 @@ final class PanamaKernels extends Kernels {
             a0 = FloatVector.fromMemorySegment(F, w, offset + 4L * i, LE).fma(FloatVector.fromArray(F, x, xo + i), a0);
             a1 = FloatVector.fromMemorySegment(F, w, offset + 4L * (i + FL), LE).fma(FloatVector.fromArray(F, x, xo + i + FL), a1);
         }
-        float sum = a0.add(a1).reduceLanes(ADD);
+        float sum = laneSum(a0.add(a1));
         for (; i < n; i++) {
             sum += w.get(FLOAT, offset + 4L * i) * x[xo + i];
         }
@@ -240,7 +240,7 @@ final class PanamaKernels extends Kernels {
             a0 = w0.fma(FloatVector.fromArray(F, x, xo + i), a0);
             a1 = w1.fma(FloatVector.fromArray(F, x, xo + i + FL), a1);
         }
-        float sum = a0.add(a1).reduceLanes(ADD);
+        float sum = laneSum(a0.add(a1));
         for (; i < n; i++) {
             sum += Float.float16ToFloat(w.get(HALF, offset + 2L * i)) * x[xo + i];
         }
@@ -257,7 +257,7 @@ final class PanamaKernels extends Kernels {
             a0 = h0.lanewise(LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromArray(F, x, xo + i), a0);
             a1 = h1.lanewise(LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromArray(F, x, xo + i + FL), a1);
         }
-        float sum = a0.add(a1).reduceLanes(ADD);
+        float sum = laneSum(a0.add(a1));
         for (; i < n; i++) {
             sum += Float.intBitsToFloat(w.get(HALF, offset + 2L * i) << 16) * x[xo + i];
         }
@@ -279,7 +279,7 @@ final class PanamaKernels extends Kernels {
             long o = offset + 34L * b;
             a0 = q8Block(w, o, x, xo + 32 * b).fma(FloatVector.broadcast(F, Float.float16ToFloat(w.get(HALF, o))), a0);
         }
-        return a0.add(a1).reduceLanes(ADD);
+        return laneSum(a0.add(a1));
     }
 
     /** Unscaled sum of one Q8_0 block's quants times x, lane-wise. */
@@ -315,7 +315,7 @@ final class PanamaKernels extends Kernels {
                     .fma(FloatVector.fromArray(F, x, j + 48), s1);
             a1 = s1.fma(FloatVector.broadcast(F, Float.float16ToFloat(w.get(HALF, o + 18))), a1);
         }
-        float sum = a0.add(a1).reduceLanes(ADD);
+        float sum = laneSum(a0.add(a1));
         for (; b < blocks; b++) {
             long o = offset + 18L * b;
             float d = Float.float16ToFloat(w.get(HALF, o));
@@ -742,22 +742,22 @@ final class PanamaKernels extends Kernels {
         int o1 = oo + outStride;
         int o2 = o1 + outStride;
         int o3 = o2 + outStride;
-        out[oo] = a00.reduceLanes(ADD);
-        out[oo + 1] = a10.reduceLanes(ADD);
-        out[oo + 2] = a20.reduceLanes(ADD);
-        out[oo + 3] = a30.reduceLanes(ADD);
-        out[o1] = a01.reduceLanes(ADD);
-        out[o1 + 1] = a11.reduceLanes(ADD);
-        out[o1 + 2] = a21.reduceLanes(ADD);
-        out[o1 + 3] = a31.reduceLanes(ADD);
-        out[o2] = a02.reduceLanes(ADD);
-        out[o2 + 1] = a12.reduceLanes(ADD);
-        out[o2 + 2] = a22.reduceLanes(ADD);
-        out[o2 + 3] = a32.reduceLanes(ADD);
-        out[o3] = a03.reduceLanes(ADD);
-        out[o3 + 1] = a13.reduceLanes(ADD);
-        out[o3 + 2] = a23.reduceLanes(ADD);
-        out[o3 + 3] = a33.reduceLanes(ADD);
+        out[oo] = laneSum(a00);
+        out[oo + 1] = laneSum(a10);
+        out[oo + 2] = laneSum(a20);
+        out[oo + 3] = laneSum(a30);
+        out[o1] = laneSum(a01);
+        out[o1 + 1] = laneSum(a11);
+        out[o1 + 2] = laneSum(a21);
+        out[o1 + 3] = laneSum(a31);
+        out[o2] = laneSum(a02);
+        out[o2 + 1] = laneSum(a12);
+        out[o2 + 2] = laneSum(a22);
+        out[o2 + 3] = laneSum(a32);
+        out[o3] = laneSum(a03);
+        out[o3 + 1] = laneSum(a13);
+        out[o3 + 2] = laneSum(a23);
+        out[o3 + 3] = laneSum(a33);
     }
 
     // ---------------------------------------------------------------- dequantization
@@ -831,7 +831,7 @@ final class PanamaKernels extends Kernels {
         for (; i + FL <= n; i += FL) {
             s0 = FloatVector.fromArray(F, a, ao + i).fma(FloatVector.fromArray(F, b, bo + i), s0);
         }
-        float sum = s0.add(s1).reduceLanes(ADD);
+        float sum = laneSum(s0.add(s1));
         for (; i < n; i++) {
             sum += a[ao + i] * b[bo + i];
         }
@@ -971,6 +971,51 @@ final class PanamaKernels extends Kernels {
             a1.intoArray(out, o1 + d, m);
             a0.intoArray(out, oo + d, m);
         }
+    }
+
+    /**
+     * The sum of the lanes, in the same order in every JIT tier: halves added lane by lane, then
+     * quarters, down to one lane. reduceLanes(ADD) may add in any order (C2's tree and the Java
+     * fallback's left-to-right differ), which made a kernel's result, and so a greedy or seeded
+     * output, depend on how far the JVM had compiled it.
+     */
+    static float laneSum(FloatVector v) {
+        for (int half = FL / 2; half >= 1; half /= 2) {
+            v = v.add(v.slice(half));
+        }
+        return v.lane(0);
+    }
+
+    private static final float LOG2E = 1.44269504088896341f;
+    private static final float LN2_HI = 0.693359375f;
+    private static final float LN2_LO = -2.12194440e-4f;
+    private static final float ROUNDING = 12582912f; // 1.5 * 2^23: adding it rounds to an integer
+    private static final float EXP_MAX = 88f;        // e^88 < Float.MAX_VALUE: 2^n stays normal
+    private static final float EXP_MIN = -87.33654f;  // below, e^x is 0 here (subnormal in Math.exp)
+
+    /**
+     * e^x lane by lane from additions, multiplications and bit operations only, so the same in every
+     * JIT tier (the Vector API's EXP is Intel's SVML once compiled and Math.exp before, which differ
+     * in the last bit). Cephes' expf: x = n ln 2 + r with |r| <= ln 2 / 2, e^r by its degree-6
+     * polynomial, times 2^n built in the exponent bits; within 2 ulp of Math.exp. Saturates at e^88
+     * and flushes below e^-87.3 to 0.
+     */
+    static FloatVector exp(FloatVector x) {
+        FloatVector c = x.max(EXP_MIN).min(EXP_MAX);
+        FloatVector t = c.mul(LOG2E).add(ROUNDING);
+        FloatVector n = t.sub(ROUNDING);
+        FloatVector r = n.mul(-LN2_HI).add(c);
+        r = n.mul(-LN2_LO).add(r);
+        FloatVector p = FloatVector.broadcast(F, 1.9875691500e-4f);
+        p = p.mul(r).add(1.3981999507e-3f);
+        p = p.mul(r).add(8.3334519073e-3f);
+        p = p.mul(r).add(4.1665795894e-2f);
+        p = p.mul(r).add(1.6666665459e-1f);
+        p = p.mul(r).add(5.0000001201e-1f);
+        FloatVector y = p.mul(r.mul(r)).add(r).add(1f);
+        IntVector k = t.reinterpretAsInts().sub(Float.floatToRawIntBits(ROUNDING));
+        FloatVector pow2 = k.add(127).lanewise(LSHL, 23).reinterpretAsFloats();
+        return y.mul(pow2).blend(0f, x.lt(EXP_MIN));
     }
 
     /** {@code FL} bfloat16s from {@code a[i..]} as floats: widened and shifted into the top half. */
@@ -1308,7 +1353,7 @@ final class PanamaKernels extends Kernels {
             FloatVector v = FloatVector.fromArray(F, x, xo + i);
             s = v.fma(v, s);
         }
-        double sum = s.reduceLanes(ADD);
+        double sum = laneSum(s);
         for (; i < n; i++) {
             sum += (double) (x[xo + i] * x[xo + i]);
         }
@@ -1332,14 +1377,14 @@ final class PanamaKernels extends Kernels {
         for (; i + FL <= n; i += FL) {
             FloatVector x = FloatVector.fromArray(F, gate, go + i);
             FloatVector minus2y = x.mul(x).mul(-GELU_2CA).sub(GELU_2C).mul(x);
-            x.div(minus2y.lanewise(EXP).add(1f)).mul(FloatVector.fromArray(F, up, uo + i)).intoArray(gate, go + i);
+            x.div(exp(minus2y).add(1f)).mul(FloatVector.fromArray(F, up, uo + i)).intoArray(gate, go + i);
         }
         for (; i < n; i++) {
             gate[go + i] = geluTanh(gate[go + i]) * up[uo + i];
         }
     }
 
-    // cap * tanh(x / cap) = cap - 2 cap / (exp(2x / cap) + 1): exp overflowing to infinity gives cap, as it should.
+    // cap * tanh(x / cap) = cap - 2 cap / (exp(2x / cap) + 1): exp saturating (at e^88) gives cap, as it should.
     @Override
     public void softCap(float[] x, int offset, int n, float cap) {
         int i = 0;
@@ -1347,7 +1392,7 @@ final class PanamaKernels extends Kernels {
         float twoCap = 2f * cap;
         for (; i + FL <= n; i += FL) {
             FloatVector v = FloatVector.fromArray(F, x, offset + i);
-            FloatVector e = v.mul(twoOverCap).lanewise(EXP).add(1f);
+            FloatVector e = exp(v.mul(twoOverCap)).add(1f);
             FloatVector.broadcast(F, cap).sub(FloatVector.broadcast(F, twoCap).div(e)).intoArray(x, offset + i);
         }
         for (; i < n; i++) {
@@ -1371,7 +1416,7 @@ final class PanamaKernels extends Kernels {
         int i = 0;
         for (; i + FL <= n; i += FL) {
             FloatVector g = FloatVector.fromArray(F, gate, go + i);
-            g.div(g.neg().lanewise(EXP).add(1f)).mul(FloatVector.fromArray(F, up, uo + i)).intoArray(gate, go + i);
+            g.div(exp(g.neg()).add(1f)).mul(FloatVector.fromArray(F, up, uo + i)).intoArray(gate, go + i);
         }
         for (; i < n; i++) {
             float g = gate[go + i];
@@ -1393,11 +1438,11 @@ final class PanamaKernels extends Kernels {
         FloatVector sv = FloatVector.zero(F);
         i = 0;
         for (; i + FL <= n; i += FL) {
-            FloatVector e = FloatVector.fromArray(F, x, offset + i).sub(max).lanewise(EXP);
+            FloatVector e = exp(FloatVector.fromArray(F, x, offset + i).sub(max));
             e.intoArray(x, offset + i);
             sv = sv.add(e);
         }
-        double sum = sv.reduceLanes(ADD);
+        double sum = laneSum(sv);
         for (; i < n; i++) {
             float e = (float) Math.exp(x[offset + i] - max);
             x[offset + i] = e;
@@ -1525,7 +1570,7 @@ final class PanamaKernels extends Kernels {
             a2 = a2.add(FloatVector.fromMemorySegment(F, s, o + 2L * F.vectorByteSize(), LE));
             a3 = a3.add(FloatVector.fromMemorySegment(F, s, o + 3L * F.vectorByteSize(), LE));
         }
-        return a0.add(a1).add(a2.add(a3)).reduceLanes(ADD);
+        return laneSum(a0.add(a1).add(a2.add(a3)));
     }
 
     /** Types with a fused vector kernel for matrix-vector products. */
