@@ -18,10 +18,6 @@ import java.util.Arrays;
  * every step. The quantized kernels are already the same in every tile; the padding costs them
  * the idle rows' arithmetic, not another read of the weights.
  *
- * <p>Caveat: the Vector API's float reductions give different roundings when interpreted or
- * compiled, so the first steps of a cold JVM may differ from a warm one in the last bits (a
- * sampled token can change only where two candidates are that close).
- *
  * <p>Not thread-safe: one generator's thread. Its buffers are sized once, so a step allocates nothing.
  */
 final class DecodeStep {

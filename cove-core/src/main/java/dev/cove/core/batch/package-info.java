@@ -11,8 +11,7 @@
  * <p><b>Determinism.</b> A row's text depends only on its prompt, its options and its seed:
  * each row has its own sampler, seeded from the row (or the job's default), and each decode step
  * is laid out so that a row's arithmetic does not depend on which other rows share the step
- * ({@link dev.cove.core.batch.DecodeStep}). What is left is the engine's own: its kernels round
- * differently while the JVM is still compiling them, so two runs (whatever their parallelism) can
- * differ in a token where two candidates are that close; see {@code DecodeStep}.
+ * ({@link dev.cove.core.batch.DecodeStep}); and the kernels give the same bits whether the JVM
+ * has compiled them yet or not, so a cold run equals a warm one.
  */
 package dev.cove.core.batch;
