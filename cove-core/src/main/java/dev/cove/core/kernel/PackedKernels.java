@@ -23,6 +23,7 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -54,7 +55,31 @@ final class PackedKernels {
     private static final ShortVector BITS45 = ShortVector.broadcast(S512, (short) 0x30);
     private static final ShortVector BIAS32 = ShortVector.broadcast(S512, (short) 32);
 
+    // The Q8_0 kernels run on AVX2 too: a vector of shorts holds Q8_LANES rows (32 or 16), and
+    // with AVX2 each group of 32 rows takes two passes, as in PackedQ4_0Kernels.
+    private static final VectorSpecies<Short> QS = ShortVector.SPECIES_PREFERRED.vectorBitSize() >= 512
+            ? ShortVector.SPECIES_512 : ShortVector.SPECIES_256;
+    private static final int Q8_LANES = QS.length();
+    private static final int Q8_PASSES = RowPacking.ROWS / Q8_LANES;
+    private static final VectorSpecies<Byte> QB = VectorSpecies.of(byte.class, VectorShape.forBitSize(QS.vectorBitSize() / 2));
+    private static final VectorSpecies<Float> QF = VectorSpecies.of(float.class, QS.vectorShape());
+    private static final VectorSpecies<Integer> QI = VectorSpecies.of(int.class, QS.vectorShape());
+    private static final VectorSpecies<Short> QH = VectorSpecies.of(short.class, VectorShape.forBitSize(QS.vectorBitSize() / 2));
+    private static final int Q8_HALF = QF.length();
+
     private PackedKernels() {
+    }
+
+    /** Whether {@code type} has kernels here at this machine's vector width: Q8_0 from AVX2 up, the K-quants AVX-512 only. */
+    static boolean supports(dev.cove.core.tensor.GgmlType type) {
+        return type == dev.cove.core.tensor.GgmlType.Q8_0 ? ShortVector.SPECIES_PREFERRED.vectorBitSize() >= 256
+                : ShortVector.SPECIES_PREFERRED.vectorBitSize() >= 512;
+    }
+
+    /** Scales (halves) of rows [r, r + Q8_HALF) of the block at o, as floats. */
+    private static FloatVector q8Scales(MemorySegment p, long o, int r) {
+        return ((IntVector) ShortVector.fromMemorySegment(QH, p, o + 2L * r, LE).convertShape(S2I, QI, 0))
+                .lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS);
     }
 
     /** Scratch floats the kernels need: K-quant accumulators (128), Q8_0 weights of 4 blocks (4096). */
@@ -108,9 +133,11 @@ final class PackedKernels {
             long o = gBase + (long) b * Q8_0_GROUP_BYTES + 64;
             int so = (b - b0) * 1024;
             for (int m = 0; m < 32; m++) {
-                ShortVector q = (ShortVector) ByteVector.fromMemorySegment(B256, p, o + 32 * m, LE).convertShape(B2S, S512, 0);
-                ((FloatVector) q.convertShape(S2F, F512, 0)).intoArray(scratch, so + 32 * m);
-                ((FloatVector) q.convertShape(S2F, F512, 1)).intoArray(scratch, so + 32 * m + 16);
+                for (int r = 0; r < RowPacking.ROWS; r += Q8_LANES) {
+                    ShortVector q = (ShortVector) ByteVector.fromMemorySegment(QB, p, o + 32 * m + r, LE).convertShape(B2S, QS, 0);
+                    ((FloatVector) q.convertShape(S2F, QF, 0)).intoArray(scratch, so + 32 * m + r);
+                    ((FloatVector) q.convertShape(S2F, QF, 1)).intoArray(scratch, so + 32 * m + r + Q8_HALF);
+                }
             }
         }
     }
@@ -126,6 +153,14 @@ final class PackedKernels {
      */
     private static void q8_0Tile(WeightMatrix w, Activations x, int t0, int n, float[] out, int outStride, int g,
                                  int bStart, int bEnd, float[] wf) {
+        for (int r = 0; r < RowPacking.ROWS; r += Q8_LANES) {
+            q8_0Tile(w, x, t0, n, out, outStride, g, bStart, bEnd, wf, r);
+        }
+    }
+
+    /** {@link #q8_0Tile} for rows [r, r + Q8_LANES) of the group. */
+    private static void q8_0Tile(WeightMatrix w, Activations x, int t0, int n, float[] out, int outStride, int g,
+                                 int bStart, int bEnd, float[] wf, int r) {
         MemorySegment p = w.packed();
         int cols = w.cols();
         int nb = cols / 32;
@@ -142,11 +177,11 @@ final class PackedKernels {
         int s1 = s0 + nb * u1;
         int s2 = s0 + nb * u2;
         int s3 = s0 + nb * u3;
-        int r = 32 * g;
-        int r0 = t0 * outStride + r;
-        int r1 = (t0 + u1) * outStride + r;
-        int r2 = (t0 + u2) * outStride + r;
-        int r3 = (t0 + u3) * outStride + r;
+        int row = 32 * g + r;
+        int r0 = t0 * outStride + row;
+        int r1 = (t0 + u1) * outStride + row;
+        int r2 = (t0 + u2) * outStride + row;
+        int r3 = (t0 + u3) * outStride + row;
         FloatVector a00;
         FloatVector a01;
         FloatVector a10;
@@ -156,7 +191,7 @@ final class PackedKernels {
         FloatVector a30;
         FloatVector a31;
         if (bStart == 0) {
-            a00 = FloatVector.zero(F512);
+            a00 = FloatVector.zero(QF);
             a01 = a00;
             a10 = a00;
             a11 = a00;
@@ -165,19 +200,19 @@ final class PackedKernels {
             a30 = a00;
             a31 = a00;
         } else {
-            a00 = FloatVector.fromArray(F512, out, r0);
-            a01 = FloatVector.fromArray(F512, out, r0 + 16);
-            a10 = FloatVector.fromArray(F512, out, r1);
-            a11 = FloatVector.fromArray(F512, out, r1 + 16);
-            a20 = FloatVector.fromArray(F512, out, r2);
-            a21 = FloatVector.fromArray(F512, out, r2 + 16);
-            a30 = FloatVector.fromArray(F512, out, r3);
-            a31 = FloatVector.fromArray(F512, out, r3 + 16);
+            a00 = FloatVector.fromArray(QF, out, r0);
+            a01 = FloatVector.fromArray(QF, out, r0 + Q8_HALF);
+            a10 = FloatVector.fromArray(QF, out, r1);
+            a11 = FloatVector.fromArray(QF, out, r1 + Q8_HALF);
+            a20 = FloatVector.fromArray(QF, out, r2);
+            a21 = FloatVector.fromArray(QF, out, r2 + Q8_HALF);
+            a30 = FloatVector.fromArray(QF, out, r3);
+            a31 = FloatVector.fromArray(QF, out, r3 + Q8_HALF);
         }
         long gBase = (long) g * nb * Q8_0_GROUP_BYTES;
         for (int b = bStart; b < bEnd; b++) {
             long o = gBase + (long) b * Q8_0_GROUP_BYTES;
-            FloatVector b00 = FloatVector.zero(F512);
+            FloatVector b00 = FloatVector.zero(QF);
             FloatVector b01 = b00;
             FloatVector b10 = b00;
             FloatVector b11 = b00;
@@ -186,26 +221,26 @@ final class PackedKernels {
             FloatVector b30 = b00;
             FloatVector b31 = b00;
             int k = 32 * b;
-            int wo = (b - bStart) * 1024;
+            int wo = (b - bStart) * 1024 + r;
             for (int m = 0; m < 32; m++) {
-                FloatVector w0 = FloatVector.fromArray(F512, wf, wo + 32 * m);
-                FloatVector w1 = FloatVector.fromArray(F512, wf, wo + 32 * m + 16);
+                FloatVector w0 = FloatVector.fromArray(QF, wf, wo + 32 * m);
+                FloatVector w1 = FloatVector.fromArray(QF, wf, wo + 32 * m + Q8_HALF);
                 int km = k + m;
-                FloatVector v0 = FloatVector.broadcast(F512, xv[x0 + km]);
+                FloatVector v0 = FloatVector.broadcast(QF, xv[x0 + km]);
                 b00 = w0.fma(v0, b00);
                 b01 = w1.fma(v0, b01);
-                FloatVector v1 = FloatVector.broadcast(F512, xv[x1 + km]);
+                FloatVector v1 = FloatVector.broadcast(QF, xv[x1 + km]);
                 b10 = w0.fma(v1, b10);
                 b11 = w1.fma(v1, b11);
-                FloatVector v2 = FloatVector.broadcast(F512, xv[x2 + km]);
+                FloatVector v2 = FloatVector.broadcast(QF, xv[x2 + km]);
                 b20 = w0.fma(v2, b20);
                 b21 = w1.fma(v2, b21);
-                FloatVector v3 = FloatVector.broadcast(F512, xv[x3 + km]);
+                FloatVector v3 = FloatVector.broadcast(QF, xv[x3 + km]);
                 b30 = w0.fma(v3, b30);
                 b31 = w1.fma(v3, b31);
             }
-            FloatVector d0 = ((IntVector) ShortVector.fromMemorySegment(S256, p, o, LE).convertShape(S2I, I512, 0)).lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS);
-            FloatVector d1 = ((IntVector) ShortVector.fromMemorySegment(S256, p, o + 32, LE).convertShape(S2I, I512, 0)).lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS);
+            FloatVector d0 = q8Scales(p, o, r);
+            FloatVector d1 = q8Scales(p, o, r + Q8_HALF);
             float dx0 = xd[s0 + b];
             float dx1 = xd[s1 + b];
             float dx2 = xd[s2 + b];
@@ -220,13 +255,13 @@ final class PackedKernels {
             a31 = b31.fma(d1.mul(dx3), a31);
         }
         a00.intoArray(out, r0);
-        a01.intoArray(out, r0 + 16);
+        a01.intoArray(out, r0 + Q8_HALF);
         a10.intoArray(out, r1);
-        a11.intoArray(out, r1 + 16);
+        a11.intoArray(out, r1 + Q8_HALF);
         a20.intoArray(out, r2);
-        a21.intoArray(out, r2 + 16);
+        a21.intoArray(out, r2 + Q8_HALF);
         a30.intoArray(out, r3);
-        a31.intoArray(out, r3 + 16);
+        a31.intoArray(out, r3 + Q8_HALF);
     }
 
     private static void group(WeightMatrix w, Activations x, int t, float[] out, int outOffset, int g, float[] scratch) {
@@ -257,27 +292,29 @@ final class PackedKernels {
         float[] xd = x.scales();
         int qBase = t * w.cols();
         int sBase = t * nb;
-        FloatVector acc0 = FloatVector.zero(F512);
-        FloatVector acc1 = acc0;
         long gBase = (long) g * nb * Q8_0_GROUP_BYTES;
-        for (int b = 0; b < nb; b++) {
-            long o = gBase + (long) b * Q8_0_GROUP_BYTES;
-            int k = qBase + 32 * b;
-            IntVector i0 = IntVector.zero(I512);
-            IntVector i1 = i0;
-            for (int m = 0; m < 32; m += 2) {
-                ShortVector q0 = (ShortVector) ByteVector.fromMemorySegment(B256, p, o + 64 + 32 * m, LE).convertShape(B2S, S512, 0);
-                ShortVector q1 = (ShortVector) ByteVector.fromMemorySegment(B256, p, o + 96 + 32 * m, LE).convertShape(B2S, S512, 0);
-                ShortVector pair = q0.mul(bcast(xq[k + m])).add(q1.mul(bcast(xq[k + m + 1])));
-                i0 = i0.add(pair.convertShape(S2I, I512, 0));
-                i1 = i1.add(pair.convertShape(S2I, I512, 1));
+        for (int r = 0; r < RowPacking.ROWS; r += Q8_LANES) {
+            FloatVector acc0 = FloatVector.zero(QF);
+            FloatVector acc1 = acc0;
+            for (int b = 0; b < nb; b++) {
+                long o = gBase + (long) b * Q8_0_GROUP_BYTES;
+                int k = qBase + 32 * b;
+                IntVector i0 = IntVector.zero(QI);
+                IntVector i1 = i0;
+                for (int m = 0; m < 32; m += 2) {
+                    ShortVector q0 = (ShortVector) ByteVector.fromMemorySegment(QB, p, o + 64 + 32 * m + r, LE).convertShape(B2S, QS, 0);
+                    ShortVector q1 = (ShortVector) ByteVector.fromMemorySegment(QB, p, o + 96 + 32 * m + r, LE).convertShape(B2S, QS, 0);
+                    ShortVector pair = q0.mul(ShortVector.broadcast(QS, xq[k + m])).add(q1.mul(ShortVector.broadcast(QS, xq[k + m + 1])));
+                    i0 = i0.add(pair.convertShape(S2I, QI, 0));
+                    i1 = i1.add(pair.convertShape(S2I, QI, 1));
+                }
+                float dx = xd[sBase + b];
+                acc0 = ((FloatVector) i0.convert(I2F, 0)).fma(q8Scales(p, o, r).mul(dx), acc0);
+                acc1 = ((FloatVector) i1.convert(I2F, 0)).fma(q8Scales(p, o, r + Q8_HALF).mul(dx), acc1);
             }
-            float dx = xd[sBase + b];
-            acc0 = ((FloatVector) i0.convert(I2F, 0)).fma(((IntVector) ShortVector.fromMemorySegment(S256, p, o, LE).convertShape(S2I, I512, 0)).lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS).mul(dx), acc0);
-            acc1 = ((FloatVector) i1.convert(I2F, 0)).fma(((IntVector) ShortVector.fromMemorySegment(S256, p, o + 32, LE).convertShape(S2I, I512, 0)).lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS).mul(dx), acc1);
+            acc0.intoArray(out, outOffset + 32 * g + r);
+            acc1.intoArray(out, outOffset + 32 * g + r + Q8_HALF);
         }
-        acc0.intoArray(out, outOffset + 32 * g);
-        acc1.intoArray(out, outOffset + 32 * g + 16);
     }
 
     /**

@@ -49,22 +49,14 @@ final class PanamaKernels extends Kernels {
     private static final VectorSpecies<Short> HS = VectorSpecies.of(short.class, VectorShape.forBitSize(F.vectorBitSize() / 2));
     private static final VectorSpecies<Byte> QS = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, F.vectorBitSize() / 4)));
 
-    // The packed Q4_0 kernels: 32 rows per vector of 16-bit lanes (AVX-512 only).
-    private static final VectorSpecies<Float> F512 = FloatVector.SPECIES_512;
-    private static final VectorSpecies<Integer> I512 = IntVector.SPECIES_512;
-    private static final VectorSpecies<Short> S512 = ShortVector.SPECIES_512;
-    private static final VectorSpecies<Short> S256 = ShortVector.SPECIES_256;
-    private static final VectorSpecies<Byte> B256 = ByteVector.SPECIES_256;
-    private static final ShortVector NIBBLE = ShortVector.broadcast(S512, (short) 0xF);
-
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final ValueLayout.OfShort HALF = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
-    private static final int GBB = Q4_0Packing.GROUP_BLOCK_BYTES;
     /** Scales the bits of a half shifted into a float's place to the half's value: 2^(127-15). */
     private static final float HALF_BIAS = 0x1p112f;
 
-    private final boolean packQ4_0;
+    /** Whether weights are repacked at load where this machine has kernels for it (off: {@code -Dcove.noRepack=true}). */
+    private final boolean repack;
     /**
      * Types given the {@link RowPacking} layout and integer kernels ({@code -Dcove.rowPack=...},
      * a comma-separated list, to compare against the file-layout float kernels). Q8_0 is on by
@@ -75,8 +67,8 @@ final class PanamaKernels extends Kernels {
             java.util.Collections.unmodifiableSet(new java.util.TreeSet<>(
                     java.util.Arrays.asList(System.getProperty("cove.rowPack", "Q8_0,Q4_K,Q6_K").split(","))));
 
-    private PanamaKernels(boolean packQ4_0) {
-        this.packQ4_0 = packQ4_0;
+    private PanamaKernels(boolean repack) {
+        this.repack = repack;
     }
 
     /** Called reflectively by {@link Kernels}; null when vectors are too narrow to be worth it. */
@@ -84,13 +76,21 @@ final class PanamaKernels extends Kernels {
         if (FL < 8) {
             return null;
         }
-        boolean wide = ShortVector.SPECIES_PREFERRED.vectorBitSize() >= 512 && !Boolean.getBoolean("cove.noRepack");
-        return new PanamaKernels(wide);
+        return new PanamaKernels(!Boolean.getBoolean("cove.noRepack"));
     }
 
     @Override
     public String name() {
-        return "panama " + F.vectorBitSize() + "-bit" + (packQ4_0 ? ", repacked Q4_0," + String.join(",", ROW_PACKED) : "");
+        java.util.List<String> packed = new java.util.ArrayList<>();
+        if (repack && PackedQ4_0Kernels.supported()) {
+            packed.add("Q4_0");
+        }
+        for (GgmlType type : new GgmlType[] {GgmlType.Q8_0, GgmlType.Q4_K, GgmlType.Q6_K}) {
+            if (repack && PackedKernels.supports(type) && ROW_PACKED.contains(type.name())) {
+                packed.add(type.name());
+            }
+        }
+        return "panama " + F.vectorBitSize() + "-bit" + (packed.isEmpty() ? "" : ", repacked " + String.join(",", packed));
     }
 
     @Override
@@ -102,10 +102,11 @@ final class PanamaKernels extends Kernels {
 
     @Override
     public WeightMatrix prepare(WeightMatrix w, Arena arena) {
-        if (packQ4_0 && w.packed() == null && Q4_0Packing.supports(w)) {
+        if (repack && w.packed() == null && Q4_0Packing.supports(w) && PackedQ4_0Kernels.supported()) {
             return w.withPacked(Q4_0Packing.allocate(w, arena));
         }
-        if (packQ4_0 && w.packed() == null && RowPacking.supports(w) && ROW_PACKED.contains(w.type().name())) {
+        if (repack && w.packed() == null && RowPacking.supports(w) && PackedKernels.supports(w.type())
+                && ROW_PACKED.contains(w.type().name())) {
             return w.withPacked(RowPacking.allocate(w, arena));
         }
         return w;
@@ -152,7 +153,7 @@ final class PanamaKernels extends Kernels {
                        float[] scratch) {
         if (w.packed() != null) {
             if (w.type() == GgmlType.Q4_0) {
-                q4_0PackedMatVec(w, x, token, out, outOffset, rowStart, rowEnd);
+                PackedQ4_0Kernels.matVec(w, x, token, out, outOffset, rowStart, rowEnd);
             } else {
                 PackedKernels.matVec(w, x, token, out, outOffset, rowStart, rowEnd, scratch);
             }
@@ -327,316 +328,6 @@ final class PanamaKernels extends Kernels {
         return sum;
     }
 
-    // ---------------------------------------------------------------- packed Q4_0
-
-    /**
-     * Rows [rowStart, rowEnd) (whole groups of 32) of packed Q4_0 times quantized token t. Per
-     * block: 32 products of 16-bit lanes accumulate {@code sum q*x - 8 sum x} exactly (the true
-     * value fits in 16 bits, so wrap-around in between does no harm), then one conversion and one
-     * FMA with the 32 rows' scales times the activation scale.
-     */
-    private static void q4_0PackedMatVec(WeightMatrix w, Activations x, int t, float[] out, int outOffset,
-                                         int rowStart, int rowEnd) {
-        MemorySegment p = w.packed();
-        int cols = w.cols();
-        int nb = cols / 32;
-        short[] xq = x.quants();
-        float[] xd = x.scales();
-        short[] xoff = x.offsets();
-        int qBase = t * cols;
-        int sBase = t * nb;
-        for (int g = rowStart / 32; g < rowEnd / 32; g++) {
-            FloatVector acc0 = FloatVector.zero(F512);
-            FloatVector acc1 = FloatVector.zero(F512);
-            long gBase = (long) g * nb * GBB;
-            for (int b = 0; b < nb; b++) {
-                long o = gBase + (long) b * GBB;
-                int k0 = qBase + 32 * b;
-                ShortVector s = ShortVector.broadcast(S512, (short) -xoff[sBase + b]);
-                ShortVector s2 = ShortVector.zero(S512);
-                for (int m = 0; m < 16; m += 2) {
-                    ShortVector q0 = (ShortVector) ByteVector.fromMemorySegment(B256, p, o + 64 + 32 * m, LE)
-                            .convertShape(ZERO_EXTEND_B2S, S512, 0);
-                    ShortVector q1 = (ShortVector) ByteVector.fromMemorySegment(B256, p, o + 96 + 32 * m, LE)
-                            .convertShape(ZERO_EXTEND_B2S, S512, 0);
-                    s = s.add(q0.and(NIBBLE).mul(ShortVector.broadcast(S512, xq[k0 + m])));
-                    s2 = s2.add(q0.lanewise(LSHR, 4).mul(ShortVector.broadcast(S512, xq[k0 + m + 16])));
-                    s = s.add(q1.and(NIBBLE).mul(ShortVector.broadcast(S512, xq[k0 + m + 1])));
-                    s2 = s2.add(q1.lanewise(LSHR, 4).mul(ShortVector.broadcast(S512, xq[k0 + m + 17])));
-                }
-                s = s.add(s2);
-                float dx = xd[sBase + b];
-                IntVector h0 = (IntVector) ShortVector.fromMemorySegment(S256, p, o, LE).convertShape(S2I, I512, 0);
-                IntVector h1 = (IntVector) ShortVector.fromMemorySegment(S256, p, o + 32, LE).convertShape(S2I, I512, 0);
-                FloatVector d0 = h0.lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS * dx);
-                FloatVector d1 = h1.lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS * dx);
-                acc0 = ((FloatVector) s.convertShape(S2F, F512, 0)).fma(d0, acc0);
-                acc1 = ((FloatVector) s.convertShape(S2F, F512, 1)).fma(d1, acc1);
-            }
-            acc0.intoArray(out, outOffset + 32 * g);
-            acc1.intoArray(out, outOffset + 32 * g + 16);
-        }
-    }
-
-    /**
-     * Packed Q4_0 times four quantized tokens at once: each unpacked weight vector serves four
-     * tokens. With {@code n} = 3 the last token is computed twice and stored once.
-     */
-    private static void q4_0PackedMatMul4(WeightMatrix w, Activations x, int t0, int n, float[] out, int outStride,
-                                          int group) {
-        MemorySegment p = w.packed();
-        int cols = w.cols();
-        int nb = cols / 32;
-        short[] xc = x.quantsByColumn();
-        int cap = x.capacity();
-        int last = Math.min(3, n - 1); // fewer than four tokens: the last one again
-        float[] xd = x.scales();
-        short[] xoff = x.offsets();
-        FloatVector f00 = FloatVector.zero(F512);
-        FloatVector f01 = f00;
-        FloatVector f10 = f00;
-        FloatVector f11 = f00;
-        FloatVector f20 = f00;
-        FloatVector f21 = f00;
-        FloatVector f30 = f00;
-        FloatVector f31 = f00;
-        long gBase = (long) group * nb * GBB;
-        int nb3 = nb * last;
-        for (int b = 0; b < nb; b++) {
-            long o = gBase + (long) b * GBB;
-            int sb = t0 * nb + b;
-            ShortVector s0 = ShortVector.broadcast(S512, (short) -xoff[sb]);
-            ShortVector s1 = ShortVector.broadcast(S512, (short) -xoff[sb + nb]);
-            ShortVector s2 = ShortVector.broadcast(S512, (short) -xoff[sb + 2 * nb]);
-            ShortVector s3 = ShortVector.broadcast(S512, (short) -xoff[sb + nb3]);
-            int k = 32 * b;
-            // Low nibbles, then high nibbles, in two loops (the 32-byte loads are repeated from L1).
-            // In one loop C2 broadcast half the activations through a general register, an extra
-            // shuffle each that cost 10-15% of this kernel; in two, every broadcast reads memory.
-            for (int m = 0; m < 16; m++) {
-                ShortVector lo = ((ShortVector) ByteVector.fromMemorySegment(B256, p, o + 64 + 32 * m, LE)
-                        .convertShape(ZERO_EXTEND_B2S, S512, 0)).and(NIBBLE);
-                int c = (k + m) * cap + t0;
-                s0 = s0.add(lo.mul(ShortVector.broadcast(S512, xc[c])));
-                s1 = s1.add(lo.mul(ShortVector.broadcast(S512, xc[c + 1])));
-                s2 = s2.add(lo.mul(ShortVector.broadcast(S512, xc[c + 2])));
-                s3 = s3.add(lo.mul(ShortVector.broadcast(S512, xc[c + last])));
-            }
-            for (int m = 0; m < 16; m++) {
-                ShortVector hi = ((ShortVector) ByteVector.fromMemorySegment(B256, p, o + 64 + 32 * m, LE)
-                        .convertShape(ZERO_EXTEND_B2S, S512, 0)).lanewise(LSHR, 4);
-                int c = (k + m + 16) * cap + t0;
-                s0 = s0.add(hi.mul(ShortVector.broadcast(S512, xc[c])));
-                s1 = s1.add(hi.mul(ShortVector.broadcast(S512, xc[c + 1])));
-                s2 = s2.add(hi.mul(ShortVector.broadcast(S512, xc[c + 2])));
-                s3 = s3.add(hi.mul(ShortVector.broadcast(S512, xc[c + last])));
-            }
-            IntVector h0 = (IntVector) ShortVector.fromMemorySegment(S256, p, o, LE).convertShape(S2I, I512, 0);
-            IntVector h1 = (IntVector) ShortVector.fromMemorySegment(S256, p, o + 32, LE).convertShape(S2I, I512, 0);
-            FloatVector d0 = h0.lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS);
-            FloatVector d1 = h1.lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS);
-            float dx0 = xd[sb];
-            float dx1 = xd[sb + nb];
-            float dx2 = xd[sb + 2 * nb];
-            float dx3 = xd[sb + nb3];
-            f00 = ((FloatVector) s0.convertShape(S2F, F512, 0)).fma(d0.mul(dx0), f00);
-            f01 = ((FloatVector) s0.convertShape(S2F, F512, 1)).fma(d1.mul(dx0), f01);
-            f10 = ((FloatVector) s1.convertShape(S2F, F512, 0)).fma(d0.mul(dx1), f10);
-            f11 = ((FloatVector) s1.convertShape(S2F, F512, 1)).fma(d1.mul(dx1), f11);
-            f20 = ((FloatVector) s2.convertShape(S2F, F512, 0)).fma(d0.mul(dx2), f20);
-            f21 = ((FloatVector) s2.convertShape(S2F, F512, 1)).fma(d1.mul(dx2), f21);
-            f30 = ((FloatVector) s3.convertShape(S2F, F512, 0)).fma(d0.mul(dx3), f30);
-            f31 = ((FloatVector) s3.convertShape(S2F, F512, 1)).fma(d1.mul(dx3), f31);
-        }
-        int r = 32 * group;
-        int o0 = t0 * outStride + r;
-        f00.intoArray(out, o0);
-        f01.intoArray(out, o0 + 16);
-        f10.intoArray(out, o0 + outStride);
-        f11.intoArray(out, o0 + outStride + 16);
-        f20.intoArray(out, o0 + 2 * outStride);
-        f21.intoArray(out, o0 + 2 * outStride + 16);
-        if (n > 3) {
-            f30.intoArray(out, o0 + 3 * outStride);
-            f31.intoArray(out, o0 + 3 * outStride + 16);
-        }
-    }
-
-    /**
-     * Packed Q4_0 times eight quantized tokens (prompt processing): as {@link #q4_0PackedMatMul4}, with
-     * each unpacked weight vector serving eight tokens, which spreads the unpacking and the per-block
-     * scaling over twice the products (5% faster than two four-token tiles, measured on Zen 4).
-     */
-    private static void q4_0PackedMatMul8(WeightMatrix w, Activations x, int t0, float[] out, int outStride,
-                                          int group) {
-        MemorySegment p = w.packed();
-        int cols = w.cols();
-        int nb = cols / 32;
-        short[] xc = x.quantsByColumn();
-        int cap = x.capacity();
-        float[] xd = x.scales();
-        short[] xoff = x.offsets();
-        FloatVector zero = FloatVector.zero(F512);
-        FloatVector f00 = zero;
-        FloatVector f01 = zero;
-        FloatVector f10 = zero;
-        FloatVector f11 = zero;
-        FloatVector f20 = zero;
-        FloatVector f21 = zero;
-        FloatVector f30 = zero;
-        FloatVector f31 = zero;
-        FloatVector f40 = zero;
-        FloatVector f41 = zero;
-        FloatVector f50 = zero;
-        FloatVector f51 = zero;
-        FloatVector f60 = zero;
-        FloatVector f61 = zero;
-        FloatVector f70 = zero;
-        FloatVector f71 = zero;
-        long gBase = (long) group * nb * GBB;
-        for (int b = 0; b < nb; b++) {
-            long o = gBase + (long) b * GBB;
-            int sb = t0 * nb + b;
-            ShortVector s0 = ShortVector.broadcast(S512, (short) -xoff[sb + 0 * nb]);
-            ShortVector s1 = ShortVector.broadcast(S512, (short) -xoff[sb + 1 * nb]);
-            ShortVector s2 = ShortVector.broadcast(S512, (short) -xoff[sb + 2 * nb]);
-            ShortVector s3 = ShortVector.broadcast(S512, (short) -xoff[sb + 3 * nb]);
-            ShortVector s4 = ShortVector.broadcast(S512, (short) -xoff[sb + 4 * nb]);
-            ShortVector s5 = ShortVector.broadcast(S512, (short) -xoff[sb + 5 * nb]);
-            ShortVector s6 = ShortVector.broadcast(S512, (short) -xoff[sb + 6 * nb]);
-            ShortVector s7 = ShortVector.broadcast(S512, (short) -xoff[sb + 7 * nb]);
-            int k = 32 * b;
-            for (int m = 0; m < 16; m++) { // low and high nibbles in two loops, as in q4_0PackedMatMul4
-                ShortVector lo = ((ShortVector) ByteVector.fromMemorySegment(B256, p, o + 64 + 32 * m, LE)
-                        .convertShape(ZERO_EXTEND_B2S, S512, 0)).and(NIBBLE);
-                int c = (k + m) * cap + t0;
-                s0 = s0.add(lo.mul(ShortVector.broadcast(S512, xc[c + 0])));
-                s1 = s1.add(lo.mul(ShortVector.broadcast(S512, xc[c + 1])));
-                s2 = s2.add(lo.mul(ShortVector.broadcast(S512, xc[c + 2])));
-                s3 = s3.add(lo.mul(ShortVector.broadcast(S512, xc[c + 3])));
-                s4 = s4.add(lo.mul(ShortVector.broadcast(S512, xc[c + 4])));
-                s5 = s5.add(lo.mul(ShortVector.broadcast(S512, xc[c + 5])));
-                s6 = s6.add(lo.mul(ShortVector.broadcast(S512, xc[c + 6])));
-                s7 = s7.add(lo.mul(ShortVector.broadcast(S512, xc[c + 7])));
-            }
-            for (int m = 0; m < 16; m++) {
-                ShortVector hi = ((ShortVector) ByteVector.fromMemorySegment(B256, p, o + 64 + 32 * m, LE)
-                        .convertShape(ZERO_EXTEND_B2S, S512, 0)).lanewise(LSHR, 4);
-                int c = (k + m + 16) * cap + t0;
-                s0 = s0.add(hi.mul(ShortVector.broadcast(S512, xc[c + 0])));
-                s1 = s1.add(hi.mul(ShortVector.broadcast(S512, xc[c + 1])));
-                s2 = s2.add(hi.mul(ShortVector.broadcast(S512, xc[c + 2])));
-                s3 = s3.add(hi.mul(ShortVector.broadcast(S512, xc[c + 3])));
-                s4 = s4.add(hi.mul(ShortVector.broadcast(S512, xc[c + 4])));
-                s5 = s5.add(hi.mul(ShortVector.broadcast(S512, xc[c + 5])));
-                s6 = s6.add(hi.mul(ShortVector.broadcast(S512, xc[c + 6])));
-                s7 = s7.add(hi.mul(ShortVector.broadcast(S512, xc[c + 7])));
-            }
-            IntVector h0 = (IntVector) ShortVector.fromMemorySegment(S256, p, o, LE).convertShape(S2I, I512, 0);
-            IntVector h1 = (IntVector) ShortVector.fromMemorySegment(S256, p, o + 32, LE).convertShape(S2I, I512, 0);
-            FloatVector d0 = h0.lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS);
-            FloatVector d1 = h1.lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS);
-            float dx0 = xd[sb + 0 * nb];
-            f00 = ((FloatVector) s0.convertShape(S2F, F512, 0)).fma(d0.mul(dx0), f00);
-            f01 = ((FloatVector) s0.convertShape(S2F, F512, 1)).fma(d1.mul(dx0), f01);
-            float dx1 = xd[sb + 1 * nb];
-            f10 = ((FloatVector) s1.convertShape(S2F, F512, 0)).fma(d0.mul(dx1), f10);
-            f11 = ((FloatVector) s1.convertShape(S2F, F512, 1)).fma(d1.mul(dx1), f11);
-            float dx2 = xd[sb + 2 * nb];
-            f20 = ((FloatVector) s2.convertShape(S2F, F512, 0)).fma(d0.mul(dx2), f20);
-            f21 = ((FloatVector) s2.convertShape(S2F, F512, 1)).fma(d1.mul(dx2), f21);
-            float dx3 = xd[sb + 3 * nb];
-            f30 = ((FloatVector) s3.convertShape(S2F, F512, 0)).fma(d0.mul(dx3), f30);
-            f31 = ((FloatVector) s3.convertShape(S2F, F512, 1)).fma(d1.mul(dx3), f31);
-            float dx4 = xd[sb + 4 * nb];
-            f40 = ((FloatVector) s4.convertShape(S2F, F512, 0)).fma(d0.mul(dx4), f40);
-            f41 = ((FloatVector) s4.convertShape(S2F, F512, 1)).fma(d1.mul(dx4), f41);
-            float dx5 = xd[sb + 5 * nb];
-            f50 = ((FloatVector) s5.convertShape(S2F, F512, 0)).fma(d0.mul(dx5), f50);
-            f51 = ((FloatVector) s5.convertShape(S2F, F512, 1)).fma(d1.mul(dx5), f51);
-            float dx6 = xd[sb + 6 * nb];
-            f60 = ((FloatVector) s6.convertShape(S2F, F512, 0)).fma(d0.mul(dx6), f60);
-            f61 = ((FloatVector) s6.convertShape(S2F, F512, 1)).fma(d1.mul(dx6), f61);
-            float dx7 = xd[sb + 7 * nb];
-            f70 = ((FloatVector) s7.convertShape(S2F, F512, 0)).fma(d0.mul(dx7), f70);
-            f71 = ((FloatVector) s7.convertShape(S2F, F512, 1)).fma(d1.mul(dx7), f71);
-        }
-        int o0 = t0 * outStride + 32 * group;
-        f00.intoArray(out, o0);
-        f01.intoArray(out, o0 + 16);
-        f10.intoArray(out, o0 + 1 * outStride);
-        f11.intoArray(out, o0 + 1 * outStride + 16);
-        f20.intoArray(out, o0 + 2 * outStride);
-        f21.intoArray(out, o0 + 2 * outStride + 16);
-        f30.intoArray(out, o0 + 3 * outStride);
-        f31.intoArray(out, o0 + 3 * outStride + 16);
-        f40.intoArray(out, o0 + 4 * outStride);
-        f41.intoArray(out, o0 + 4 * outStride + 16);
-        f50.intoArray(out, o0 + 5 * outStride);
-        f51.intoArray(out, o0 + 5 * outStride + 16);
-        f60.intoArray(out, o0 + 6 * outStride);
-        f61.intoArray(out, o0 + 6 * outStride + 16);
-        f70.intoArray(out, o0 + 7 * outStride);
-        f71.intoArray(out, o0 + 7 * outStride + 16);
-    }
-
-    /** Packed Q4_0 times two quantized tokens at once (the server's decode step with two sequences). */
-    private static void q4_0PackedMatMul2(WeightMatrix w, Activations x, int t0, float[] out, int outStride,
-                                          int group) {
-        MemorySegment p = w.packed();
-        int cols = w.cols();
-        int nb = cols / 32;
-        short[] xc = x.quantsByColumn();
-        int cap = x.capacity();
-        float[] xd = x.scales();
-        short[] xoff = x.offsets();
-        FloatVector f00 = FloatVector.zero(F512);
-        FloatVector f01 = f00;
-        FloatVector f10 = f00;
-        FloatVector f11 = f00;
-        long gBase = (long) group * nb * GBB;
-        for (int b = 0; b < nb; b++) {
-            long o = gBase + (long) b * GBB;
-            int sb = t0 * nb + b;
-            ShortVector s0 = ShortVector.broadcast(S512, (short) -xoff[sb]);
-            ShortVector s1 = ShortVector.broadcast(S512, (short) -xoff[sb + nb]);
-            ShortVector u0 = ShortVector.zero(S512);
-            ShortVector u1 = u0;
-            int k = 32 * b;
-            for (int m = 0; m < 16; m++) { // two loops, as in q4_0PackedMatMul4
-                ShortVector lo = ((ShortVector) ByteVector.fromMemorySegment(B256, p, o + 64 + 32 * m, LE)
-                        .convertShape(ZERO_EXTEND_B2S, S512, 0)).and(NIBBLE);
-                int c = (k + m) * cap + t0;
-                s0 = s0.add(lo.mul(ShortVector.broadcast(S512, xc[c])));
-                s1 = s1.add(lo.mul(ShortVector.broadcast(S512, xc[c + 1])));
-            }
-            for (int m = 0; m < 16; m++) {
-                ShortVector hi = ((ShortVector) ByteVector.fromMemorySegment(B256, p, o + 64 + 32 * m, LE)
-                        .convertShape(ZERO_EXTEND_B2S, S512, 0)).lanewise(LSHR, 4);
-                int c = (k + m + 16) * cap + t0;
-                u0 = u0.add(hi.mul(ShortVector.broadcast(S512, xc[c])));
-                u1 = u1.add(hi.mul(ShortVector.broadcast(S512, xc[c + 1])));
-            }
-            s0 = s0.add(u0);
-            s1 = s1.add(u1);
-            IntVector h0 = (IntVector) ShortVector.fromMemorySegment(S256, p, o, LE).convertShape(S2I, I512, 0);
-            IntVector h1 = (IntVector) ShortVector.fromMemorySegment(S256, p, o + 32, LE).convertShape(S2I, I512, 0);
-            FloatVector d0 = h0.lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS);
-            FloatVector d1 = h1.lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS);
-            float dx0 = xd[sb];
-            float dx1 = xd[sb + nb];
-            f00 = ((FloatVector) s0.convertShape(S2F, F512, 0)).fma(d0.mul(dx0), f00);
-            f01 = ((FloatVector) s0.convertShape(S2F, F512, 1)).fma(d1.mul(dx0), f01);
-            f10 = ((FloatVector) s1.convertShape(S2F, F512, 0)).fma(d0.mul(dx1), f10);
-            f11 = ((FloatVector) s1.convertShape(S2F, F512, 1)).fma(d1.mul(dx1), f11);
-        }
-        int o0 = t0 * outStride + 32 * group;
-        f00.intoArray(out, o0);
-        f01.intoArray(out, o0 + 16);
-        f10.intoArray(out, o0 + outStride);
-        f11.intoArray(out, o0 + outStride + 16);
-    }
-
     // ---------------------------------------------------------------- matrix-matrix
 
     @Override
@@ -649,20 +340,7 @@ final class PanamaKernels extends Kernels {
         }
         if (w.packed() != null) {
             for (int g = rowStart / 32; g < rowEnd / 32; g++) {
-                int t = 0;
-                for (; t + 8 <= tokens; t += 8) {
-                    q4_0PackedMatMul8(w, x, t, out, outStride, g);
-                }
-                for (; t + 3 <= tokens; t += 4) {
-                    q4_0PackedMatMul4(w, x, t, Math.min(4, tokens - t), out, outStride, g);
-                }
-                if (t + 2 == tokens) {
-                    q4_0PackedMatMul2(w, x, t, out, outStride, g);
-                    t += 2;
-                }
-                for (; t < tokens; t++) {
-                    q4_0PackedMatVec(w, x, t, out, t * outStride, 32 * g, 32 * g + 32);
-                }
+                PackedQ4_0Kernels.matMul(w, x, out, outStride, g);
             }
             return;
         }
@@ -676,6 +354,9 @@ final class PanamaKernels extends Kernels {
             int t = 0;
             for (; cols % FL == 0 && t + 4 <= tokens; t += 4) {
                 tile4x4(scratch, cols, xv, t * cols, out, t * outStride + r, outStride);
+            }
+            for (; cols % FL == 0 && t < tokens; t++) {
+                tile4x1(scratch, cols, xv, t * cols, out, t * outStride + r);
             }
             for (; t < tokens; t++) {
                 for (int i = 0; i < 4; i++) {
@@ -758,6 +439,29 @@ final class PanamaKernels extends Kernels {
         out[o3 + 1] = laneSum(a13);
         out[o3 + 2] = laneSum(a23);
         out[o3 + 3] = laneSum(a33);
+    }
+
+    /**
+     * Four dequantized rows times one token, summed in the same order as {@link #tile4x4}: a
+     * token's result must not depend on whether it fell in a tile of four or in the remainder,
+     * or a batch's cached keys and values would depend on how the prompt was split.
+     */
+    private static void tile4x1(float[] w, int n, float[] x, int xo, float[] out, int oo) {
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = a0;
+        FloatVector a2 = a0;
+        FloatVector a3 = a0;
+        for (int k = 0; k < n; k += FL) {
+            FloatVector x0 = FloatVector.fromArray(F, x, xo + k);
+            a0 = FloatVector.fromArray(F, w, k).fma(x0, a0);
+            a1 = FloatVector.fromArray(F, w, n + k).fma(x0, a1);
+            a2 = FloatVector.fromArray(F, w, 2 * n + k).fma(x0, a2);
+            a3 = FloatVector.fromArray(F, w, 3 * n + k).fma(x0, a3);
+        }
+        out[oo] = laneSum(a0);
+        out[oo + 1] = laneSum(a1);
+        out[oo + 2] = laneSum(a2);
+        out[oo + 3] = laneSum(a3);
     }
 
     // ---------------------------------------------------------------- dequantization
@@ -1460,7 +1164,7 @@ final class PanamaKernels extends Kernels {
 
     @Override
     public void quantize(Activations x, int from, int to) {
-        if (FL != 16) {
+        if (32 % FL != 0) {
             x.quantizeScalar(from, to);
             return;
         }
@@ -1474,22 +1178,24 @@ final class PanamaKernels extends Kernels {
         for (int t = from; t < to; t++) {
             for (int b = 0; b < blocks; b++) {
                 int base = t * width + 32 * b;
-                FloatVector v0 = FloatVector.fromArray(F, values, base);
-                FloatVector v1 = FloatVector.fromArray(F, values, base + 16);
-                float amax = v0.abs().max(v1.abs()).reduceLanes(MAX);
-                float d = amax / 127f;
+                FloatVector max = FloatVector.zero(F);
+                for (int p = 0; p < 32; p += FL) {
+                    max = max.max(FloatVector.fromArray(F, values, base + p).abs());
+                }
+                float d = max.reduceLanes(MAX) / 127f;
                 float id = d != 0 ? 1f / d : 0f;
-                FloatVector s0 = v0.mul(id);
-                FloatVector s1 = v1.mul(id);
-                // roundf: add 0.5 with the value's sign, then truncate
-                IntVector q0 = (IntVector) s0.add(HALF_UP.blend(HALF_DOWN, s0.lt(0f))).convert(jdk.incubator.vector.VectorOperators.F2I, 0);
-                IntVector q1 = (IntVector) s1.add(HALF_UP.blend(HALF_DOWN, s1.lt(0f))).convert(jdk.incubator.vector.VectorOperators.F2I, 0);
-                ((ShortVector) q0.convertShape(jdk.incubator.vector.VectorOperators.I2S, HS, 0)).intoArray(quants, base);
-                ((ShortVector) q1.convertShape(jdk.incubator.vector.VectorOperators.I2S, HS, 0)).intoArray(quants, base + 16);
-                ((FloatVector) q0.convert(jdk.incubator.vector.VectorOperators.I2F, 0)).intoArray(floatQuants, base);
-                ((FloatVector) q1.convert(jdk.incubator.vector.VectorOperators.I2F, 0)).intoArray(floatQuants, base + 16);
+                IntVector sum = IntVector.zero(I);
+                for (int p = 0; p < 32; p += FL) {
+                    FloatVector s = FloatVector.fromArray(F, values, base + p).mul(id);
+                    // roundf: add 0.5 with the value's sign, then truncate
+                    IntVector q = (IntVector) s.add(HALF_UP.blend(HALF_DOWN, s.lt(0f)))
+                            .convert(jdk.incubator.vector.VectorOperators.F2I, 0);
+                    ((ShortVector) q.convertShape(jdk.incubator.vector.VectorOperators.I2S, HS, 0)).intoArray(quants, base + p);
+                    ((FloatVector) q.convert(jdk.incubator.vector.VectorOperators.I2F, 0)).intoArray(floatQuants, base + p);
+                    sum = sum.add(q);
+                }
                 scales[t * blocks + b] = d;
-                offsets[t * blocks + b] = (short) (8 * q0.add(q1).reduceLanes(ADD));
+                offsets[t * blocks + b] = (short) (8 * sum.reduceLanes(ADD));
             }
         }
     }
