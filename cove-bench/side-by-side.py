@@ -7,7 +7,10 @@ Each round runs both tools on every file, one after the other, and swaps which g
 round to the next, so that a host whose speed drifts (these do, by 20-30% over an hour) favours
 neither. Prints, per file and test, each round's tokens/s and ratio, then the ratio of the sums
 over the rounds: the figure to report, with the machine (`lscpu`) and the date.
-Needs only Python 3; llama-bench is ../shared/tools/llama.cpp/run llama-bench.
+Needs only Python 3; llama-bench is ../shared/tools/llama.cpp/run llama-bench, built for AVX-512.
+Where that build stops with "Illegal instruction" (an AVX2 machine), build llama-bench for the
+machine from llama.cpp's source (cmake -DGGML_NATIVE=ON, target llama-bench) and pass
+--llama-bench PATH.
 """
 import argparse
 import json
@@ -30,7 +33,8 @@ def cove(file, a):
 
 
 def llama(file, a):
-    out = subprocess.run([LLAMA, "llama-bench", "-m", file, "-p", a.p, "-n", a.n, "-d", a.d, "-t", str(a.t),
+    tool = [a.llama_bench] if a.llama_bench else [LLAMA, "llama-bench"]
+    out = subprocess.run(tool + ["-m", file, "-p", a.p, "-n", a.n, "-d", a.d, "-t", str(a.t),
                           "-r", str(a.r), "-o", "json"], capture_output=True, text=True)
     if out.returncode != 0:
         sys.exit("llama-bench failed on %s: %s" % (file, out.stderr.strip()[-400:]))
@@ -46,6 +50,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("files", nargs="+")
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--llama-bench", help="a llama-bench binary to use instead of the shipped one")
     ap.add_argument("-p", default="128")
     ap.add_argument("-n", default="64")
     ap.add_argument("-d", default="0")

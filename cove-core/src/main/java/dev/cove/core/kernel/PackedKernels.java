@@ -42,43 +42,39 @@ import jdk.incubator.vector.VectorSpecies;
  * gives what one token at a time gives (BatchedForwardTest).
  */
 final class PackedKernels {
-    private static final VectorSpecies<Float> F512 = FloatVector.SPECIES_512;
-    private static final VectorSpecies<Integer> I512 = IntVector.SPECIES_512;
-    private static final VectorSpecies<Short> S512 = ShortVector.SPECIES_512;
-    private static final VectorSpecies<Short> S256 = ShortVector.SPECIES_256;
-    private static final VectorSpecies<Byte> B256 = ByteVector.SPECIES_256;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final float HALF_BIAS = 0x1p112f;
+
+    // A vector of shorts holds LANES rows: 32 with AVX-512, 16 with AVX2, where each group of 32
+    // rows takes two passes (argument r: the pass's first row), as in PackedQ4_0Kernels.
+    private static final VectorSpecies<Short> S = ShortVector.SPECIES_PREFERRED.vectorBitSize() >= 512
+            ? ShortVector.SPECIES_512 : ShortVector.SPECIES_256;
+    private static final int LANES = S.length();
+    /** The bytes of LANES rows, widened to S. */
+    private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(S.vectorBitSize() / 2));
+    /** Half the rows of a pass as floats or ints. */
+    private static final VectorSpecies<Float> F = VectorSpecies.of(float.class, S.vectorShape());
+    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, S.vectorShape());
+    /** Scales (halves) of half the rows of a pass. */
+    private static final VectorSpecies<Short> H = VectorSpecies.of(short.class, VectorShape.forBitSize(S.vectorBitSize() / 2));
+    private static final int HALF = F.length();
     // Constant vectors rather than the scalar-operand forms (and(short), sub(short)): with these
     // C2 kept every vector in registers; with the scalar forms it boxed some of them.
-    private static final ShortVector LOW4 = ShortVector.broadcast(S512, (short) 0xF);
-    private static final ShortVector BITS45 = ShortVector.broadcast(S512, (short) 0x30);
-    private static final ShortVector BIAS32 = ShortVector.broadcast(S512, (short) 32);
-
-    // The Q8_0 kernels run on AVX2 too: a vector of shorts holds Q8_LANES rows (32 or 16), and
-    // with AVX2 each group of 32 rows takes two passes, as in PackedQ4_0Kernels.
-    private static final VectorSpecies<Short> QS = ShortVector.SPECIES_PREFERRED.vectorBitSize() >= 512
-            ? ShortVector.SPECIES_512 : ShortVector.SPECIES_256;
-    private static final int Q8_LANES = QS.length();
-    private static final int Q8_PASSES = RowPacking.ROWS / Q8_LANES;
-    private static final VectorSpecies<Byte> QB = VectorSpecies.of(byte.class, VectorShape.forBitSize(QS.vectorBitSize() / 2));
-    private static final VectorSpecies<Float> QF = VectorSpecies.of(float.class, QS.vectorShape());
-    private static final VectorSpecies<Integer> QI = VectorSpecies.of(int.class, QS.vectorShape());
-    private static final VectorSpecies<Short> QH = VectorSpecies.of(short.class, VectorShape.forBitSize(QS.vectorBitSize() / 2));
-    private static final int Q8_HALF = QF.length();
+    private static final ShortVector LOW4 = ShortVector.broadcast(S, (short) 0xF);
+    private static final ShortVector BITS45 = ShortVector.broadcast(S, (short) 0x30);
+    private static final ShortVector BIAS32 = ShortVector.broadcast(S, (short) 32);
 
     private PackedKernels() {
     }
 
-    /** Whether {@code type} has kernels here at this machine's vector width: Q8_0 from AVX2 up, the K-quants AVX-512 only. */
-    static boolean supports(dev.cove.core.tensor.GgmlType type) {
-        return type == dev.cove.core.tensor.GgmlType.Q8_0 ? ShortVector.SPECIES_PREFERRED.vectorBitSize() >= 256
-                : ShortVector.SPECIES_PREFERRED.vectorBitSize() >= 512;
+    /** Whether this machine's vectors are wide enough for these kernels: 16 shorts (AVX2) or more. */
+    static boolean supported() {
+        return ShortVector.SPECIES_PREFERRED.vectorBitSize() >= 256;
     }
 
-    /** Scales (halves) of rows [r, r + Q8_HALF) of the block at o, as floats. */
+    /** Scales (halves) of rows [r, r + HALF) of the block at o, as floats. */
     private static FloatVector q8Scales(MemorySegment p, long o, int r) {
-        return ((IntVector) ShortVector.fromMemorySegment(QH, p, o + 2L * r, LE).convertShape(S2I, QI, 0))
+        return ((IntVector) ShortVector.fromMemorySegment(H, p, o + 2L * r, LE).convertShape(S2I, I, 0))
                 .lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS);
     }
 
@@ -133,10 +129,10 @@ final class PackedKernels {
             long o = gBase + (long) b * Q8_0_GROUP_BYTES + 64;
             int so = (b - b0) * 1024;
             for (int m = 0; m < 32; m++) {
-                for (int r = 0; r < RowPacking.ROWS; r += Q8_LANES) {
-                    ShortVector q = (ShortVector) ByteVector.fromMemorySegment(QB, p, o + 32 * m + r, LE).convertShape(B2S, QS, 0);
-                    ((FloatVector) q.convertShape(S2F, QF, 0)).intoArray(scratch, so + 32 * m + r);
-                    ((FloatVector) q.convertShape(S2F, QF, 1)).intoArray(scratch, so + 32 * m + r + Q8_HALF);
+                for (int r = 0; r < RowPacking.ROWS; r += LANES) {
+                    ShortVector q = (ShortVector) ByteVector.fromMemorySegment(B, p, o + 32 * m + r, LE).convertShape(B2S, S, 0);
+                    ((FloatVector) q.convertShape(S2F, F, 0)).intoArray(scratch, so + 32 * m + r);
+                    ((FloatVector) q.convertShape(S2F, F, 1)).intoArray(scratch, so + 32 * m + r + HALF);
                 }
             }
         }
@@ -153,12 +149,12 @@ final class PackedKernels {
      */
     private static void q8_0Tile(WeightMatrix w, Activations x, int t0, int n, float[] out, int outStride, int g,
                                  int bStart, int bEnd, float[] wf) {
-        for (int r = 0; r < RowPacking.ROWS; r += Q8_LANES) {
+        for (int r = 0; r < RowPacking.ROWS; r += LANES) {
             q8_0Tile(w, x, t0, n, out, outStride, g, bStart, bEnd, wf, r);
         }
     }
 
-    /** {@link #q8_0Tile} for rows [r, r + Q8_LANES) of the group. */
+    /** {@link #q8_0Tile} for rows [r, r + LANES) of the group. */
     private static void q8_0Tile(WeightMatrix w, Activations x, int t0, int n, float[] out, int outStride, int g,
                                  int bStart, int bEnd, float[] wf, int r) {
         MemorySegment p = w.packed();
@@ -191,7 +187,7 @@ final class PackedKernels {
         FloatVector a30;
         FloatVector a31;
         if (bStart == 0) {
-            a00 = FloatVector.zero(QF);
+            a00 = FloatVector.zero(F);
             a01 = a00;
             a10 = a00;
             a11 = a00;
@@ -200,19 +196,19 @@ final class PackedKernels {
             a30 = a00;
             a31 = a00;
         } else {
-            a00 = FloatVector.fromArray(QF, out, r0);
-            a01 = FloatVector.fromArray(QF, out, r0 + Q8_HALF);
-            a10 = FloatVector.fromArray(QF, out, r1);
-            a11 = FloatVector.fromArray(QF, out, r1 + Q8_HALF);
-            a20 = FloatVector.fromArray(QF, out, r2);
-            a21 = FloatVector.fromArray(QF, out, r2 + Q8_HALF);
-            a30 = FloatVector.fromArray(QF, out, r3);
-            a31 = FloatVector.fromArray(QF, out, r3 + Q8_HALF);
+            a00 = FloatVector.fromArray(F, out, r0);
+            a01 = FloatVector.fromArray(F, out, r0 + HALF);
+            a10 = FloatVector.fromArray(F, out, r1);
+            a11 = FloatVector.fromArray(F, out, r1 + HALF);
+            a20 = FloatVector.fromArray(F, out, r2);
+            a21 = FloatVector.fromArray(F, out, r2 + HALF);
+            a30 = FloatVector.fromArray(F, out, r3);
+            a31 = FloatVector.fromArray(F, out, r3 + HALF);
         }
         long gBase = (long) g * nb * Q8_0_GROUP_BYTES;
         for (int b = bStart; b < bEnd; b++) {
             long o = gBase + (long) b * Q8_0_GROUP_BYTES;
-            FloatVector b00 = FloatVector.zero(QF);
+            FloatVector b00 = FloatVector.zero(F);
             FloatVector b01 = b00;
             FloatVector b10 = b00;
             FloatVector b11 = b00;
@@ -223,24 +219,24 @@ final class PackedKernels {
             int k = 32 * b;
             int wo = (b - bStart) * 1024 + r;
             for (int m = 0; m < 32; m++) {
-                FloatVector w0 = FloatVector.fromArray(QF, wf, wo + 32 * m);
-                FloatVector w1 = FloatVector.fromArray(QF, wf, wo + 32 * m + Q8_HALF);
+                FloatVector w0 = FloatVector.fromArray(F, wf, wo + 32 * m);
+                FloatVector w1 = FloatVector.fromArray(F, wf, wo + 32 * m + HALF);
                 int km = k + m;
-                FloatVector v0 = FloatVector.broadcast(QF, xv[x0 + km]);
+                FloatVector v0 = FloatVector.broadcast(F, xv[x0 + km]);
                 b00 = w0.fma(v0, b00);
                 b01 = w1.fma(v0, b01);
-                FloatVector v1 = FloatVector.broadcast(QF, xv[x1 + km]);
+                FloatVector v1 = FloatVector.broadcast(F, xv[x1 + km]);
                 b10 = w0.fma(v1, b10);
                 b11 = w1.fma(v1, b11);
-                FloatVector v2 = FloatVector.broadcast(QF, xv[x2 + km]);
+                FloatVector v2 = FloatVector.broadcast(F, xv[x2 + km]);
                 b20 = w0.fma(v2, b20);
                 b21 = w1.fma(v2, b21);
-                FloatVector v3 = FloatVector.broadcast(QF, xv[x3 + km]);
+                FloatVector v3 = FloatVector.broadcast(F, xv[x3 + km]);
                 b30 = w0.fma(v3, b30);
                 b31 = w1.fma(v3, b31);
             }
             FloatVector d0 = q8Scales(p, o, r);
-            FloatVector d1 = q8Scales(p, o, r + Q8_HALF);
+            FloatVector d1 = q8Scales(p, o, r + HALF);
             float dx0 = xd[s0 + b];
             float dx1 = xd[s1 + b];
             float dx2 = xd[s2 + b];
@@ -255,13 +251,13 @@ final class PackedKernels {
             a31 = b31.fma(d1.mul(dx3), a31);
         }
         a00.intoArray(out, r0);
-        a01.intoArray(out, r0 + Q8_HALF);
+        a01.intoArray(out, r0 + HALF);
         a10.intoArray(out, r1);
-        a11.intoArray(out, r1 + Q8_HALF);
+        a11.intoArray(out, r1 + HALF);
         a20.intoArray(out, r2);
-        a21.intoArray(out, r2 + Q8_HALF);
+        a21.intoArray(out, r2 + HALF);
         a30.intoArray(out, r3);
-        a31.intoArray(out, r3 + Q8_HALF);
+        a31.intoArray(out, r3 + HALF);
     }
 
     private static void group(WeightMatrix w, Activations x, int t, float[] out, int outOffset, int g, float[] scratch) {
@@ -278,7 +274,7 @@ final class PackedKernels {
 
 
     private static ShortVector bcast(short v) {
-        return ShortVector.broadcast(S512, v);
+        return ShortVector.broadcast(S, v);
     }
 
     /**
@@ -293,27 +289,27 @@ final class PackedKernels {
         int qBase = t * w.cols();
         int sBase = t * nb;
         long gBase = (long) g * nb * Q8_0_GROUP_BYTES;
-        for (int r = 0; r < RowPacking.ROWS; r += Q8_LANES) {
-            FloatVector acc0 = FloatVector.zero(QF);
+        for (int r = 0; r < RowPacking.ROWS; r += LANES) {
+            FloatVector acc0 = FloatVector.zero(F);
             FloatVector acc1 = acc0;
             for (int b = 0; b < nb; b++) {
                 long o = gBase + (long) b * Q8_0_GROUP_BYTES;
                 int k = qBase + 32 * b;
-                IntVector i0 = IntVector.zero(QI);
+                IntVector i0 = IntVector.zero(I);
                 IntVector i1 = i0;
                 for (int m = 0; m < 32; m += 2) {
-                    ShortVector q0 = (ShortVector) ByteVector.fromMemorySegment(QB, p, o + 64 + 32 * m + r, LE).convertShape(B2S, QS, 0);
-                    ShortVector q1 = (ShortVector) ByteVector.fromMemorySegment(QB, p, o + 96 + 32 * m + r, LE).convertShape(B2S, QS, 0);
-                    ShortVector pair = q0.mul(ShortVector.broadcast(QS, xq[k + m])).add(q1.mul(ShortVector.broadcast(QS, xq[k + m + 1])));
-                    i0 = i0.add(pair.convertShape(S2I, QI, 0));
-                    i1 = i1.add(pair.convertShape(S2I, QI, 1));
+                    ShortVector q0 = (ShortVector) ByteVector.fromMemorySegment(B, p, o + 64 + 32 * m + r, LE).convertShape(B2S, S, 0);
+                    ShortVector q1 = (ShortVector) ByteVector.fromMemorySegment(B, p, o + 96 + 32 * m + r, LE).convertShape(B2S, S, 0);
+                    ShortVector pair = q0.mul(ShortVector.broadcast(S, xq[k + m])).add(q1.mul(ShortVector.broadcast(S, xq[k + m + 1])));
+                    i0 = i0.add(pair.convertShape(S2I, I, 0));
+                    i1 = i1.add(pair.convertShape(S2I, I, 1));
                 }
                 float dx = xd[sBase + b];
                 acc0 = ((FloatVector) i0.convert(I2F, 0)).fma(q8Scales(p, o, r).mul(dx), acc0);
-                acc1 = ((FloatVector) i1.convert(I2F, 0)).fma(q8Scales(p, o, r + Q8_HALF).mul(dx), acc1);
+                acc1 = ((FloatVector) i1.convert(I2F, 0)).fma(q8Scales(p, o, r + HALF).mul(dx), acc1);
             }
             acc0.intoArray(out, outOffset + 32 * g + r);
-            acc1.intoArray(out, outOffset + 32 * g + r + Q8_HALF);
+            acc1.intoArray(out, outOffset + 32 * g + r + HALF);
         }
     }
 
@@ -335,17 +331,20 @@ final class PackedKernels {
         int nsb = w.cols() / 256;
         int qBase = t * w.cols();
         int sBase = t * (w.cols() / 32);
-        java.util.Arrays.fill(acc, 0, 128, 0f);
         long gBase = (long) g * nsb * Q4_K_GROUP_BYTES;
-        for (int sb = 0; sb < nsb; sb++) {
-            long o = gBase + (long) sb * Q4_K_GROUP_BYTES;
-            for (int c = 0; c < 4; c++) {
-                q4_KChunk(p, o, c, x, qBase + 256 * sb + 64 * c, sBase + 8 * sb + 2 * c, acc);
+        for (int r = 0; r < RowPacking.ROWS; r += LANES) {
+            java.util.Arrays.fill(acc, 0, 128, 0f);
+            for (int sb = 0; sb < nsb; sb++) {
+                long o = gBase + (long) sb * Q4_K_GROUP_BYTES;
+                for (int c = 0; c < 4; c++) {
+                    q4_KChunk(p, o, c, x, qBase + 256 * sb + 64 * c, sBase + 8 * sb + 2 * c, acc, r);
+                }
+                scaleSuperBlock(p, o, o + Q4_K_DMIN, acc, 0, r);
             }
-            scaleSuperBlock(p, o, o + Q4_K_DMIN, acc);
+            int o0 = outOffset + 32 * g + r;
+            FloatVector.fromArray(F, acc, 64 + r).sub(FloatVector.fromArray(F, acc, 96 + r)).intoArray(out, o0);
+            FloatVector.fromArray(F, acc, 64 + r + HALF).sub(FloatVector.fromArray(F, acc, 96 + r + HALF)).intoArray(out, o0 + HALF);
         }
-        FloatVector.fromArray(F512, acc, 64).sub(FloatVector.fromArray(F512, acc, 96)).intoArray(out, outOffset + 32 * g);
-        FloatVector.fromArray(F512, acc, 80).sub(FloatVector.fromArray(F512, acc, 112)).intoArray(out, outOffset + 32 * g + 16);
     }
 
     /**
@@ -353,58 +352,53 @@ final class PackedKernels {
      * 64c + 32 + l (high nibble, group 2c + 1). Adds the groups' scaled sums to acc[0..32) and
      * their min terms to acc[32..64).
      */
-    private static void q4_KChunk(MemorySegment p, long o, int c, Activations x, int k, int kb, float[] acc) {
+    private static void q4_KChunk(MemorySegment p, long o, int c, Activations x, int k, int kb, float[] acc, int r) {
         short[] xq = x.quants();
         float[] xd = x.scales();
         short[] xoff = x.offsets();
-        ShortVector lo = ShortVector.broadcast(S512, (short) -xoff[kb]);
-        ShortVector hi = ShortVector.broadcast(S512, (short) -xoff[kb + 1]);
+        ShortVector lo = ShortVector.broadcast(S, (short) -xoff[kb]);
+        ShortVector hi = ShortVector.broadcast(S, (short) -xoff[kb + 1]);
         // The scales and mins lie before the quants in memory: loaded first, so that a cache miss
         // on them overlaps the products instead of stalling after them.
         long sc = o + Q4_K_SC + 64L * c;
         long mn = o + Q4_K_M + 64L * c;
-        ShortVector scLo = ((ShortVector) ByteVector.fromMemorySegment(B256, p, sc, LE).convertShape(ZERO_EXTEND_B2S, S512, 0));
-        ShortVector scHi = ((ShortVector) ByteVector.fromMemorySegment(B256, p, sc + 32, LE).convertShape(ZERO_EXTEND_B2S, S512, 0));
-        ShortVector mLo = ((ShortVector) ByteVector.fromMemorySegment(B256, p, mn, LE).convertShape(ZERO_EXTEND_B2S, S512, 0));
-        ShortVector mHi = ((ShortVector) ByteVector.fromMemorySegment(B256, p, mn + 32, LE).convertShape(ZERO_EXTEND_B2S, S512, 0));
+        ShortVector scLo = ((ShortVector) ByteVector.fromMemorySegment(B, p, sc + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0));
+        ShortVector scHi = ((ShortVector) ByteVector.fromMemorySegment(B, p, sc + 32 + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0));
+        ShortVector mLo = ((ShortVector) ByteVector.fromMemorySegment(B, p, mn + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0));
+        ShortVector mHi = ((ShortVector) ByteVector.fromMemorySegment(B, p, mn + 32 + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0));
         long qo = o + Q4_K_QS + 32L * 32 * c;
         for (int l = 0; l < 32; l++) {
-            ShortVector q = (ShortVector) ByteVector.fromMemorySegment(B256, p, qo + 32L * l, LE).convertShape(ZERO_EXTEND_B2S, S512, 0);
-            lo = lo.add(q.and(LOW4).mul(ShortVector.broadcast(S512, xq[k + l])));
-            hi = hi.add(q.lanewise(LSHR, 4).mul(ShortVector.broadcast(S512, xq[k + 32 + l])));
+            ShortVector q = (ShortVector) ByteVector.fromMemorySegment(B, p, qo + 32L * l + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0);
+            lo = lo.add(q.and(LOW4).mul(ShortVector.broadcast(S, xq[k + l])));
+            hi = hi.add(q.lanewise(LSHR, 4).mul(ShortVector.broadcast(S, xq[k + 32 + l])));
         }
         float sumLo = xoff[kb] / 8; // exact: the offset is 8 * sum(x) and fits in 16 bits
         float sumHi = xoff[kb + 1] / 8;
         float dxLo = xd[kb];
         float dxHi = xd[kb + 1];
         for (int part = 0; part < 2; part++) {
-            FloatVector a = FloatVector.fromArray(F512, acc, 16 * part);
-            a = ((FloatVector) lo.convertShape(S2F, F512, part)).add(8 * sumLo).mul(((FloatVector) scLo.convertShape(S2F, F512, part))).fma(FloatVector.broadcast(F512, dxLo), a);
-            a = ((FloatVector) hi.convertShape(S2F, F512, part)).add(8 * sumHi).mul(((FloatVector) scHi.convertShape(S2F, F512, part))).fma(FloatVector.broadcast(F512, dxHi), a);
-            a.intoArray(acc, 16 * part);
-            FloatVector m = FloatVector.fromArray(F512, acc, 32 + 16 * part);
-            m = ((FloatVector) mLo.convertShape(S2F, F512, part)).fma(FloatVector.broadcast(F512, dxLo * sumLo), m);
-            m = ((FloatVector) mHi.convertShape(S2F, F512, part)).fma(FloatVector.broadcast(F512, dxHi * sumHi), m);
-            m.intoArray(acc, 32 + 16 * part);
+            FloatVector a = FloatVector.fromArray(F, acc, r + HALF * part);
+            a = ((FloatVector) lo.convertShape(S2F, F, part)).add(8 * sumLo).mul(((FloatVector) scLo.convertShape(S2F, F, part))).fma(FloatVector.broadcast(F, dxLo), a);
+            a = ((FloatVector) hi.convertShape(S2F, F, part)).add(8 * sumHi).mul(((FloatVector) scHi.convertShape(S2F, F, part))).fma(FloatVector.broadcast(F, dxHi), a);
+            a.intoArray(acc, r + HALF * part);
+            FloatVector m = FloatVector.fromArray(F, acc, 32 + r + HALF * part);
+            m = ((FloatVector) mLo.convertShape(S2F, F, part)).fma(FloatVector.broadcast(F, dxLo * sumLo), m);
+            m = ((FloatVector) mHi.convertShape(S2F, F, part)).fma(FloatVector.broadcast(F, dxHi * sumHi), m);
+            m.intoArray(acc, 32 + r + HALF * part);
         }
     }
 
     /**
-     * End of a super-block: acc[64..96) += acc[0..32) * d (halves at {@code d}), acc[96..128) +=
-     * acc[32..64) * dmin (halves at {@code dmin}; Q6_K has no mins, its acc[32..64) stays 0), and
-     * the per-super-block sums reset.
+     * End of a super-block, on acc[a0 .. a0 + 128) for the pass's rows from r: acc[64..96) +=
+     * acc[0..32) * d (halves at {@code d}), acc[96..128) += acc[32..64) * dmin (halves at
+     * {@code dmin}; Q6_K has no mins, its acc[32..64) stays 0), and the per-super-block sums reset.
      */
-    private static void scaleSuperBlock(MemorySegment p, long d, long dmin, float[] acc) {
-        scaleSuperBlock(p, d, dmin, acc, 0);
-    }
-
-    /** {@link #scaleSuperBlock(MemorySegment, long, long, float[])} on acc[a0 .. a0 + 128). */
-    private static void scaleSuperBlock(MemorySegment p, long d, long dmin, float[] acc, int a0) {
+    private static void scaleSuperBlock(MemorySegment p, long d, long dmin, float[] acc, int a0, int r) {
         for (int part = 0; part < 2; part++) {
-            FloatVector.fromArray(F512, acc, a0 + 16 * part).fma(((IntVector) ShortVector.fromMemorySegment(S256, p, d + 32L * part, LE).convertShape(S2I, I512, 0)).lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS), FloatVector.fromArray(F512, acc, a0 + 64 + 16 * part))
-                    .intoArray(acc, a0 + 64 + 16 * part);
-            FloatVector.fromArray(F512, acc, a0 + 32 + 16 * part).fma(((IntVector) ShortVector.fromMemorySegment(S256, p, dmin + 32L * part, LE).convertShape(S2I, I512, 0)).lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS), FloatVector.fromArray(F512, acc, a0 + 96 + 16 * part))
-                    .intoArray(acc, a0 + 96 + 16 * part);
+            FloatVector.fromArray(F, acc, a0 + r + HALF * part).fma(((IntVector) ShortVector.fromMemorySegment(H, p, d + 2L * (r + HALF * part), LE).convertShape(S2I, I, 0)).lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS), FloatVector.fromArray(F, acc, a0 + 64 + r + HALF * part))
+                    .intoArray(acc, a0 + 64 + r + HALF * part);
+            FloatVector.fromArray(F, acc, a0 + 32 + r + HALF * part).fma(((IntVector) ShortVector.fromMemorySegment(H, p, dmin + 2L * (r + HALF * part), LE).convertShape(S2I, I, 0)).lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS), FloatVector.fromArray(F, acc, a0 + 96 + r + HALF * part))
+                    .intoArray(acc, a0 + 96 + r + HALF * part);
         }
         java.util.Arrays.fill(acc, a0, a0 + 64, 0f);
     }
@@ -417,6 +411,14 @@ final class PackedKernels {
      */
     private static void q4_KTile(WeightMatrix w, Activations x, int t0, int n, float[] out, int outStride, int g,
                                  float[] acc) {
+        for (int r = 0; r < RowPacking.ROWS; r += LANES) {
+            q4_KTile(w, x, t0, n, out, outStride, g, acc, r);
+        }
+    }
+
+    /** {@link #q4_KTile} for rows [r, r + LANES) of the group. */
+    private static void q4_KTile(WeightMatrix w, Activations x, int t0, int n, float[] out, int outStride, int g,
+                                 float[] acc, int r) {
         MemorySegment p = w.packed();
         int cols = w.cols();
         int nsb = cols / 256;
@@ -440,44 +442,44 @@ final class PackedKernels {
                 int k1 = k0 + cols * u1;
                 int k2 = k0 + cols * u2;
                 int k3 = k0 + cols * u3;
-                ShortVector lo0 = ShortVector.broadcast(S512, (short) -xoff[kb0]);
-                ShortVector hi0 = ShortVector.broadcast(S512, (short) -xoff[kb0 + 1]);
-                ShortVector lo1 = ShortVector.broadcast(S512, (short) -xoff[kb1]);
-                ShortVector hi1 = ShortVector.broadcast(S512, (short) -xoff[kb1 + 1]);
-                ShortVector lo2 = ShortVector.broadcast(S512, (short) -xoff[kb2]);
-                ShortVector hi2 = ShortVector.broadcast(S512, (short) -xoff[kb2 + 1]);
-                ShortVector lo3 = ShortVector.broadcast(S512, (short) -xoff[kb3]);
-                ShortVector hi3 = ShortVector.broadcast(S512, (short) -xoff[kb3 + 1]);
+                ShortVector lo0 = ShortVector.broadcast(S, (short) -xoff[kb0]);
+                ShortVector hi0 = ShortVector.broadcast(S, (short) -xoff[kb0 + 1]);
+                ShortVector lo1 = ShortVector.broadcast(S, (short) -xoff[kb1]);
+                ShortVector hi1 = ShortVector.broadcast(S, (short) -xoff[kb1 + 1]);
+                ShortVector lo2 = ShortVector.broadcast(S, (short) -xoff[kb2]);
+                ShortVector hi2 = ShortVector.broadcast(S, (short) -xoff[kb2 + 1]);
+                ShortVector lo3 = ShortVector.broadcast(S, (short) -xoff[kb3]);
+                ShortVector hi3 = ShortVector.broadcast(S, (short) -xoff[kb3 + 1]);
                 // scales and mins first, as in q4_KChunk
                 long scOff = o + Q4_K_SC + 64L * c;
                 long mn = o + Q4_K_M + 64L * c;
-                ShortVector scLo = ((ShortVector) ByteVector.fromMemorySegment(B256, p, scOff, LE).convertShape(ZERO_EXTEND_B2S, S512, 0));
-                ShortVector scHi = ((ShortVector) ByteVector.fromMemorySegment(B256, p, scOff + 32, LE).convertShape(ZERO_EXTEND_B2S, S512, 0));
-                ShortVector mLo = ((ShortVector) ByteVector.fromMemorySegment(B256, p, mn, LE).convertShape(ZERO_EXTEND_B2S, S512, 0));
-                ShortVector mHi = ((ShortVector) ByteVector.fromMemorySegment(B256, p, mn + 32, LE).convertShape(ZERO_EXTEND_B2S, S512, 0));
+                ShortVector scLo = ((ShortVector) ByteVector.fromMemorySegment(B, p, scOff + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0));
+                ShortVector scHi = ((ShortVector) ByteVector.fromMemorySegment(B, p, scOff + 32 + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0));
+                ShortVector mLo = ((ShortVector) ByteVector.fromMemorySegment(B, p, mn + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0));
+                ShortVector mHi = ((ShortVector) ByteVector.fromMemorySegment(B, p, mn + 32 + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0));
                 long qo = o + Q4_K_QS + 32L * 32 * c;
                 for (int l = 0; l < 32; l++) {
-                    ShortVector q = (ShortVector) ByteVector.fromMemorySegment(B256, p, qo + 32L * l, LE).convertShape(ZERO_EXTEND_B2S, S512, 0);
+                    ShortVector q = (ShortVector) ByteVector.fromMemorySegment(B, p, qo + 32L * l + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0);
                     ShortVector ql = q.and(LOW4);
                     ShortVector qh = q.lanewise(LSHR, 4);
-                    lo0 = lo0.add(ql.mul(ShortVector.broadcast(S512, xq[k0 + l])));
-                    hi0 = hi0.add(qh.mul(ShortVector.broadcast(S512, xq[k0 + 32 + l])));
-                    lo1 = lo1.add(ql.mul(ShortVector.broadcast(S512, xq[k1 + l])));
-                    hi1 = hi1.add(qh.mul(ShortVector.broadcast(S512, xq[k1 + 32 + l])));
-                    lo2 = lo2.add(ql.mul(ShortVector.broadcast(S512, xq[k2 + l])));
-                    hi2 = hi2.add(qh.mul(ShortVector.broadcast(S512, xq[k2 + 32 + l])));
-                    lo3 = lo3.add(ql.mul(ShortVector.broadcast(S512, xq[k3 + l])));
-                    hi3 = hi3.add(qh.mul(ShortVector.broadcast(S512, xq[k3 + 32 + l])));
+                    lo0 = lo0.add(ql.mul(ShortVector.broadcast(S, xq[k0 + l])));
+                    hi0 = hi0.add(qh.mul(ShortVector.broadcast(S, xq[k0 + 32 + l])));
+                    lo1 = lo1.add(ql.mul(ShortVector.broadcast(S, xq[k1 + l])));
+                    hi1 = hi1.add(qh.mul(ShortVector.broadcast(S, xq[k1 + 32 + l])));
+                    lo2 = lo2.add(ql.mul(ShortVector.broadcast(S, xq[k2 + l])));
+                    hi2 = hi2.add(qh.mul(ShortVector.broadcast(S, xq[k2 + 32 + l])));
+                    lo3 = lo3.add(ql.mul(ShortVector.broadcast(S, xq[k3 + l])));
+                    hi3 = hi3.add(qh.mul(ShortVector.broadcast(S, xq[k3 + 32 + l])));
                 }
                 for (int part = 0; part < 2; part++) {
-                    ((FloatVector) lo0.convertShape(S2F, F512, part)).intoArray(acc, 512 + 16 * part);
-                    ((FloatVector) hi0.convertShape(S2F, F512, part)).intoArray(acc, 512 + 32 + 16 * part);
-                    ((FloatVector) lo1.convertShape(S2F, F512, part)).intoArray(acc, 576 + 16 * part);
-                    ((FloatVector) hi1.convertShape(S2F, F512, part)).intoArray(acc, 576 + 32 + 16 * part);
-                    ((FloatVector) lo2.convertShape(S2F, F512, part)).intoArray(acc, 640 + 16 * part);
-                    ((FloatVector) hi2.convertShape(S2F, F512, part)).intoArray(acc, 640 + 32 + 16 * part);
-                    ((FloatVector) lo3.convertShape(S2F, F512, part)).intoArray(acc, 704 + 16 * part);
-                    ((FloatVector) hi3.convertShape(S2F, F512, part)).intoArray(acc, 704 + 32 + 16 * part);
+                    ((FloatVector) lo0.convertShape(S2F, F, part)).intoArray(acc, 512 + r + HALF * part);
+                    ((FloatVector) hi0.convertShape(S2F, F, part)).intoArray(acc, 512 + 32 + r + HALF * part);
+                    ((FloatVector) lo1.convertShape(S2F, F, part)).intoArray(acc, 576 + r + HALF * part);
+                    ((FloatVector) hi1.convertShape(S2F, F, part)).intoArray(acc, 576 + 32 + r + HALF * part);
+                    ((FloatVector) lo2.convertShape(S2F, F, part)).intoArray(acc, 640 + r + HALF * part);
+                    ((FloatVector) hi2.convertShape(S2F, F, part)).intoArray(acc, 640 + 32 + r + HALF * part);
+                    ((FloatVector) lo3.convertShape(S2F, F, part)).intoArray(acc, 704 + r + HALF * part);
+                    ((FloatVector) hi3.convertShape(S2F, F, part)).intoArray(acc, 704 + 32 + r + HALF * part);
                 }
                 for (int i = 0; i < n; i++) {
                     int kb = kb0 + nb * i;
@@ -488,26 +490,26 @@ final class PackedKernels {
                     float dxLo = xd[kb];
                     float dxHi = xd[kb + 1];
                     for (int part = 0; part < 2; part++) {
-                        FloatVector a = FloatVector.fromArray(F512, acc, a0 + 16 * part);
-                        a = FloatVector.fromArray(F512, acc, sOff + 16 * part).add(8 * sumLo).mul(((FloatVector) scLo.convertShape(S2F, F512, part))).fma(FloatVector.broadcast(F512, dxLo), a);
-                        a = FloatVector.fromArray(F512, acc, sOff + 32 + 16 * part).add(8 * sumHi).mul(((FloatVector) scHi.convertShape(S2F, F512, part))).fma(FloatVector.broadcast(F512, dxHi), a);
-                        a.intoArray(acc, a0 + 16 * part);
-                        FloatVector m = FloatVector.fromArray(F512, acc, a0 + 32 + 16 * part);
-                        m = ((FloatVector) mLo.convertShape(S2F, F512, part)).fma(FloatVector.broadcast(F512, dxLo * sumLo), m);
-                        m = ((FloatVector) mHi.convertShape(S2F, F512, part)).fma(FloatVector.broadcast(F512, dxHi * sumHi), m);
-                        m.intoArray(acc, a0 + 32 + 16 * part);
+                        FloatVector a = FloatVector.fromArray(F, acc, a0 + r + HALF * part);
+                        a = FloatVector.fromArray(F, acc, sOff + r + HALF * part).add(8 * sumLo).mul(((FloatVector) scLo.convertShape(S2F, F, part))).fma(FloatVector.broadcast(F, dxLo), a);
+                        a = FloatVector.fromArray(F, acc, sOff + 32 + r + HALF * part).add(8 * sumHi).mul(((FloatVector) scHi.convertShape(S2F, F, part))).fma(FloatVector.broadcast(F, dxHi), a);
+                        a.intoArray(acc, a0 + r + HALF * part);
+                        FloatVector m = FloatVector.fromArray(F, acc, a0 + 32 + r + HALF * part);
+                        m = ((FloatVector) mLo.convertShape(S2F, F, part)).fma(FloatVector.broadcast(F, dxLo * sumLo), m);
+                        m = ((FloatVector) mHi.convertShape(S2F, F, part)).fma(FloatVector.broadcast(F, dxHi * sumHi), m);
+                        m.intoArray(acc, a0 + 32 + r + HALF * part);
                     }
                 }
             }
             for (int i = 0; i < n; i++) {
-                scaleSuperBlock(p, o, o + Q4_K_DMIN, acc, 128 * i);
+                scaleSuperBlock(p, o, o + Q4_K_DMIN, acc, 128 * i, r);
             }
         }
         for (int i = 0; i < n; i++) {
-            int a0 = 128 * i;
-            int r = (t0 + i) * outStride + 32 * g;
-            FloatVector.fromArray(F512, acc, a0 + 64).sub(FloatVector.fromArray(F512, acc, a0 + 96)).intoArray(out, r);
-            FloatVector.fromArray(F512, acc, a0 + 80).sub(FloatVector.fromArray(F512, acc, a0 + 112)).intoArray(out, r + 16);
+            int a0 = 128 * i + r;
+            int o0 = (t0 + i) * outStride + 32 * g + r;
+            FloatVector.fromArray(F, acc, a0 + 64).sub(FloatVector.fromArray(F, acc, a0 + 96)).intoArray(out, o0);
+            FloatVector.fromArray(F, acc, a0 + 64 + HALF).sub(FloatVector.fromArray(F, acc, a0 + 96 + HALF)).intoArray(out, o0 + HALF);
         }
     }
 
@@ -523,19 +525,21 @@ final class PackedKernels {
         int nsb = w.cols() / 256;
         int qBase = t * w.cols();
         int sBase = t * (w.cols() / 32);
-        java.util.Arrays.fill(acc, 0, 128, 0f);
         long gBase = (long) g * nsb * Q6_K_GROUP_BYTES;
-        for (int sb = 0; sb < nsb; sb++) {
-            long o = gBase + (long) sb * Q6_K_GROUP_BYTES;
-            for (int h = 0; h < 2; h++) {
-                for (int l0 = 0; l0 < 32; l0 += 8) {
-                    q6_KPart(p, o, h, l0, x, qBase + 256 * sb + 128 * h + l0, sBase + 8 * sb + 4 * h, acc);
+        for (int r = 0; r < RowPacking.ROWS; r += LANES) {
+            java.util.Arrays.fill(acc, 0, 128, 0f);
+            for (int sb = 0; sb < nsb; sb++) {
+                long o = gBase + (long) sb * Q6_K_GROUP_BYTES;
+                for (int h = 0; h < 2; h++) {
+                    for (int l0 = 0; l0 < 32; l0 += 8) {
+                        q6_KPart(p, o, h, l0, x, qBase + 256 * sb + 128 * h + l0, sBase + 8 * sb + 4 * h, acc, r);
+                    }
                 }
+                scaleSuperBlock(p, o, o, acc, 0, r);
             }
-            scaleSuperBlock(p, o, o, acc);
+            FloatVector.fromArray(F, acc, 64 + r).intoArray(out, outOffset + 32 * g + r);
+            FloatVector.fromArray(F, acc, 64 + r + HALF).intoArray(out, outOffset + 32 * g + r + HALF);
         }
-        FloatVector.fromArray(F512, acc, 64).intoArray(out, outOffset + 32 * g);
-        FloatVector.fromArray(F512, acc, 80).intoArray(out, outOffset + 32 * g + 16);
     }
 
     /**
@@ -545,6 +549,14 @@ final class PackedKernels {
      */
     private static void q6_KTile(WeightMatrix w, Activations x, int t0, int n, float[] out, int outStride, int g,
                                  float[] acc) {
+        for (int r = 0; r < RowPacking.ROWS; r += LANES) {
+            q6_KTile(w, x, t0, n, out, outStride, g, acc, r);
+        }
+    }
+
+    /** {@link #q6_KTile} for rows [r, r + LANES) of the group. */
+    private static void q6_KTile(WeightMatrix w, Activations x, int t0, int n, float[] out, int outStride, int g,
+                                 float[] acc, int r) {
         MemorySegment p = w.packed();
         int cols = w.cols();
         int nsb = cols / 256;
@@ -564,7 +576,7 @@ final class PackedKernels {
                     int k1 = k0 + cols * u1;
                     int k2 = k0 + cols * u2;
                     int k3 = k0 + cols * u3;
-                    ShortVector s00 = ShortVector.zero(S512);
+                    ShortVector s00 = ShortVector.zero(S);
                     ShortVector s01 = s00;
                     ShortVector s02 = s00;
                     ShortVector s03 = s00;
@@ -582,116 +594,117 @@ final class PackedKernels {
                     ShortVector s33 = s00;
                     long q = o + Q6_K_Q + 96L * (32 * h + l0);
                     for (int l = 0; l < 8; l++) {
-                        ShortVector a = ((ShortVector) ByteVector.fromMemorySegment(B256, p, q + 96L * l, LE).convertShape(ZERO_EXTEND_B2S, S512, 0));
-                        ShortVector b = ((ShortVector) ByteVector.fromMemorySegment(B256, p, q + 96L * l + 32, LE).convertShape(ZERO_EXTEND_B2S, S512, 0));
-                        ShortVector hb = ((ShortVector) ByteVector.fromMemorySegment(B256, p, q + 96L * l + 64, LE).convertShape(ZERO_EXTEND_B2S, S512, 0));
+                        ShortVector a = ((ShortVector) ByteVector.fromMemorySegment(B, p, q + 96L * l + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0));
+                        ShortVector b = ((ShortVector) ByteVector.fromMemorySegment(B, p, q + 96L * l + 32 + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0));
+                        ShortVector hb = ((ShortVector) ByteVector.fromMemorySegment(B, p, q + 96L * l + 64 + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0));
                         ShortVector q0 = a.and(LOW4).or(hb.lanewise(LSHL, 4).and(BITS45)).sub(BIAS32);
                         ShortVector q1 = b.and(LOW4).or(hb.lanewise(LSHL, 2).and(BITS45)).sub(BIAS32);
                         ShortVector q2 = a.lanewise(LSHR, 4).or(hb.and(BITS45)).sub(BIAS32);
                         ShortVector q3 = b.lanewise(LSHR, 4).or(hb.lanewise(LSHR, 2).and(BITS45)).sub(BIAS32);
-                        s00 = s00.add(q0.mul(ShortVector.broadcast(S512, xq[k0 + l])));
-                        s01 = s01.add(q1.mul(ShortVector.broadcast(S512, xq[k0 + 32 + l])));
-                        s02 = s02.add(q2.mul(ShortVector.broadcast(S512, xq[k0 + 64 + l])));
-                        s03 = s03.add(q3.mul(ShortVector.broadcast(S512, xq[k0 + 96 + l])));
-                        s10 = s10.add(q0.mul(ShortVector.broadcast(S512, xq[k1 + l])));
-                        s11 = s11.add(q1.mul(ShortVector.broadcast(S512, xq[k1 + 32 + l])));
-                        s12 = s12.add(q2.mul(ShortVector.broadcast(S512, xq[k1 + 64 + l])));
-                        s13 = s13.add(q3.mul(ShortVector.broadcast(S512, xq[k1 + 96 + l])));
-                        s20 = s20.add(q0.mul(ShortVector.broadcast(S512, xq[k2 + l])));
-                        s21 = s21.add(q1.mul(ShortVector.broadcast(S512, xq[k2 + 32 + l])));
-                        s22 = s22.add(q2.mul(ShortVector.broadcast(S512, xq[k2 + 64 + l])));
-                        s23 = s23.add(q3.mul(ShortVector.broadcast(S512, xq[k2 + 96 + l])));
-                        s30 = s30.add(q0.mul(ShortVector.broadcast(S512, xq[k3 + l])));
-                        s31 = s31.add(q1.mul(ShortVector.broadcast(S512, xq[k3 + 32 + l])));
-                        s32 = s32.add(q2.mul(ShortVector.broadcast(S512, xq[k3 + 64 + l])));
-                        s33 = s33.add(q3.mul(ShortVector.broadcast(S512, xq[k3 + 96 + l])));
+                        s00 = s00.add(q0.mul(ShortVector.broadcast(S, xq[k0 + l])));
+                        s01 = s01.add(q1.mul(ShortVector.broadcast(S, xq[k0 + 32 + l])));
+                        s02 = s02.add(q2.mul(ShortVector.broadcast(S, xq[k0 + 64 + l])));
+                        s03 = s03.add(q3.mul(ShortVector.broadcast(S, xq[k0 + 96 + l])));
+                        s10 = s10.add(q0.mul(ShortVector.broadcast(S, xq[k1 + l])));
+                        s11 = s11.add(q1.mul(ShortVector.broadcast(S, xq[k1 + 32 + l])));
+                        s12 = s12.add(q2.mul(ShortVector.broadcast(S, xq[k1 + 64 + l])));
+                        s13 = s13.add(q3.mul(ShortVector.broadcast(S, xq[k1 + 96 + l])));
+                        s20 = s20.add(q0.mul(ShortVector.broadcast(S, xq[k2 + l])));
+                        s21 = s21.add(q1.mul(ShortVector.broadcast(S, xq[k2 + 32 + l])));
+                        s22 = s22.add(q2.mul(ShortVector.broadcast(S, xq[k2 + 64 + l])));
+                        s23 = s23.add(q3.mul(ShortVector.broadcast(S, xq[k2 + 96 + l])));
+                        s30 = s30.add(q0.mul(ShortVector.broadcast(S, xq[k3 + l])));
+                        s31 = s31.add(q1.mul(ShortVector.broadcast(S, xq[k3 + 32 + l])));
+                        s32 = s32.add(q2.mul(ShortVector.broadcast(S, xq[k3 + 64 + l])));
+                        s33 = s33.add(q3.mul(ShortVector.broadcast(S, xq[k3 + 96 + l])));
                     }
                     for (int part = 0; part < 2; part++) {
-                        int e = 512 + 16 * part;
-                        ((FloatVector) s00.convertShape(S2F, F512, part)).intoArray(acc, e);
-                        ((FloatVector) s01.convertShape(S2F, F512, part)).intoArray(acc, e + 32);
-                        ((FloatVector) s02.convertShape(S2F, F512, part)).intoArray(acc, e + 64);
-                        ((FloatVector) s03.convertShape(S2F, F512, part)).intoArray(acc, e + 96);
-                        ((FloatVector) s10.convertShape(S2F, F512, part)).intoArray(acc, e + 128);
-                        ((FloatVector) s11.convertShape(S2F, F512, part)).intoArray(acc, e + 160);
-                        ((FloatVector) s12.convertShape(S2F, F512, part)).intoArray(acc, e + 192);
-                        ((FloatVector) s13.convertShape(S2F, F512, part)).intoArray(acc, e + 224);
-                        ((FloatVector) s20.convertShape(S2F, F512, part)).intoArray(acc, e + 256);
-                        ((FloatVector) s21.convertShape(S2F, F512, part)).intoArray(acc, e + 288);
-                        ((FloatVector) s22.convertShape(S2F, F512, part)).intoArray(acc, e + 320);
-                        ((FloatVector) s23.convertShape(S2F, F512, part)).intoArray(acc, e + 352);
-                        ((FloatVector) s30.convertShape(S2F, F512, part)).intoArray(acc, e + 384);
-                        ((FloatVector) s31.convertShape(S2F, F512, part)).intoArray(acc, e + 416);
-                        ((FloatVector) s32.convertShape(S2F, F512, part)).intoArray(acc, e + 448);
-                        ((FloatVector) s33.convertShape(S2F, F512, part)).intoArray(acc, e + 480);
+                        int e = 512 + r + HALF * part;
+                        ((FloatVector) s00.convertShape(S2F, F, part)).intoArray(acc, e);
+                        ((FloatVector) s01.convertShape(S2F, F, part)).intoArray(acc, e + 32);
+                        ((FloatVector) s02.convertShape(S2F, F, part)).intoArray(acc, e + 64);
+                        ((FloatVector) s03.convertShape(S2F, F, part)).intoArray(acc, e + 96);
+                        ((FloatVector) s10.convertShape(S2F, F, part)).intoArray(acc, e + 128);
+                        ((FloatVector) s11.convertShape(S2F, F, part)).intoArray(acc, e + 160);
+                        ((FloatVector) s12.convertShape(S2F, F, part)).intoArray(acc, e + 192);
+                        ((FloatVector) s13.convertShape(S2F, F, part)).intoArray(acc, e + 224);
+                        ((FloatVector) s20.convertShape(S2F, F, part)).intoArray(acc, e + 256);
+                        ((FloatVector) s21.convertShape(S2F, F, part)).intoArray(acc, e + 288);
+                        ((FloatVector) s22.convertShape(S2F, F, part)).intoArray(acc, e + 320);
+                        ((FloatVector) s23.convertShape(S2F, F, part)).intoArray(acc, e + 352);
+                        ((FloatVector) s30.convertShape(S2F, F, part)).intoArray(acc, e + 384);
+                        ((FloatVector) s31.convertShape(S2F, F, part)).intoArray(acc, e + 416);
+                        ((FloatVector) s32.convertShape(S2F, F, part)).intoArray(acc, e + 448);
+                        ((FloatVector) s33.convertShape(S2F, F, part)).intoArray(acc, e + 480);
                     }
                     long sc = o + Q6_K_SC + 32L * (8 * h + l0 / 16);
-                    ShortVector sc0 = ((ShortVector) ByteVector.fromMemorySegment(B256, p, sc, LE).convertShape(B2S, S512, 0));
-                    ShortVector sc1 = ((ShortVector) ByteVector.fromMemorySegment(B256, p, sc + 64, LE).convertShape(B2S, S512, 0));
-                    ShortVector sc2 = ((ShortVector) ByteVector.fromMemorySegment(B256, p, sc + 128, LE).convertShape(B2S, S512, 0));
-                    ShortVector sc3 = ((ShortVector) ByteVector.fromMemorySegment(B256, p, sc + 192, LE).convertShape(B2S, S512, 0));
+                    ShortVector sc0 = ((ShortVector) ByteVector.fromMemorySegment(B, p, sc + r, LE).convertShape(B2S, S, 0));
+                    ShortVector sc1 = ((ShortVector) ByteVector.fromMemorySegment(B, p, sc + 64 + r, LE).convertShape(B2S, S, 0));
+                    ShortVector sc2 = ((ShortVector) ByteVector.fromMemorySegment(B, p, sc + 128 + r, LE).convertShape(B2S, S, 0));
+                    ShortVector sc3 = ((ShortVector) ByteVector.fromMemorySegment(B, p, sc + 192 + r, LE).convertShape(B2S, S, 0));
                     for (int i = 0; i < n; i++) {
                         int kb = (t0 + i) * nb + 8 * sb + 4 * h;
                         int a0 = 128 * i;
                         int e = 512 + 128 * i;
                         for (int part = 0; part < 2; part++) {
-                            FloatVector a = FloatVector.fromArray(F512, acc, a0 + 16 * part);
-                            a = FloatVector.fromArray(F512, acc, e + 16 * part).mul((FloatVector) sc0.convertShape(S2F, F512, part)).fma(FloatVector.broadcast(F512, xd[kb]), a);
-                            a = FloatVector.fromArray(F512, acc, e + 32 + 16 * part).mul((FloatVector) sc1.convertShape(S2F, F512, part)).fma(FloatVector.broadcast(F512, xd[kb + 1]), a);
-                            a = FloatVector.fromArray(F512, acc, e + 64 + 16 * part).mul((FloatVector) sc2.convertShape(S2F, F512, part)).fma(FloatVector.broadcast(F512, xd[kb + 2]), a);
-                            a = FloatVector.fromArray(F512, acc, e + 96 + 16 * part).mul((FloatVector) sc3.convertShape(S2F, F512, part)).fma(FloatVector.broadcast(F512, xd[kb + 3]), a);
-                            a.intoArray(acc, a0 + 16 * part);
+                            FloatVector a = FloatVector.fromArray(F, acc, a0 + r + HALF * part);
+                            a = FloatVector.fromArray(F, acc, e + r + HALF * part).mul((FloatVector) sc0.convertShape(S2F, F, part)).fma(FloatVector.broadcast(F, xd[kb]), a);
+                            a = FloatVector.fromArray(F, acc, e + 32 + r + HALF * part).mul((FloatVector) sc1.convertShape(S2F, F, part)).fma(FloatVector.broadcast(F, xd[kb + 1]), a);
+                            a = FloatVector.fromArray(F, acc, e + 64 + r + HALF * part).mul((FloatVector) sc2.convertShape(S2F, F, part)).fma(FloatVector.broadcast(F, xd[kb + 2]), a);
+                            a = FloatVector.fromArray(F, acc, e + 96 + r + HALF * part).mul((FloatVector) sc3.convertShape(S2F, F, part)).fma(FloatVector.broadcast(F, xd[kb + 3]), a);
+                            a.intoArray(acc, a0 + r + HALF * part);
                         }
                     }
                 }
             }
             for (int i = 0; i < n; i++) {
-                scaleSuperBlock(p, o, o, acc, 128 * i);
+                scaleSuperBlock(p, o, o, acc, 128 * i, r);
             }
         }
         for (int i = 0; i < n; i++) {
-            int r = (t0 + i) * outStride + 32 * g;
-            FloatVector.fromArray(F512, acc, 128 * i + 64).intoArray(out, r);
-            FloatVector.fromArray(F512, acc, 128 * i + 80).intoArray(out, r + 16);
+            int o0 = (t0 + i) * outStride + 32 * g + r;
+            FloatVector.fromArray(F, acc, 128 * i + 64 + r).intoArray(out, o0);
+            FloatVector.fromArray(F, acc, 128 * i + 64 + r + HALF).intoArray(out, o0 + HALF);
         }
     }
 
     /** Columns 128h + l0 + [0, 8) and +32, +64, +96 of a Q6_K super-block, added to acc[0..32). */
-    private static void q6_KPart(MemorySegment p, long o, int h, int l0, Activations x, int k, int kb, float[] acc) {
+    private static void q6_KPart(MemorySegment p, long o, int h, int l0, Activations x, int k, int kb, float[] acc,
+                                 int r) {
         short[] xq = x.quants();
         float[] xd = x.scales();
-        ShortVector s0 = ShortVector.zero(S512);
+        ShortVector s0 = ShortVector.zero(S);
         ShortVector s1 = s0;
         ShortVector s2 = s0;
         ShortVector s3 = s0;
         // Scales first: they lie before the quants, and a miss on them then overlaps the products.
         // column 128h + 32i + l is in group 8h + 2i + l / 16 and activation block kb + i
         long sc = o + Q6_K_SC + 32L * (8 * h + l0 / 16);
-        ShortVector sc0 = ((ShortVector) ByteVector.fromMemorySegment(B256, p, sc, LE).convertShape(B2S, S512, 0));
-        ShortVector sc1 = ((ShortVector) ByteVector.fromMemorySegment(B256, p, sc + 64, LE).convertShape(B2S, S512, 0));
-        ShortVector sc2 = ((ShortVector) ByteVector.fromMemorySegment(B256, p, sc + 128, LE).convertShape(B2S, S512, 0));
-        ShortVector sc3 = ((ShortVector) ByteVector.fromMemorySegment(B256, p, sc + 192, LE).convertShape(B2S, S512, 0));
+        ShortVector sc0 = ((ShortVector) ByteVector.fromMemorySegment(B, p, sc + r, LE).convertShape(B2S, S, 0));
+        ShortVector sc1 = ((ShortVector) ByteVector.fromMemorySegment(B, p, sc + 64 + r, LE).convertShape(B2S, S, 0));
+        ShortVector sc2 = ((ShortVector) ByteVector.fromMemorySegment(B, p, sc + 128 + r, LE).convertShape(B2S, S, 0));
+        ShortVector sc3 = ((ShortVector) ByteVector.fromMemorySegment(B, p, sc + 192 + r, LE).convertShape(B2S, S, 0));
         long q = o + Q6_K_Q + 96L * (32 * h + l0);
         for (int l = 0; l < 8; l++) {
-            ShortVector a = ((ShortVector) ByteVector.fromMemorySegment(B256, p, q + 96L * l, LE).convertShape(ZERO_EXTEND_B2S, S512, 0));
-            ShortVector b = ((ShortVector) ByteVector.fromMemorySegment(B256, p, q + 96L * l + 32, LE).convertShape(ZERO_EXTEND_B2S, S512, 0));
-            ShortVector hb = ((ShortVector) ByteVector.fromMemorySegment(B256, p, q + 96L * l + 64, LE).convertShape(ZERO_EXTEND_B2S, S512, 0));
+            ShortVector a = ((ShortVector) ByteVector.fromMemorySegment(B, p, q + 96L * l + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0));
+            ShortVector b = ((ShortVector) ByteVector.fromMemorySegment(B, p, q + 96L * l + 32 + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0));
+            ShortVector hb = ((ShortVector) ByteVector.fromMemorySegment(B, p, q + 96L * l + 64 + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0));
             ShortVector q0 = a.and(LOW4).or(hb.lanewise(LSHL, 4).and(BITS45)).sub(BIAS32);
             ShortVector q1 = b.and(LOW4).or(hb.lanewise(LSHL, 2).and(BITS45)).sub(BIAS32);
             ShortVector q2 = a.lanewise(LSHR, 4).or(hb.and(BITS45)).sub(BIAS32);
             ShortVector q3 = b.lanewise(LSHR, 4).or(hb.lanewise(LSHR, 2).and(BITS45)).sub(BIAS32);
-            s0 = s0.add(q0.mul(ShortVector.broadcast(S512, xq[k + l])));
-            s1 = s1.add(q1.mul(ShortVector.broadcast(S512, xq[k + 32 + l])));
-            s2 = s2.add(q2.mul(ShortVector.broadcast(S512, xq[k + 64 + l])));
-            s3 = s3.add(q3.mul(ShortVector.broadcast(S512, xq[k + 96 + l])));
+            s0 = s0.add(q0.mul(ShortVector.broadcast(S, xq[k + l])));
+            s1 = s1.add(q1.mul(ShortVector.broadcast(S, xq[k + 32 + l])));
+            s2 = s2.add(q2.mul(ShortVector.broadcast(S, xq[k + 64 + l])));
+            s3 = s3.add(q3.mul(ShortVector.broadcast(S, xq[k + 96 + l])));
         }
         for (int part = 0; part < 2; part++) {
-            FloatVector a = FloatVector.fromArray(F512, acc, 16 * part);
-            a = ((FloatVector) s0.convertShape(S2F, F512, part)).mul((FloatVector) sc0.convertShape(S2F, F512, part)).fma(FloatVector.broadcast(F512, xd[kb]), a);
-            a = ((FloatVector) s1.convertShape(S2F, F512, part)).mul((FloatVector) sc1.convertShape(S2F, F512, part)).fma(FloatVector.broadcast(F512, xd[kb + 1]), a);
-            a = ((FloatVector) s2.convertShape(S2F, F512, part)).mul((FloatVector) sc2.convertShape(S2F, F512, part)).fma(FloatVector.broadcast(F512, xd[kb + 2]), a);
-            a = ((FloatVector) s3.convertShape(S2F, F512, part)).mul((FloatVector) sc3.convertShape(S2F, F512, part)).fma(FloatVector.broadcast(F512, xd[kb + 3]), a);
-            a.intoArray(acc, 16 * part);
+            FloatVector a = FloatVector.fromArray(F, acc, r + HALF * part);
+            a = ((FloatVector) s0.convertShape(S2F, F, part)).mul((FloatVector) sc0.convertShape(S2F, F, part)).fma(FloatVector.broadcast(F, xd[kb]), a);
+            a = ((FloatVector) s1.convertShape(S2F, F, part)).mul((FloatVector) sc1.convertShape(S2F, F, part)).fma(FloatVector.broadcast(F, xd[kb + 1]), a);
+            a = ((FloatVector) s2.convertShape(S2F, F, part)).mul((FloatVector) sc2.convertShape(S2F, F, part)).fma(FloatVector.broadcast(F, xd[kb + 2]), a);
+            a = ((FloatVector) s3.convertShape(S2F, F, part)).mul((FloatVector) sc3.convertShape(S2F, F, part)).fma(FloatVector.broadcast(F, xd[kb + 3]), a);
+            a.intoArray(acc, r + HALF * part);
         }
     }
 

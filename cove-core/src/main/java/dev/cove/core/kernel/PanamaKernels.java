@@ -86,7 +86,7 @@ final class PanamaKernels extends Kernels {
             packed.add("Q4_0");
         }
         for (GgmlType type : new GgmlType[] {GgmlType.Q8_0, GgmlType.Q4_K, GgmlType.Q6_K}) {
-            if (repack && PackedKernels.supports(type) && ROW_PACKED.contains(type.name())) {
+            if (repack && PackedKernels.supported() && ROW_PACKED.contains(type.name())) {
                 packed.add(type.name());
             }
         }
@@ -105,7 +105,7 @@ final class PanamaKernels extends Kernels {
         if (repack && w.packed() == null && Q4_0Packing.supports(w) && PackedQ4_0Kernels.supported()) {
             return w.withPacked(Q4_0Packing.allocate(w, arena));
         }
-        if (repack && w.packed() == null && RowPacking.supports(w) && PackedKernels.supports(w.type())
+        if (repack && w.packed() == null && RowPacking.supports(w) && PackedKernels.supported()
                 && ROW_PACKED.contains(w.type().name())) {
             return w.withPacked(RowPacking.allocate(w, arena));
         }
