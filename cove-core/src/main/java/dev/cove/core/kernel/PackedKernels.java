@@ -47,8 +47,7 @@ final class PackedKernels {
 
     // A vector of shorts holds LANES rows: 32 with AVX-512, 16 with AVX2, where each group of 32
     // rows takes two passes (argument r: the pass's first row), as in PackedQ4_0Kernels.
-    private static final VectorSpecies<Short> S = ShortVector.SPECIES_PREFERRED.vectorBitSize() >= 512
-            ? ShortVector.SPECIES_512 : ShortVector.SPECIES_256;
+    private static final VectorSpecies<Short> S = PackedWidth.SHORTS;
     private static final int LANES = S.length();
     /** The bytes of LANES rows, widened to S. */
     private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(S.vectorBitSize() / 2));
@@ -69,7 +68,7 @@ final class PackedKernels {
 
     /** Whether this machine's vectors are wide enough for these kernels: 16 shorts (AVX2) or more. */
     static boolean supported() {
-        return ShortVector.SPECIES_PREFERRED.vectorBitSize() >= 256;
+        return PackedWidth.supported();
     }
 
     /** Scales (halves) of rows [r, r + HALF) of the block at o, as floats. */

@@ -27,9 +27,7 @@ import jdk.incubator.vector.VectorSpecies;
  * layout, and so the packed bytes, are the same on every machine.
  */
 final class PackedQ4_0Kernels {
-    /** The widest vector of shorts, up to 512 bits (never less than 256: see {@link #supported}). */
-    private static final VectorSpecies<Short> S = ShortVector.SPECIES_PREFERRED.vectorBitSize() >= 512
-            ? ShortVector.SPECIES_512 : ShortVector.SPECIES_256;
+    private static final VectorSpecies<Short> S = PackedWidth.SHORTS;
     /** Rows per vector, and so per pass. */
     private static final int LANES = S.length();
     private static final int PASSES = Q4_0Packing.ROWS / LANES;
@@ -55,7 +53,7 @@ final class PackedQ4_0Kernels {
 
     /** Whether the machine's vectors hold at least 16 shorts, the narrowest these kernels are written for. */
     static boolean supported() {
-        return ShortVector.SPECIES_PREFERRED.vectorBitSize() >= 256;
+        return PackedWidth.supported();
     }
 
     /** Rows per vector, for the kernel's name. */

@@ -1,0 +1,32 @@
+package dev.cove.core.kernel;
+
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The vector of shorts the row-per-lane kernels ({@link PackedQ4_0Kernels}, {@link PackedKernels})
+ * compute with: the machine's widest up to 512 bits. {@code -Dcove.packedBits=256} or {@code 512}
+ * forces one, so that a test can run the other width's code on any machine (a width the
+ * hardware lacks runs in the Vector API's Java fallback: slow, but the same bits).
+ */
+final class PackedWidth {
+    static final VectorSpecies<Short> SHORTS = choose(Integer.getInteger("cove.packedBits", 0));
+
+    private PackedWidth() {
+    }
+
+    private static VectorSpecies<Short> choose(int bits) {
+        if (bits == 512) {
+            return ShortVector.SPECIES_512;
+        }
+        if (bits == 256) {
+            return ShortVector.SPECIES_256;
+        }
+        return ShortVector.SPECIES_PREFERRED.vectorBitSize() >= 512 ? ShortVector.SPECIES_512 : ShortVector.SPECIES_256;
+    }
+
+    /** Whether the machine's vectors hold at least 16 shorts (AVX2), the narrowest the kernels are written for. */
+    static boolean supported() {
+        return ShortVector.SPECIES_PREFERRED.vectorBitSize() >= 256;
+    }
+}
