@@ -36,7 +36,7 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Matrix-matrix products take one group of 32 rows at a time (its weights stay in L2 across
  * the tokens, so memory traffic is one pass over the weights per batch) and run tiles of four
- * tokens ({@link #q8_0Tile}, {@link #q4_KTile}, {@link #q6_KTile}; two or three tokens run a
+ * tokens ({@link #floatTile}, {@link #q4_KTile}, {@link #q6_KTile}; two or three tokens run a
  * tile with the last token repeated), which load and unpack each weight vector once for four
  * tokens. Every tile gives the matrix-vector kernel's result bit for bit, so a batched prompt
  * gives what one token at a time gives (BatchedForwardTest).
@@ -98,7 +98,7 @@ final class PackedKernels {
                     int b1 = Math.min(nb, b0 + chunk);
                     q8_0Widen(w, g, b0, b1, scratch);
                     for (int t = 0; t < tokens; t += 4) {
-                        q8_0Tile(w, x, t, Math.min(4, tokens - t), out, outStride, g, b0, b1, scratch);
+                        floatTile(w, x, t, Math.min(4, tokens - t), out, outStride, g, b0, b1, scratch, Q8_0_GROUP_BYTES);
                     }
                 }
             }
@@ -138,24 +138,26 @@ final class PackedKernels {
     }
 
     /**
-     * Blocks [bStart, bEnd) of Q8_0 group g times {@code n} (1 to 4) tokens from t0, added to
-     * {@code out} (which block 0 initializes): the weights, widened to float once per chunk by
-     * {@link #q8_0Widen} ({@code wf}, L1-resident), are multiplied (FMA) by four tokens' quants
-     * as floats. A block's sums are integers below 2^24, so exact in float, and are scaled as in
-     * {@link #q8_0}: the result is the integer kernel's bit for bit (a batch gives what one token
-     * at a time gives), without the per-token widening of weights and of 16-bit products. Fewer
-     * than four tokens repeat the last one; its repeats store the same values to the same place.
+     * Blocks [bStart, bEnd) of group g of a layout with the 32 rows' scales (halves) first in each
+     * block of {@code blockBytes} (Q8_0's and Q4_0's) times {@code n} (1 to 4) tokens from t0,
+     * added to {@code out} (which block 0 initializes): the weights, widened to float once per
+     * chunk ({@link #q8_0Widen}, {@code PackedQ4_0Kernels.widen}; {@code wf}, L1-resident), are
+     * multiplied (FMA) by four tokens' quants as floats. A block's sums are integers below 2^24,
+     * so exact in float, and are scaled as in {@link #q8_0}: the result is the integer kernel's
+     * bit for bit (a batch gives what one token at a time gives), without the per-token widening
+     * of weights and of 16-bit products. Fewer than four tokens repeat the last one; its repeats
+     * store the same values to the same place.
      */
-    private static void q8_0Tile(WeightMatrix w, Activations x, int t0, int n, float[] out, int outStride, int g,
-                                 int bStart, int bEnd, float[] wf) {
+    static void floatTile(WeightMatrix w, Activations x, int t0, int n, float[] out, int outStride, int g,
+                          int bStart, int bEnd, float[] wf, int blockBytes) {
         for (int r = 0; r < RowPacking.ROWS; r += LANES) {
-            q8_0Tile(w, x, t0, n, out, outStride, g, bStart, bEnd, wf, r);
+            floatTile(w, x, t0, n, out, outStride, g, bStart, bEnd, wf, blockBytes, r);
         }
     }
 
-    /** {@link #q8_0Tile} for rows [r, r + LANES) of the group. */
-    private static void q8_0Tile(WeightMatrix w, Activations x, int t0, int n, float[] out, int outStride, int g,
-                                 int bStart, int bEnd, float[] wf, int r) {
+    /** {@link #floatTile} for rows [r, r + LANES) of the group. */
+    private static void floatTile(WeightMatrix w, Activations x, int t0, int n, float[] out, int outStride, int g,
+                                  int bStart, int bEnd, float[] wf, int blockBytes, int r) {
         MemorySegment p = w.packed();
         int cols = w.cols();
         int nb = cols / 32;
@@ -204,9 +206,9 @@ final class PackedKernels {
             a30 = FloatVector.fromArray(F, out, r3);
             a31 = FloatVector.fromArray(F, out, r3 + HALF);
         }
-        long gBase = (long) g * nb * Q8_0_GROUP_BYTES;
+        long gBase = (long) g * nb * blockBytes;
         for (int b = bStart; b < bEnd; b++) {
-            long o = gBase + (long) b * Q8_0_GROUP_BYTES;
+            long o = gBase + (long) b * blockBytes;
             FloatVector b00 = FloatVector.zero(F);
             FloatVector b01 = b00;
             FloatVector b10 = b00;

@@ -41,6 +41,7 @@ final class PackedQ4_0Kernels {
     private static final int HALF_LANES = F.length();
 
     private static final ShortVector NIBBLE = ShortVector.broadcast(S, (short) 0xF);
+    private static final ShortVector EIGHT = ShortVector.broadcast(S, (short) 8);
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final int GBB = Q4_0Packing.GROUP_BLOCK_BYTES;
     /** Where a block's quants start, after the 32 rows' scales. */
@@ -186,9 +187,28 @@ final class PackedQ4_0Kernels {
         }
     }
 
-    /** Row group {@code group} times all tokens of x, in the largest tiles of tokens that pay. */
-    static void matMul(WeightMatrix w, Activations x, float[] out, int outStride, int group) {
+    /** Floats of scratch {@link #matMul} needs for its float tiles: four blocks of 32 x 32 weights. */
+    static final int SCRATCH = 4 * 32 * 32;
+
+    /**
+     * Row group {@code group} times all tokens of x, in the largest tiles of tokens that pay. With
+     * AVX2, tiles of float FMA on weights widened once per chunk of blocks (as Q8_0's,
+     * {@link PackedKernels#floatTile}) beat the 16-bit products, whose four-token tile spills
+     * registers there; with AVX-512 the 16-bit tiles are faster.
+     */
+    static void matMul(WeightMatrix w, Activations x, float[] out, int outStride, int group, float[] scratch) {
         int tokens = x.tokens();
+        if (LANES == 16 && tokens > 1 && scratch.length >= SCRATCH) {
+            int nb = w.cols() / 32;
+            for (int b0 = 0; b0 < nb; b0 += 4) {
+                int b1 = Math.min(nb, b0 + 4);
+                widen(w, group, b0, b1, scratch);
+                for (int t = 0; t < tokens; t += 4) {
+                    PackedKernels.floatTile(w, x, t, Math.min(4, tokens - t), out, outStride, group, b0, b1, scratch, GBB);
+                }
+            }
+            return;
+        }
         int t = 0;
         if (maxTile() >= 8) {
             for (; t + 8 <= tokens; t += 8) {
@@ -204,6 +224,30 @@ final class PackedQ4_0Kernels {
         }
         for (; t < tokens; t++) {
             matVec(w, x, t, out, t * outStride, 32 * group, 32 * group + 32);
+        }
+    }
+
+    /**
+     * Blocks [b0, b1) of group g as floats {@code q - 8}: scratch[((b - b0) * 32 + c) * 32 + row]
+     * for column c of the block (byte m holds columns m and m + 16).
+     */
+    private static void widen(WeightMatrix w, int g, int b0, int b1, float[] scratch) {
+        MemorySegment p = w.packed();
+        long gBase = (long) g * (w.cols() / 32) * GBB;
+        for (int b = b0; b < b1; b++) {
+            long o = gBase + (long) b * GBB;
+            int so = (b - b0) * 1024;
+            for (int m = 0; m < 16; m++) {
+                for (int r = 0; r < Q4_0Packing.ROWS; r += LANES) {
+                    ShortVector q = quants(p, o, m, r);
+                    ShortVector lo = q.and(NIBBLE).sub(EIGHT);
+                    ShortVector hi = q.lanewise(LSHR, 4).sub(EIGHT);
+                    ((FloatVector) lo.convertShape(S2F, F, 0)).intoArray(scratch, so + 32 * m + r);
+                    ((FloatVector) lo.convertShape(S2F, F, 1)).intoArray(scratch, so + 32 * m + r + HALF_LANES);
+                    ((FloatVector) hi.convertShape(S2F, F, 0)).intoArray(scratch, so + 32 * (m + 16) + r);
+                    ((FloatVector) hi.convertShape(S2F, F, 1)).intoArray(scratch, so + 32 * (m + 16) + r + HALF_LANES);
+                }
+            }
         }
     }
 

@@ -340,7 +340,7 @@ final class PanamaKernels extends Kernels {
         }
         if (w.packed() != null) {
             for (int g = rowStart / 32; g < rowEnd / 32; g++) {
-                PackedQ4_0Kernels.matMul(w, x, out, outStride, g);
+                PackedQ4_0Kernels.matMul(w, x, out, outStride, g, scratch);
             }
             return;
         }
