@@ -189,16 +189,23 @@ final class PackedQ4_0Kernels {
 
     /** Floats of scratch {@link #matMul} needs for its float tiles: four blocks of 32 x 32 weights. */
     static final int SCRATCH = 4 * 32 * 32;
+    /**
+     * Fewest tokens for the float tiles with AVX2: each chunk's widening is shared by all the
+     * tokens, and pays from 16 on (1.1B Q4_0, Zen 3, 2 threads, alternating runs: pp16 33 vs 20-23
+     * tok/s, pp128 52-56 vs 39-42); below, the 16-bit tiles win (pp4-pp12, and a four-sequence
+     * decode step: cove batch --parallel 4 at 24 vs 17 generated tok/s).
+     */
+    private static final int FLOAT_TILE_TOKENS = 16;
 
     /**
      * Row group {@code group} times all tokens of x, in the largest tiles of tokens that pay. With
-     * AVX2, tiles of float FMA on weights widened once per chunk of blocks (as Q8_0's,
-     * {@link PackedKernels#floatTile}) beat the 16-bit products, whose four-token tile spills
-     * registers there; with AVX-512 the 16-bit tiles are faster.
+     * AVX2 and enough tokens, tiles of float FMA on weights widened once per chunk of blocks (as
+     * Q8_0's, {@link PackedKernels#floatTile}) beat the 16-bit products, whose four-token tile
+     * spills registers there; with AVX-512 the 16-bit tiles are faster.
      */
     static void matMul(WeightMatrix w, Activations x, float[] out, int outStride, int group, float[] scratch) {
         int tokens = x.tokens();
-        if (LANES == 16 && tokens > 1 && scratch.length >= SCRATCH) {
+        if (LANES == 16 && tokens >= FLOAT_TILE_TOKENS && scratch.length >= SCRATCH) {
             int nb = w.cols() / 32;
             for (int b0 = 0; b0 < nb; b0 += 4) {
                 int b1 = Math.min(nb, b0 + 4);

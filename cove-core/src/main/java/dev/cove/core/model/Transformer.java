@@ -91,6 +91,26 @@ public final class Transformer {
     }
 
     /**
+     * Whether a token's logits are bit for bit the same however many tokens share a batch with
+     * it: true when every matrix a forward pass multiplies has integer kernels here
+     * ({@link Kernels#readsQuantized}), whose tiles give the matrix-vector result exactly; float
+     * kernels round a tile's sums differently from a lone token's.
+     */
+    public boolean batchInvariant() {
+        if (!kernels.readsQuantized(weights.output())) {
+            return false;
+        }
+        for (LayerWeights l : weights.layers()) {
+            for (dev.cove.core.kernel.WeightMatrix w : l.matrices()) {
+                if (!kernels.readsQuantized(w)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
      * The KV cache type of the states made from now on by {@link #newState(int)} (F32 until
      * set): chosen once, at start-up, by whoever configures the model (`--kv-type`).
      */

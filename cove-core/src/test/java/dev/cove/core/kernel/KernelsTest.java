@@ -51,7 +51,7 @@ class KernelsTest {
                 FAST.pack(w, 0, FAST.packGroups(w));
             }
             double tolerance = FAST.readsQuantized(w) ? 2e-2 : 2e-5;
-            for (int tokens : new int[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 13}) {
+            for (int tokens : new int[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 13, 16, 21}) {
                 Activations x = new Activations(cols, tokens);
                 x.setTokens(tokens);
                 for (int i = 0; i < x.values().length; i++) {
