@@ -27,9 +27,9 @@ import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Integer kernels for the {@link RowPacking row-per-lane} Q8_0, Q4_K and Q6_K layouts (AVX-512
- * only), with activations quantized to 8 bits per block of 32 ({@link Activations}). Like the
- * packed Q4_0 kernel: one 32-byte load gives one byte of 32 rows, widened to 16-bit lanes and
+ * Integer kernels for the {@link RowPacking row-per-lane} Q8_0, Q4_K and Q6_K layouts (AVX2 and
+ * AVX-512), with activations quantized to 8 bits per block of 32 ({@link Activations}). Like the
+ * packed Q4_0 kernels: one load gives one byte of 32 rows (16 with AVX2), widened to 16-bit lanes and
  * multiplied by one broadcast activation; the 16-bit sums are converted to float once per
  * block (or sub-block) and scaled by the 32 rows' scales at once. Every 16-bit sum is kept
  * within range by construction (see each kernel), so the results are exact integer sums.

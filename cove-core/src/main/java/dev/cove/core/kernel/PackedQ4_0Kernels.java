@@ -57,11 +57,6 @@ final class PackedQ4_0Kernels {
         return PackedWidth.supported();
     }
 
-    /** Rows per vector, for the kernel's name. */
-    static int lanes() {
-        return LANES;
-    }
-
     /**
      * Largest token tile worth using: eight tokens keep 24 accumulators, which fit AVX-512's 32
      * registers but not AVX2's 16.

@@ -5,10 +5,8 @@ import static jdk.incubator.vector.VectorOperators.EXP;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LSHR;
 import static jdk.incubator.vector.VectorOperators.MAX;
-import static jdk.incubator.vector.VectorOperators.S2F;
 import static jdk.incubator.vector.VectorOperators.S2I;
 import static jdk.incubator.vector.VectorOperators.ZERO_EXTEND_B2I;
-import static jdk.incubator.vector.VectorOperators.ZERO_EXTEND_B2S;
 
 import dev.cove.core.tensor.GgmlType;
 import java.lang.foreign.Arena;
@@ -27,7 +25,8 @@ import jdk.incubator.vector.VectorSpecies;
  * Kernels on the Vector API. Loaded only when {@code jdk.incubator.vector} is present (see
  * {@link Kernels}). What was measured to be fastest on AVX-512 (see cove-bench):
  * <ul>
- * <li><b>Q4_0</b> is {@linkplain Q4_0Packing repacked} at load so that lanes are rows, and
+ * <li><b>Q4_0</b> (and Q8_0, Q4_K, Q6_K: {@link PackedKernels}) is {@linkplain Q4_0Packing repacked}
+ * at load so that lanes are rows ({@link PackedQ4_0Kernels}, AVX2 and AVX-512), and
  * multiplied in 16-bit integers by activations quantized to 8 bits: one widening, one mask or
  * shift, then one multiply and one add per 32 weights, and one scale multiplication per block for
  * 32 rows. About twice as fast as float FMA on dequantized weights with lanes along the row,

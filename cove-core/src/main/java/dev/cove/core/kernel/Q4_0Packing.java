@@ -19,7 +19,7 @@ import java.lang.foreign.ValueLayout;
  * API, which has no byte dot-product instruction.
  */
 public final class Q4_0Packing {
-    /** Rows per group: one row per 16-bit lane of a 512-bit vector. */
+    /** Rows per group: one row per 16-bit lane of a 512-bit vector (two 256-bit vectors with AVX2). */
     public static final int ROWS = 32;
     /** Bytes of one block of one group: 32 scales and 32 x 16 bytes of quants. */
     public static final int GROUP_BLOCK_BYTES = ROWS * 2 + ROWS * 16;
