@@ -65,21 +65,10 @@ final class PackedQ4_0Kernels {
         return LANES == 32 ? 8 : 4;
     }
 
-    /** Scales of rows [r, r + HALF_LANES) of block offset o, as floats times {@code factor}. */
-    private static FloatVector scales(MemorySegment p, long o, int r, float factor) {
-        IntVector h = (IntVector) ShortVector.fromMemorySegment(H, p, o + 2L * r, LE).convertShape(S2I, I, 0);
-        return h.lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS * factor);
-    }
-
-    /** Quant byte m of rows [r, r + LANES) of block offset o, widened (both nibbles). */
-    private static ShortVector quants(MemorySegment p, long o, int m, int r) {
-        return (ShortVector) ByteVector.fromMemorySegment(B, p, o + QUANTS + 32L * m + r, LE)
-                .convertShape(ZERO_EXTEND_B2S, S, 0);
-    }
-
-    private static ShortVector bcast(short v) {
-        return ShortVector.broadcast(S, v);
-    }
+    // Every vector expression is written out in place, as in PackedKernels: helper methods that
+    // return vectors were not always inlined (JFR showed a tenth of generation time in the Vector
+    // API's Java fallback, FloatVector.lanewiseTemplate, under such a helper), and a vector
+    // crossing a call that is not inlined is boxed.
 
     /** Rows [rowStart, rowEnd) (whole groups of 32) times quantized token t. */
     static void matVec(WeightMatrix w, Activations x, int t, float[] out, int outOffset, int rowStart, int rowEnd) {
@@ -104,20 +93,20 @@ final class PackedQ4_0Kernels {
                 for (int b = 0; b < nb; b++) {
                     long o = gBase + (long) b * GBB;
                     int k0 = qBase + 32 * b;
-                    ShortVector s = bcast((short) -xoff[sBase + b]);
+                    ShortVector s = ShortVector.broadcast(S, (short) -xoff[sBase + b]);
                     ShortVector s2 = ShortVector.zero(S);
                     for (int m = 0; m < 16; m += 2) {
-                        ShortVector q0 = quants(p, o, m, r);
-                        ShortVector q1 = quants(p, o, m + 1, r);
-                        s = s.add(q0.and(NIBBLE).mul(bcast(xq[k0 + m])));
-                        s2 = s2.add(q0.lanewise(LSHR, 4).mul(bcast(xq[k0 + m + 16])));
-                        s = s.add(q1.and(NIBBLE).mul(bcast(xq[k0 + m + 1])));
-                        s2 = s2.add(q1.lanewise(LSHR, 4).mul(bcast(xq[k0 + m + 17])));
+                        ShortVector q0 = ((ShortVector) ByteVector.fromMemorySegment(B, p, o + QUANTS + 32L * m + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0));
+                        ShortVector q1 = ((ShortVector) ByteVector.fromMemorySegment(B, p, o + QUANTS + 32L * (m + 1) + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0));
+                        s = s.add(q0.and(NIBBLE).mul(ShortVector.broadcast(S, xq[k0 + m])));
+                        s2 = s2.add(q0.lanewise(LSHR, 4).mul(ShortVector.broadcast(S, xq[k0 + m + 16])));
+                        s = s.add(q1.and(NIBBLE).mul(ShortVector.broadcast(S, xq[k0 + m + 1])));
+                        s2 = s2.add(q1.lanewise(LSHR, 4).mul(ShortVector.broadcast(S, xq[k0 + m + 17])));
                     }
                     s = s.add(s2);
                     float dx = xd[sBase + b];
-                    acc0 = ((FloatVector) s.convertShape(S2F, F, 0)).fma(scales(p, o, r, dx), acc0);
-                    acc1 = ((FloatVector) s.convertShape(S2F, F, 1)).fma(scales(p, o, r + HALF_LANES, dx), acc1);
+                    acc0 = ((FloatVector) s.convertShape(S2F, F, 0)).fma(((IntVector) ShortVector.fromMemorySegment(H, p, o + 2L * r, LE).convertShape(S2I, I, 0)).lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS * dx), acc0);
+                    acc1 = ((FloatVector) s.convertShape(S2F, F, 1)).fma(((IntVector) ShortVector.fromMemorySegment(H, p, o + 2L * (r + HALF_LANES), LE).convertShape(S2I, I, 0)).lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS * dx), acc1);
                 }
                 int o0 = outOffset + 32 * g + r;
                 acc0.intoArray(out, o0);
@@ -151,16 +140,16 @@ final class PackedQ4_0Kernels {
             for (int b = 0; b < nb; b++) {
                 long o = gBase + (long) b * GBB;
                 int k0 = qBase + 32 * b;
-                ShortVector offset = bcast((short) -xoff[sBase + b]);
+                ShortVector offset = ShortVector.broadcast(S, (short) -xoff[sBase + b]);
                 ShortVector lo0 = offset;
                 ShortVector lo1 = offset;
                 ShortVector hi0 = ShortVector.zero(S);
                 ShortVector hi1 = hi0;
                 for (int m = 0; m < 16; m++) {
-                    ShortVector q0 = quants(p, o, m, 0);
-                    ShortVector q1 = quants(p, o, m, LANES);
-                    ShortVector xl = bcast(xq[k0 + m]);
-                    ShortVector xh = bcast(xq[k0 + m + 16]);
+                    ShortVector q0 = ((ShortVector) ByteVector.fromMemorySegment(B, p, o + QUANTS + 32L * m, LE).convertShape(ZERO_EXTEND_B2S, S, 0));
+                    ShortVector q1 = ((ShortVector) ByteVector.fromMemorySegment(B, p, o + QUANTS + 32L * m + LANES, LE).convertShape(ZERO_EXTEND_B2S, S, 0));
+                    ShortVector xl = ShortVector.broadcast(S, xq[k0 + m]);
+                    ShortVector xh = ShortVector.broadcast(S, xq[k0 + m + 16]);
                     lo0 = lo0.add(q0.and(NIBBLE).mul(xl));
                     lo1 = lo1.add(q1.and(NIBBLE).mul(xl));
                     hi0 = hi0.add(q0.lanewise(LSHR, 4).mul(xh));
@@ -169,10 +158,10 @@ final class PackedQ4_0Kernels {
                 ShortVector s0 = lo0.add(hi0);
                 ShortVector s1 = lo1.add(hi1);
                 float dx = xd[sBase + b];
-                acc0 = ((FloatVector) s0.convertShape(S2F, F, 0)).fma(scales(p, o, 0, dx), acc0);
-                acc1 = ((FloatVector) s0.convertShape(S2F, F, 1)).fma(scales(p, o, HALF_LANES, dx), acc1);
-                acc2 = ((FloatVector) s1.convertShape(S2F, F, 0)).fma(scales(p, o, LANES, dx), acc2);
-                acc3 = ((FloatVector) s1.convertShape(S2F, F, 1)).fma(scales(p, o, LANES + HALF_LANES, dx), acc3);
+                acc0 = ((FloatVector) s0.convertShape(S2F, F, 0)).fma(((IntVector) ShortVector.fromMemorySegment(H, p, o, LE).convertShape(S2I, I, 0)).lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS * dx), acc0);
+                acc1 = ((FloatVector) s0.convertShape(S2F, F, 1)).fma(((IntVector) ShortVector.fromMemorySegment(H, p, o + 2L * HALF_LANES, LE).convertShape(S2I, I, 0)).lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS * dx), acc1);
+                acc2 = ((FloatVector) s1.convertShape(S2F, F, 0)).fma(((IntVector) ShortVector.fromMemorySegment(H, p, o + 2L * LANES, LE).convertShape(S2I, I, 0)).lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS * dx), acc2);
+                acc3 = ((FloatVector) s1.convertShape(S2F, F, 1)).fma(((IntVector) ShortVector.fromMemorySegment(H, p, o + 2L * (LANES + HALF_LANES), LE).convertShape(S2I, I, 0)).lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS * dx), acc3);
             }
             int o0 = outOffset + 32 * g;
             acc0.intoArray(out, o0);
@@ -241,7 +230,7 @@ final class PackedQ4_0Kernels {
             int so = (b - b0) * 1024;
             for (int m = 0; m < 16; m++) {
                 for (int r = 0; r < Q4_0Packing.ROWS; r += LANES) {
-                    ShortVector q = quants(p, o, m, r);
+                    ShortVector q = ((ShortVector) ByteVector.fromMemorySegment(B, p, o + QUANTS + 32L * m + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0));
                     ShortVector lo = q.and(NIBBLE).sub(EIGHT);
                     ShortVector hi = q.lanewise(LSHR, 4).sub(EIGHT);
                     ((FloatVector) lo.convertShape(S2F, F, 0)).intoArray(scratch, so + 32 * m + r);
@@ -280,32 +269,32 @@ final class PackedQ4_0Kernels {
             for (int b = 0; b < nb; b++) {
                 long o = gBase + (long) b * GBB;
                 int sb = t0 * nb + b;
-                ShortVector s0 = bcast((short) -xoff[sb]);
-                ShortVector s1 = bcast((short) -xoff[sb + nb]);
-                ShortVector s2 = bcast((short) -xoff[sb + 2 * nb]);
-                ShortVector s3 = bcast((short) -xoff[sb + nb3]);
+                ShortVector s0 = ShortVector.broadcast(S, (short) -xoff[sb]);
+                ShortVector s1 = ShortVector.broadcast(S, (short) -xoff[sb + nb]);
+                ShortVector s2 = ShortVector.broadcast(S, (short) -xoff[sb + 2 * nb]);
+                ShortVector s3 = ShortVector.broadcast(S, (short) -xoff[sb + nb3]);
                 int k = 32 * b;
                 // Low nibbles, then high nibbles, in two loops (the loads are repeated from L1). In
                 // one loop C2 broadcast half the activations through a general register, an extra
                 // shuffle each that cost 10-15% of this kernel; in two, every broadcast reads memory.
                 for (int m = 0; m < 16; m++) {
-                    ShortVector lo = quants(p, o, m, r).and(NIBBLE);
+                    ShortVector lo = ((ShortVector) ByteVector.fromMemorySegment(B, p, o + QUANTS + 32L * m + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0)).and(NIBBLE);
                     int c = (k + m) * cap + t0;
-                    s0 = s0.add(lo.mul(bcast(xc[c])));
-                    s1 = s1.add(lo.mul(bcast(xc[c + 1])));
-                    s2 = s2.add(lo.mul(bcast(xc[c + 2])));
-                    s3 = s3.add(lo.mul(bcast(xc[c + last])));
+                    s0 = s0.add(lo.mul(ShortVector.broadcast(S, xc[c])));
+                    s1 = s1.add(lo.mul(ShortVector.broadcast(S, xc[c + 1])));
+                    s2 = s2.add(lo.mul(ShortVector.broadcast(S, xc[c + 2])));
+                    s3 = s3.add(lo.mul(ShortVector.broadcast(S, xc[c + last])));
                 }
                 for (int m = 0; m < 16; m++) {
-                    ShortVector hi = quants(p, o, m, r).lanewise(LSHR, 4);
+                    ShortVector hi = ((ShortVector) ByteVector.fromMemorySegment(B, p, o + QUANTS + 32L * m + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0)).lanewise(LSHR, 4);
                     int c = (k + m + 16) * cap + t0;
-                    s0 = s0.add(hi.mul(bcast(xc[c])));
-                    s1 = s1.add(hi.mul(bcast(xc[c + 1])));
-                    s2 = s2.add(hi.mul(bcast(xc[c + 2])));
-                    s3 = s3.add(hi.mul(bcast(xc[c + last])));
+                    s0 = s0.add(hi.mul(ShortVector.broadcast(S, xc[c])));
+                    s1 = s1.add(hi.mul(ShortVector.broadcast(S, xc[c + 1])));
+                    s2 = s2.add(hi.mul(ShortVector.broadcast(S, xc[c + 2])));
+                    s3 = s3.add(hi.mul(ShortVector.broadcast(S, xc[c + last])));
                 }
-                FloatVector d0 = scales(p, o, r, 1f);
-                FloatVector d1 = scales(p, o, r + HALF_LANES, 1f);
+                FloatVector d0 = ((IntVector) ShortVector.fromMemorySegment(H, p, o + 2L * r, LE).convertShape(S2I, I, 0)).lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS);
+                FloatVector d1 = ((IntVector) ShortVector.fromMemorySegment(H, p, o + 2L * (r + HALF_LANES), LE).convertShape(S2I, I, 0)).lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS);
                 float dx0 = xd[sb];
                 float dx1 = xd[sb + nb];
                 float dx2 = xd[sb + 2 * nb];
@@ -368,41 +357,41 @@ final class PackedQ4_0Kernels {
             for (int b = 0; b < nb; b++) {
                 long o = gBase + (long) b * GBB;
                 int sb = t0 * nb + b;
-                ShortVector s0 = bcast((short) -xoff[sb + 0 * nb]);
-                ShortVector s1 = bcast((short) -xoff[sb + 1 * nb]);
-                ShortVector s2 = bcast((short) -xoff[sb + 2 * nb]);
-                ShortVector s3 = bcast((short) -xoff[sb + 3 * nb]);
-                ShortVector s4 = bcast((short) -xoff[sb + 4 * nb]);
-                ShortVector s5 = bcast((short) -xoff[sb + 5 * nb]);
-                ShortVector s6 = bcast((short) -xoff[sb + 6 * nb]);
-                ShortVector s7 = bcast((short) -xoff[sb + 7 * nb]);
+                ShortVector s0 = ShortVector.broadcast(S, (short) -xoff[sb + 0 * nb]);
+                ShortVector s1 = ShortVector.broadcast(S, (short) -xoff[sb + 1 * nb]);
+                ShortVector s2 = ShortVector.broadcast(S, (short) -xoff[sb + 2 * nb]);
+                ShortVector s3 = ShortVector.broadcast(S, (short) -xoff[sb + 3 * nb]);
+                ShortVector s4 = ShortVector.broadcast(S, (short) -xoff[sb + 4 * nb]);
+                ShortVector s5 = ShortVector.broadcast(S, (short) -xoff[sb + 5 * nb]);
+                ShortVector s6 = ShortVector.broadcast(S, (short) -xoff[sb + 6 * nb]);
+                ShortVector s7 = ShortVector.broadcast(S, (short) -xoff[sb + 7 * nb]);
                 int k = 32 * b;
                 for (int m = 0; m < 16; m++) { // low and high nibbles in two loops, as in matMul4
-                    ShortVector lo = quants(p, o, m, r).and(NIBBLE);
+                    ShortVector lo = ((ShortVector) ByteVector.fromMemorySegment(B, p, o + QUANTS + 32L * m + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0)).and(NIBBLE);
                     int c = (k + m) * cap + t0;
-                    s0 = s0.add(lo.mul(bcast(xc[c + 0])));
-                    s1 = s1.add(lo.mul(bcast(xc[c + 1])));
-                    s2 = s2.add(lo.mul(bcast(xc[c + 2])));
-                    s3 = s3.add(lo.mul(bcast(xc[c + 3])));
-                    s4 = s4.add(lo.mul(bcast(xc[c + 4])));
-                    s5 = s5.add(lo.mul(bcast(xc[c + 5])));
-                    s6 = s6.add(lo.mul(bcast(xc[c + 6])));
-                    s7 = s7.add(lo.mul(bcast(xc[c + 7])));
+                    s0 = s0.add(lo.mul(ShortVector.broadcast(S, xc[c + 0])));
+                    s1 = s1.add(lo.mul(ShortVector.broadcast(S, xc[c + 1])));
+                    s2 = s2.add(lo.mul(ShortVector.broadcast(S, xc[c + 2])));
+                    s3 = s3.add(lo.mul(ShortVector.broadcast(S, xc[c + 3])));
+                    s4 = s4.add(lo.mul(ShortVector.broadcast(S, xc[c + 4])));
+                    s5 = s5.add(lo.mul(ShortVector.broadcast(S, xc[c + 5])));
+                    s6 = s6.add(lo.mul(ShortVector.broadcast(S, xc[c + 6])));
+                    s7 = s7.add(lo.mul(ShortVector.broadcast(S, xc[c + 7])));
                 }
                 for (int m = 0; m < 16; m++) {
-                    ShortVector hi = quants(p, o, m, r).lanewise(LSHR, 4);
+                    ShortVector hi = ((ShortVector) ByteVector.fromMemorySegment(B, p, o + QUANTS + 32L * m + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0)).lanewise(LSHR, 4);
                     int c = (k + m + 16) * cap + t0;
-                    s0 = s0.add(hi.mul(bcast(xc[c + 0])));
-                    s1 = s1.add(hi.mul(bcast(xc[c + 1])));
-                    s2 = s2.add(hi.mul(bcast(xc[c + 2])));
-                    s3 = s3.add(hi.mul(bcast(xc[c + 3])));
-                    s4 = s4.add(hi.mul(bcast(xc[c + 4])));
-                    s5 = s5.add(hi.mul(bcast(xc[c + 5])));
-                    s6 = s6.add(hi.mul(bcast(xc[c + 6])));
-                    s7 = s7.add(hi.mul(bcast(xc[c + 7])));
+                    s0 = s0.add(hi.mul(ShortVector.broadcast(S, xc[c + 0])));
+                    s1 = s1.add(hi.mul(ShortVector.broadcast(S, xc[c + 1])));
+                    s2 = s2.add(hi.mul(ShortVector.broadcast(S, xc[c + 2])));
+                    s3 = s3.add(hi.mul(ShortVector.broadcast(S, xc[c + 3])));
+                    s4 = s4.add(hi.mul(ShortVector.broadcast(S, xc[c + 4])));
+                    s5 = s5.add(hi.mul(ShortVector.broadcast(S, xc[c + 5])));
+                    s6 = s6.add(hi.mul(ShortVector.broadcast(S, xc[c + 6])));
+                    s7 = s7.add(hi.mul(ShortVector.broadcast(S, xc[c + 7])));
                 }
-                FloatVector d0 = scales(p, o, r, 1f);
-                FloatVector d1 = scales(p, o, r + HALF_LANES, 1f);
+                FloatVector d0 = ((IntVector) ShortVector.fromMemorySegment(H, p, o + 2L * r, LE).convertShape(S2I, I, 0)).lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS);
+                FloatVector d1 = ((IntVector) ShortVector.fromMemorySegment(H, p, o + 2L * (r + HALF_LANES), LE).convertShape(S2I, I, 0)).lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS);
                 float dx0 = xd[sb + 0 * nb];
                 f00 = ((FloatVector) s0.convertShape(S2F, F, 0)).fma(d0.mul(dx0), f00);
                 f01 = ((FloatVector) s0.convertShape(S2F, F, 1)).fma(d1.mul(dx0), f01);
@@ -466,27 +455,27 @@ final class PackedQ4_0Kernels {
             for (int b = 0; b < nb; b++) {
                 long o = gBase + (long) b * GBB;
                 int sb = t0 * nb + b;
-                ShortVector s0 = bcast((short) -xoff[sb]);
-                ShortVector s1 = bcast((short) -xoff[sb + nb]);
+                ShortVector s0 = ShortVector.broadcast(S, (short) -xoff[sb]);
+                ShortVector s1 = ShortVector.broadcast(S, (short) -xoff[sb + nb]);
                 ShortVector u0 = ShortVector.zero(S);
                 ShortVector u1 = u0;
                 int k = 32 * b;
                 for (int m = 0; m < 16; m++) { // two loops, as in matMul4
-                    ShortVector lo = quants(p, o, m, r).and(NIBBLE);
+                    ShortVector lo = ((ShortVector) ByteVector.fromMemorySegment(B, p, o + QUANTS + 32L * m + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0)).and(NIBBLE);
                     int c = (k + m) * cap + t0;
-                    s0 = s0.add(lo.mul(bcast(xc[c])));
-                    s1 = s1.add(lo.mul(bcast(xc[c + 1])));
+                    s0 = s0.add(lo.mul(ShortVector.broadcast(S, xc[c])));
+                    s1 = s1.add(lo.mul(ShortVector.broadcast(S, xc[c + 1])));
                 }
                 for (int m = 0; m < 16; m++) {
-                    ShortVector hi = quants(p, o, m, r).lanewise(LSHR, 4);
+                    ShortVector hi = ((ShortVector) ByteVector.fromMemorySegment(B, p, o + QUANTS + 32L * m + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0)).lanewise(LSHR, 4);
                     int c = (k + m + 16) * cap + t0;
-                    u0 = u0.add(hi.mul(bcast(xc[c])));
-                    u1 = u1.add(hi.mul(bcast(xc[c + 1])));
+                    u0 = u0.add(hi.mul(ShortVector.broadcast(S, xc[c])));
+                    u1 = u1.add(hi.mul(ShortVector.broadcast(S, xc[c + 1])));
                 }
                 s0 = s0.add(u0);
                 s1 = s1.add(u1);
-                FloatVector d0 = scales(p, o, r, 1f);
-                FloatVector d1 = scales(p, o, r + HALF_LANES, 1f);
+                FloatVector d0 = ((IntVector) ShortVector.fromMemorySegment(H, p, o + 2L * r, LE).convertShape(S2I, I, 0)).lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS);
+                FloatVector d1 = ((IntVector) ShortVector.fromMemorySegment(H, p, o + 2L * (r + HALF_LANES), LE).convertShape(S2I, I, 0)).lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS);
                 float dx0 = xd[sb];
                 float dx1 = xd[sb + nb];
                 f00 = ((FloatVector) s0.convertShape(S2F, F, 0)).fma(d0.mul(dx0), f00);
