@@ -290,6 +290,10 @@ final class PackedKernels {
         int qBase = t * w.cols();
         int sBase = t * nb;
         long gBase = (long) g * nb * Q8_0_GROUP_BYTES;
+        if (LANES == 16) {
+            q8_0Halves(p, xq, xd, qBase, sBase, nb, gBase, out, outOffset + 32 * g);
+            return;
+        }
         for (int r = 0; r < RowPacking.ROWS; r += LANES) {
             FloatVector acc0 = FloatVector.zero(F);
             FloatVector acc1 = acc0;
@@ -312,6 +316,49 @@ final class PackedKernels {
             acc0.intoArray(out, outOffset + 32 * g + r);
             acc1.intoArray(out, outOffset + 32 * g + r + HALF);
         }
+    }
+
+    /**
+     * {@link #q8_0} with AVX2: both halves of the group in one loop, so that each broadcast
+     * activation serves 32 rows (as {@code PackedQ4_0Kernels.matVecHalves}); the same sums.
+     * 1.1B Q8_0 on Zen 3, 2 threads, alternating runs: tg32 13.9-14.1 tok/s against 10.0-11.7 for
+     * two passes.
+     */
+    private static void q8_0Halves(MemorySegment p, short[] xq, float[] xd, int qBase, int sBase, int nb, long gBase,
+                                   float[] out, int o0) {
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = acc0;
+        FloatVector acc2 = acc0;
+        FloatVector acc3 = acc0;
+        for (int b = 0; b < nb; b++) {
+            long o = gBase + (long) b * Q8_0_GROUP_BYTES;
+            int k = qBase + 32 * b;
+            IntVector i0 = IntVector.zero(I);
+            IntVector i1 = i0;
+            IntVector i2 = i0;
+            IntVector i3 = i0;
+            for (int m = 0; m < 32; m += 2) {
+                ShortVector x0 = ShortVector.broadcast(S, xq[k + m]);
+                ShortVector x1 = ShortVector.broadcast(S, xq[k + m + 1]);
+                ShortVector lo = ((ShortVector) ByteVector.fromMemorySegment(B, p, o + 64 + 32 * m, LE).convertShape(B2S, S, 0)).mul(x0)
+                        .add(((ShortVector) ByteVector.fromMemorySegment(B, p, o + 96 + 32 * m, LE).convertShape(B2S, S, 0)).mul(x1));
+                ShortVector hi = ((ShortVector) ByteVector.fromMemorySegment(B, p, o + 80 + 32 * m, LE).convertShape(B2S, S, 0)).mul(x0)
+                        .add(((ShortVector) ByteVector.fromMemorySegment(B, p, o + 112 + 32 * m, LE).convertShape(B2S, S, 0)).mul(x1));
+                i0 = i0.add(lo.convertShape(S2I, I, 0));
+                i1 = i1.add(lo.convertShape(S2I, I, 1));
+                i2 = i2.add(hi.convertShape(S2I, I, 0));
+                i3 = i3.add(hi.convertShape(S2I, I, 1));
+            }
+            float dx = xd[sBase + b];
+            acc0 = ((FloatVector) i0.convert(I2F, 0)).fma(((IntVector) ShortVector.fromMemorySegment(H, p, o, LE).convertShape(S2I, I, 0)).lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS).mul(dx), acc0);
+            acc1 = ((FloatVector) i1.convert(I2F, 0)).fma(((IntVector) ShortVector.fromMemorySegment(H, p, o + 16, LE).convertShape(S2I, I, 0)).lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS).mul(dx), acc1);
+            acc2 = ((FloatVector) i2.convert(I2F, 0)).fma(((IntVector) ShortVector.fromMemorySegment(H, p, o + 32, LE).convertShape(S2I, I, 0)).lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS).mul(dx), acc2);
+            acc3 = ((FloatVector) i3.convert(I2F, 0)).fma(((IntVector) ShortVector.fromMemorySegment(H, p, o + 48, LE).convertShape(S2I, I, 0)).lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS).mul(dx), acc3);
+        }
+        acc0.intoArray(out, o0);
+        acc1.intoArray(out, o0 + 8);
+        acc2.intoArray(out, o0 + 16);
+        acc3.intoArray(out, o0 + 24);
     }
 
     /**
