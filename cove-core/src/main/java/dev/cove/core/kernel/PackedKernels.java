@@ -380,6 +380,21 @@ final class PackedKernels {
         int qBase = t * w.cols();
         int sBase = t * (w.cols() / 32);
         long gBase = (long) g * nsb * Q4_K_GROUP_BYTES;
+        if (LANES == 16) {
+            java.util.Arrays.fill(acc, 0, 128, 0f);
+            for (int sb = 0; sb < nsb; sb++) {
+                long o = gBase + (long) sb * Q4_K_GROUP_BYTES;
+                for (int c = 0; c < 4; c++) {
+                    q4_KChunkHalves(p, o, c, x, qBase + 256 * sb + 64 * c, sBase + 8 * sb + 2 * c, acc);
+                }
+                scaleSuperBlock(p, o, o + Q4_K_DMIN, acc, 0, 0);
+                scaleSuperBlock(p, o, o + Q4_K_DMIN, acc, 0, 16);
+            }
+            for (int r = 0; r < 32; r += HALF) {
+                FloatVector.fromArray(F, acc, 64 + r).sub(FloatVector.fromArray(F, acc, 96 + r)).intoArray(out, outOffset + 32 * g + r);
+            }
+            return;
+        }
         for (int r = 0; r < RowPacking.ROWS; r += LANES) {
             java.util.Arrays.fill(acc, 0, 128, 0f);
             for (int sb = 0; sb < nsb; sb++) {
@@ -437,6 +452,57 @@ final class PackedKernels {
     }
 
     /**
+     * {@link #q4_KChunk} for both halves of the group at once (AVX2): each broadcast activation
+     * serves 32 rows. The scales are loaded after the products here, to keep the sixteen
+     * registers for the four sums. The same sums as two passes.
+     */
+    private static void q4_KChunkHalves(MemorySegment p, long o, int c, Activations x, int k, int kb, float[] acc) {
+        short[] xq = x.quants();
+        float[] xd = x.scales();
+        short[] xoff = x.offsets();
+        ShortVector lo0 = ShortVector.broadcast(S, (short) -xoff[kb]);
+        ShortVector hi0 = ShortVector.broadcast(S, (short) -xoff[kb + 1]);
+        ShortVector lo1 = lo0;
+        ShortVector hi1 = hi0;
+        long qo = o + Q4_K_QS + 32L * 32 * c;
+        for (int l = 0; l < 32; l++) {
+            ShortVector q0 = (ShortVector) ByteVector.fromMemorySegment(B, p, qo + 32L * l, LE).convertShape(ZERO_EXTEND_B2S, S, 0);
+            ShortVector q1 = (ShortVector) ByteVector.fromMemorySegment(B, p, qo + 32L * l + 16, LE).convertShape(ZERO_EXTEND_B2S, S, 0);
+            ShortVector xl = ShortVector.broadcast(S, xq[k + l]);
+            ShortVector xh = ShortVector.broadcast(S, xq[k + 32 + l]);
+            lo0 = lo0.add(q0.and(LOW4).mul(xl));
+            hi0 = hi0.add(q0.lanewise(LSHR, 4).mul(xh));
+            lo1 = lo1.add(q1.and(LOW4).mul(xl));
+            hi1 = hi1.add(q1.lanewise(LSHR, 4).mul(xh));
+        }
+        float sumLo = xoff[kb] / 8; // exact: the offset is 8 * sum(x) and fits in 16 bits
+        float sumHi = xoff[kb + 1] / 8;
+        float dxLo = xd[kb];
+        float dxHi = xd[kb + 1];
+        long sc = o + Q4_K_SC + 64L * c;
+        long mn = o + Q4_K_M + 64L * c;
+        for (int h = 0; h < 2; h++) {
+            int r = 16 * h;
+            ShortVector lo = h == 0 ? lo0 : lo1;
+            ShortVector hi = h == 0 ? hi0 : hi1;
+            ShortVector scLo = ((ShortVector) ByteVector.fromMemorySegment(B, p, sc + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0));
+            ShortVector scHi = ((ShortVector) ByteVector.fromMemorySegment(B, p, sc + 32 + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0));
+            ShortVector mLo = ((ShortVector) ByteVector.fromMemorySegment(B, p, mn + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0));
+            ShortVector mHi = ((ShortVector) ByteVector.fromMemorySegment(B, p, mn + 32 + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0));
+            for (int part = 0; part < 2; part++) {
+                FloatVector a = FloatVector.fromArray(F, acc, r + HALF * part);
+                a = ((FloatVector) lo.convertShape(S2F, F, part)).add(8 * sumLo).mul(((FloatVector) scLo.convertShape(S2F, F, part))).fma(FloatVector.broadcast(F, dxLo), a);
+                a = ((FloatVector) hi.convertShape(S2F, F, part)).add(8 * sumHi).mul(((FloatVector) scHi.convertShape(S2F, F, part))).fma(FloatVector.broadcast(F, dxHi), a);
+                a.intoArray(acc, r + HALF * part);
+                FloatVector m = FloatVector.fromArray(F, acc, 32 + r + HALF * part);
+                m = ((FloatVector) mLo.convertShape(S2F, F, part)).fma(FloatVector.broadcast(F, dxLo * sumLo), m);
+                m = ((FloatVector) mHi.convertShape(S2F, F, part)).fma(FloatVector.broadcast(F, dxHi * sumHi), m);
+                m.intoArray(acc, 32 + r + HALF * part);
+            }
+        }
+    }
+
+    /**
      * End of a super-block, on acc[a0 .. a0 + 128) for the pass's rows from r: acc[64..96) +=
      * acc[0..32) * d (halves at {@code d}), acc[96..128) += acc[32..64) * dmin (halves at
      * {@code dmin}; Q6_K has no mins, its acc[32..64) stays 0), and the per-super-block sums reset.
@@ -448,7 +514,9 @@ final class PackedKernels {
             FloatVector.fromArray(F, acc, a0 + 32 + r + HALF * part).fma(((IntVector) ShortVector.fromMemorySegment(H, p, dmin + 2L * (r + HALF * part), LE).convertShape(S2I, I, 0)).lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS), FloatVector.fromArray(F, acc, a0 + 96 + r + HALF * part))
                     .intoArray(acc, a0 + 96 + r + HALF * part);
         }
-        java.util.Arrays.fill(acc, a0, a0 + 64, 0f);
+        // only this pass's rows: with AVX2's both-halves kernels the other half's sums are pending
+        java.util.Arrays.fill(acc, a0 + r, a0 + r + LANES, 0f);
+        java.util.Arrays.fill(acc, a0 + 32 + r, a0 + 32 + r + LANES, 0f);
     }
 
     /**
