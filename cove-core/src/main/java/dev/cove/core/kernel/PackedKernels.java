@@ -23,7 +23,6 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -49,13 +48,10 @@ final class PackedKernels {
     // rows takes two passes (argument r: the pass's first row), as in PackedQ4_0Kernels.
     private static final VectorSpecies<Short> S = PackedWidth.SHORTS;
     private static final int LANES = S.length();
-    /** The bytes of LANES rows, widened to S. */
-    private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(S.vectorBitSize() / 2));
-    /** Half the rows of a pass as floats or ints. */
-    private static final VectorSpecies<Float> F = VectorSpecies.of(float.class, S.vectorShape());
-    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, S.vectorShape());
-    /** Scales (halves) of half the rows of a pass. */
-    private static final VectorSpecies<Short> H = VectorSpecies.of(short.class, VectorShape.forBitSize(S.vectorBitSize() / 2));
+    private static final VectorSpecies<Byte> B = PackedWidth.BYTES;
+    private static final VectorSpecies<Float> F = PackedWidth.FLOATS;
+    private static final VectorSpecies<Integer> I = PackedWidth.INTS;
+    private static final VectorSpecies<Short> H = PackedWidth.SCALES;
     private static final int HALF = F.length();
     // Constant vectors rather than the scalar-operand forms (and(short), sub(short)): with these
     // C2 kept every vector in registers; with the scalar forms it boxed some of them.
@@ -342,8 +338,8 @@ final class PackedKernels {
                 ShortVector x1 = ShortVector.broadcast(S, xq[k + m + 1]);
                 ShortVector lo = ((ShortVector) ByteVector.fromMemorySegment(B, p, o + 64 + 32 * m, LE).convertShape(B2S, S, 0)).mul(x0)
                         .add(((ShortVector) ByteVector.fromMemorySegment(B, p, o + 96 + 32 * m, LE).convertShape(B2S, S, 0)).mul(x1));
-                ShortVector hi = ((ShortVector) ByteVector.fromMemorySegment(B, p, o + 80 + 32 * m, LE).convertShape(B2S, S, 0)).mul(x0)
-                        .add(((ShortVector) ByteVector.fromMemorySegment(B, p, o + 112 + 32 * m, LE).convertShape(B2S, S, 0)).mul(x1));
+                ShortVector hi = ((ShortVector) ByteVector.fromMemorySegment(B, p, o + 64 + LANES + 32 * m, LE).convertShape(B2S, S, 0)).mul(x0)
+                        .add(((ShortVector) ByteVector.fromMemorySegment(B, p, o + 96 + LANES + 32 * m, LE).convertShape(B2S, S, 0)).mul(x1));
                 i0 = i0.add(lo.convertShape(S2I, I, 0));
                 i1 = i1.add(lo.convertShape(S2I, I, 1));
                 i2 = i2.add(hi.convertShape(S2I, I, 0));
@@ -351,14 +347,14 @@ final class PackedKernels {
             }
             float dx = xd[sBase + b];
             acc0 = ((FloatVector) i0.convert(I2F, 0)).fma(((IntVector) ShortVector.fromMemorySegment(H, p, o, LE).convertShape(S2I, I, 0)).lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS).mul(dx), acc0);
-            acc1 = ((FloatVector) i1.convert(I2F, 0)).fma(((IntVector) ShortVector.fromMemorySegment(H, p, o + 16, LE).convertShape(S2I, I, 0)).lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS).mul(dx), acc1);
-            acc2 = ((FloatVector) i2.convert(I2F, 0)).fma(((IntVector) ShortVector.fromMemorySegment(H, p, o + 32, LE).convertShape(S2I, I, 0)).lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS).mul(dx), acc2);
-            acc3 = ((FloatVector) i3.convert(I2F, 0)).fma(((IntVector) ShortVector.fromMemorySegment(H, p, o + 48, LE).convertShape(S2I, I, 0)).lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS).mul(dx), acc3);
+            acc1 = ((FloatVector) i1.convert(I2F, 0)).fma(((IntVector) ShortVector.fromMemorySegment(H, p, o + 2 * HALF, LE).convertShape(S2I, I, 0)).lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS).mul(dx), acc1);
+            acc2 = ((FloatVector) i2.convert(I2F, 0)).fma(((IntVector) ShortVector.fromMemorySegment(H, p, o + 2 * LANES, LE).convertShape(S2I, I, 0)).lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS).mul(dx), acc2);
+            acc3 = ((FloatVector) i3.convert(I2F, 0)).fma(((IntVector) ShortVector.fromMemorySegment(H, p, o + 2 * (LANES + HALF), LE).convertShape(S2I, I, 0)).lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS).mul(dx), acc3);
         }
         acc0.intoArray(out, o0);
-        acc1.intoArray(out, o0 + 8);
-        acc2.intoArray(out, o0 + 16);
-        acc3.intoArray(out, o0 + 24);
+        acc1.intoArray(out, o0 + HALF);
+        acc2.intoArray(out, o0 + LANES);
+        acc3.intoArray(out, o0 + LANES + HALF);
     }
 
     /**

@@ -12,7 +12,6 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -31,13 +30,10 @@ final class PackedQ4_0Kernels {
     /** Rows per vector, and so per pass. */
     private static final int LANES = S.length();
     private static final int PASSES = Q4_0Packing.ROWS / LANES;
-    /** The quants of LANES rows: one byte each, widened to shorts. */
-    private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(S.vectorBitSize() / 2));
-    /** Half the rows of a pass as floats (a vector of shorts converts to two of floats). */
-    private static final VectorSpecies<Float> F = VectorSpecies.of(float.class, S.vectorShape());
-    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, S.vectorShape());
-    /** The scales (halves) of half the rows of a pass. */
-    private static final VectorSpecies<Short> H = VectorSpecies.of(short.class, VectorShape.forBitSize(S.vectorBitSize() / 2));
+    private static final VectorSpecies<Byte> B = PackedWidth.BYTES;
+    private static final VectorSpecies<Float> F = PackedWidth.FLOATS;
+    private static final VectorSpecies<Integer> I = PackedWidth.INTS;
+    private static final VectorSpecies<Short> H = PackedWidth.SCALES;
     private static final int HALF_LANES = F.length();
 
     private static final ShortVector NIBBLE = ShortVector.broadcast(S, (short) 0xF);

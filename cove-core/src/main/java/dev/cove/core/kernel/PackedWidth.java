@@ -1,6 +1,7 @@
 package dev.cove.core.kernel;
 
 import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -11,6 +12,13 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class PackedWidth {
     static final VectorSpecies<Short> SHORTS = choose(Integer.getInteger("cove.packedBits", 0));
+    /** The bytes of one vector of {@link #SHORTS}' rows, before widening. */
+    static final VectorSpecies<Byte> BYTES = VectorSpecies.of(byte.class, VectorShape.forBitSize(SHORTS.vectorBitSize() / 2));
+    /** Half the rows of a vector of shorts as floats or ints (one converts to two). */
+    static final VectorSpecies<Float> FLOATS = VectorSpecies.of(float.class, SHORTS.vectorShape());
+    static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, SHORTS.vectorShape());
+    /** The scales (halves) of half the rows. */
+    static final VectorSpecies<Short> SCALES = VectorSpecies.of(short.class, VectorShape.forBitSize(SHORTS.vectorBitSize() / 2));
 
     private PackedWidth() {
     }
