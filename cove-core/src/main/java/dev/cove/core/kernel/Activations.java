@@ -18,6 +18,7 @@ public final class Activations {
     private final short[] quantsByColumn; // [k * capacity + token]: the same, column by column
     private final float[] scales;    // [token * blocks + b]
     private final short[] offsets;   // [token * blocks + b]: 8 * sum of the block's quants, mod 2^16
+    private final short[] eighthOffsets; // [token * width / 8 + i]: 32 * sum of quants [8i, 8i + 8)
     private final float[] floatQuants; // [token * width + k]: the quants as floats
     private int tokens = 1;
 
@@ -34,6 +35,7 @@ public final class Activations {
         this.quantsByColumn = quantizable && capacity > 1 ? new short[values.length] : null;
         this.scales = quantizable ? new float[blocks * capacity] : null;
         this.offsets = quantizable ? new short[blocks * capacity] : null;
+        this.eighthOffsets = quantizable ? new short[values.length / 8] : null;
         this.floatQuants = quantizable ? new float[values.length] : null;
     }
 
@@ -51,6 +53,7 @@ public final class Activations {
         this.quantsByColumn = null;
         this.scales = quantizable ? new float[width / BLOCK] : null;
         this.offsets = quantizable ? new short[width / BLOCK] : null;
+        this.eighthOffsets = quantizable ? new short[width / 8] : null;
         this.floatQuants = quantizable ? new float[width] : null;
     }
 
@@ -105,6 +108,16 @@ public final class Activations {
     }
 
     /**
+     * {@code 32 * sum} of each run of eight quants, {@code [token * width() / 8 + i]} for quants
+     * [8i, 8i + 8): at most 32 * 8 * 127 = 32512, so exact in a short. Q6_K's kernel starts its
+     * 16-bit sums of {@code q * x} (q in 0..63) at minus this, which gives {@code sum (q - 32) x}
+     * without subtracting 32 from every weight.
+     */
+    short[] eighthOffsets() {
+        return eighthOffsets;
+    }
+
+    /**
      * The quants as floats, for float kernels whose block sums (at most 32 * 127 * 128 < 2^24)
      * are then exact integers: the same sums as the integer kernels', bit for bit.
      */
@@ -132,8 +145,18 @@ public final class Activations {
             throw new IllegalStateException("width " + width + " is not a multiple of " + BLOCK);
         }
         Kernels.get().quantize(this, from, to);
+        sumEighths(from, to);
         if (byColumn && quantsByColumn != null) {
             transposeQuants(from, to);
+        }
+    }
+
+    private void sumEighths(int from, int to) {
+        for (int i = from * width / 8; i < to * width / 8; i++) {
+            int k = 8 * i;
+            int sum = quants[k] + quants[k + 1] + quants[k + 2] + quants[k + 3]
+                    + quants[k + 4] + quants[k + 5] + quants[k + 6] + quants[k + 7];
+            eighthOffsets[i] = (short) (32 * sum);
         }
     }
 

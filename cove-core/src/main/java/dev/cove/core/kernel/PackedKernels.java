@@ -56,8 +56,7 @@ final class PackedKernels {
     // Constant vectors rather than the scalar-operand forms (and(short), sub(short)): with these
     // C2 kept every vector in registers; with the scalar forms it boxed some of them.
     private static final ShortVector LOW4 = ShortVector.broadcast(S, (short) 0xF);
-    private static final ShortVector BITS45 = ShortVector.broadcast(S, (short) 0x30);
-    private static final ShortVector BIAS32 = ShortVector.broadcast(S, (short) 32);
+    private static final ShortVector LOW6 = ShortVector.broadcast(S, (short) 0x3F);
 
     private PackedKernels() {
     }
@@ -626,10 +625,11 @@ final class PackedKernels {
     }
 
     /**
-     * Q6_K: {@code w = d * sc_j * (q - 32)} per group j of 16, q in 0..63. Byte l of
-     * {@code ql[64h ..]}, {@code ql[64h + 32 ..]} and {@code qh[32h ..]} together hold columns
-     * 128h + l, +32, +64, +96 (four groups). |q - 32| * 127 * 8 = 32512 fits in 16 bits, so the
-     * sums are taken over 8 columns at a time, then converted and scaled by their group's scale.
+     * Q6_K: {@code w = d * sc_j * (q - 32)} per group j of 16, q in 0..63. Record l of half h
+     * ({@link RowPacking}) holds columns 128h + l, +32, +64, +96 (four groups). |q - 32| * 127 * 8
+     * = 32512 fits in 16 bits, so the sums are taken over 8 columns at a time, starting from
+     * {@code -32 * sum(x)} of those columns ({@link Activations#eighthOffsets}; the sum of q * x
+     * may wrap on the way, the result is exact), then converted and scaled by their group's scale.
      * Accumulators in {@code acc} as for Q4_K (acc[32..64) and acc[96..128) stay 0).
      */
     private static void q6_K(WeightMatrix w, Activations x, int t, float[] out, int outOffset, int g, float[] acc) {
@@ -643,7 +643,7 @@ final class PackedKernels {
             for (int sb = 0; sb < nsb; sb++) {
                 long o = gBase + (long) sb * Q6_K_GROUP_BYTES;
                 for (int h = 0; h < 2; h++) {
-                    for (int l0 = 0; l0 < 32; l0 += 8) {
+                    for (int l0 = 0; l0 < 32; l0 += 16) {
                         q6_KPart(p, o, h, l0, x, qBase + 256 * sb + 128 * h + l0, sBase + 8 * sb + 4 * h, acc, r);
                     }
                 }
@@ -675,6 +675,7 @@ final class PackedKernels {
         int nb = cols / 32;
         short[] xq = x.quants();
         float[] xd = x.scales();
+        short[] x8 = x.eighthOffsets();
         int u1 = Math.min(1, n - 1);
         int u2 = Math.min(2, n - 1);
         int u3 = Math.min(3, n - 1);
@@ -688,31 +689,34 @@ final class PackedKernels {
                     int k1 = k0 + cols * u1;
                     int k2 = k0 + cols * u2;
                     int k3 = k0 + cols * u3;
-                    ShortVector s00 = ShortVector.zero(S);
-                    ShortVector s01 = s00;
-                    ShortVector s02 = s00;
-                    ShortVector s03 = s00;
-                    ShortVector s10 = s00;
-                    ShortVector s11 = s00;
-                    ShortVector s12 = s00;
-                    ShortVector s13 = s00;
-                    ShortVector s20 = s00;
-                    ShortVector s21 = s00;
-                    ShortVector s22 = s00;
-                    ShortVector s23 = s00;
-                    ShortVector s30 = s00;
-                    ShortVector s31 = s00;
-                    ShortVector s32 = s00;
-                    ShortVector s33 = s00;
+                    int e0 = k0 / 8;
+                    int e1 = k1 / 8;
+                    int e2 = k2 / 8;
+                    int e3 = k3 / 8;
+                    ShortVector s00 = ShortVector.broadcast(S, (short) -x8[e0]);
+                    ShortVector s01 = ShortVector.broadcast(S, (short) -x8[e0 + 4]);
+                    ShortVector s02 = ShortVector.broadcast(S, (short) -x8[e0 + 8]);
+                    ShortVector s03 = ShortVector.broadcast(S, (short) -x8[e0 + 12]);
+                    ShortVector s10 = ShortVector.broadcast(S, (short) -x8[e1]);
+                    ShortVector s11 = ShortVector.broadcast(S, (short) -x8[e1 + 4]);
+                    ShortVector s12 = ShortVector.broadcast(S, (short) -x8[e1 + 8]);
+                    ShortVector s13 = ShortVector.broadcast(S, (short) -x8[e1 + 12]);
+                    ShortVector s20 = ShortVector.broadcast(S, (short) -x8[e2]);
+                    ShortVector s21 = ShortVector.broadcast(S, (short) -x8[e2 + 4]);
+                    ShortVector s22 = ShortVector.broadcast(S, (short) -x8[e2 + 8]);
+                    ShortVector s23 = ShortVector.broadcast(S, (short) -x8[e2 + 12]);
+                    ShortVector s30 = ShortVector.broadcast(S, (short) -x8[e3]);
+                    ShortVector s31 = ShortVector.broadcast(S, (short) -x8[e3 + 4]);
+                    ShortVector s32 = ShortVector.broadcast(S, (short) -x8[e3 + 8]);
+                    ShortVector s33 = ShortVector.broadcast(S, (short) -x8[e3 + 12]);
                     long q = o + Q6_K_Q + 96L * (32 * h + l0);
                     for (int l = 0; l < 8; l++) {
-                        ShortVector a = ((ShortVector) ByteVector.fromMemorySegment(B, p, q + 96L * l + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0));
-                        ShortVector b = ((ShortVector) ByteVector.fromMemorySegment(B, p, q + 96L * l + 32 + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0));
-                        ShortVector hb = ((ShortVector) ByteVector.fromMemorySegment(B, p, q + 96L * l + 64 + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0));
-                        ShortVector q0 = a.and(LOW4).or(hb.lanewise(LSHL, 4).and(BITS45)).sub(BIAS32);
-                        ShortVector q1 = b.and(LOW4).or(hb.lanewise(LSHL, 2).and(BITS45)).sub(BIAS32);
-                        ShortVector q2 = a.lanewise(LSHR, 4).or(hb.and(BITS45)).sub(BIAS32);
-                        ShortVector q3 = b.lanewise(LSHR, 4).or(hb.lanewise(LSHR, 2).and(BITS45)).sub(BIAS32);
+                        ShortVector v = ShortVector.fromMemorySegment(S, p, q + 96L * l + 2L * r, LE);
+                        ShortVector u = ((ShortVector) ByteVector.fromMemorySegment(B, p, q + 96L * l + 64 + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0));
+                        ShortVector q0 = v.and(LOW6);
+                        ShortVector q1 = v.lanewise(LSHR, 6).and(LOW6);
+                        ShortVector q2 = v.lanewise(LSHR, 12).or(u.lanewise(LSHL, 4)).and(LOW6);
+                        ShortVector q3 = u.lanewise(LSHR, 2);
                         s00 = s00.add(q0.mul(ShortVector.broadcast(S, xq[k0 + l])));
                         s01 = s01.add(q1.mul(ShortVector.broadcast(S, xq[k0 + 32 + l])));
                         s02 = s02.add(q2.mul(ShortVector.broadcast(S, xq[k0 + 64 + l])));
@@ -780,42 +784,68 @@ final class PackedKernels {
         }
     }
 
-    /** Columns 128h + l0 + [0, 8) and +32, +64, +96 of a Q6_K super-block, added to acc[0..32). */
+    /**
+     * Columns 128h + l0 + [0, 16) and +32, +64, +96 of a Q6_K super-block (four groups of 16),
+     * added to acc[0..32), as two runs of eight columns in one loop: with one run per call the
+     * loop of eight ran only as long as C2's set-up around it (range checks, addresses), which
+     * held Q6_K at 60% of Q4_K's speed per weight.
+     */
     private static void q6_KPart(MemorySegment p, long o, int h, int l0, Activations x, int k, int kb, float[] acc,
                                  int r) {
         short[] xq = x.quants();
         float[] xd = x.scales();
-        ShortVector s0 = ShortVector.zero(S);
-        ShortVector s1 = s0;
-        ShortVector s2 = s0;
-        ShortVector s3 = s0;
-        // Scales first: they lie before the quants, and a miss on them then overlaps the products.
+        short[] x8 = x.eighthOffsets();
+        // sums of q * x from minus 32 * sum x: sum (q - 32) x, which fits in 16 bits
+        int e = k / 8;
+        ShortVector s0 = ShortVector.broadcast(S, (short) -x8[e]);
+        ShortVector s1 = ShortVector.broadcast(S, (short) -x8[e + 4]);
+        ShortVector s2 = ShortVector.broadcast(S, (short) -x8[e + 8]);
+        ShortVector s3 = ShortVector.broadcast(S, (short) -x8[e + 12]);
+        ShortVector t0 = ShortVector.broadcast(S, (short) -x8[e + 1]);
+        ShortVector t1 = ShortVector.broadcast(S, (short) -x8[e + 5]);
+        ShortVector t2 = ShortVector.broadcast(S, (short) -x8[e + 9]);
+        ShortVector t3 = ShortVector.broadcast(S, (short) -x8[e + 13]);
+        long q = o + Q6_K_Q + 96L * (32 * h + l0);
+        for (int l = 0; l < 8; l++) {
+            long ra = q + 96L * l;
+            ShortVector v = ShortVector.fromMemorySegment(S, p, ra + 2L * r, LE);
+            ShortVector u = ((ShortVector) ByteVector.fromMemorySegment(B, p, ra + 64 + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0));
+            s0 = s0.add(v.and(LOW6).mul(ShortVector.broadcast(S, xq[k + l])));
+            s1 = s1.add(v.lanewise(LSHR, 6).and(LOW6).mul(ShortVector.broadcast(S, xq[k + 32 + l])));
+            s2 = s2.add(v.lanewise(LSHR, 12).or(u.lanewise(LSHL, 4)).and(LOW6).mul(ShortVector.broadcast(S, xq[k + 64 + l])));
+            s3 = s3.add(u.lanewise(LSHR, 2).mul(ShortVector.broadcast(S, xq[k + 96 + l])));
+            long rb = ra + 96L * 8;
+            ShortVector v2 = ShortVector.fromMemorySegment(S, p, rb + 2L * r, LE);
+            ShortVector u2 = ((ShortVector) ByteVector.fromMemorySegment(B, p, rb + 64 + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0));
+            t0 = t0.add(v2.and(LOW6).mul(ShortVector.broadcast(S, xq[k + 8 + l])));
+            t1 = t1.add(v2.lanewise(LSHR, 6).and(LOW6).mul(ShortVector.broadcast(S, xq[k + 40 + l])));
+            t2 = t2.add(v2.lanewise(LSHR, 12).or(u2.lanewise(LSHL, 4)).and(LOW6).mul(ShortVector.broadcast(S, xq[k + 72 + l])));
+            t3 = t3.add(u2.lanewise(LSHR, 2).mul(ShortVector.broadcast(S, xq[k + 104 + l])));
+        }
         // column 128h + 32i + l is in group 8h + 2i + l / 16 and activation block kb + i
         long sc = o + Q6_K_SC + 32L * (8 * h + l0 / 16);
         ShortVector sc0 = ((ShortVector) ByteVector.fromMemorySegment(B, p, sc + r, LE).convertShape(B2S, S, 0));
         ShortVector sc1 = ((ShortVector) ByteVector.fromMemorySegment(B, p, sc + 64 + r, LE).convertShape(B2S, S, 0));
         ShortVector sc2 = ((ShortVector) ByteVector.fromMemorySegment(B, p, sc + 128 + r, LE).convertShape(B2S, S, 0));
         ShortVector sc3 = ((ShortVector) ByteVector.fromMemorySegment(B, p, sc + 192 + r, LE).convertShape(B2S, S, 0));
-        long q = o + Q6_K_Q + 96L * (32 * h + l0);
-        for (int l = 0; l < 8; l++) {
-            ShortVector a = ((ShortVector) ByteVector.fromMemorySegment(B, p, q + 96L * l + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0));
-            ShortVector b = ((ShortVector) ByteVector.fromMemorySegment(B, p, q + 96L * l + 32 + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0));
-            ShortVector hb = ((ShortVector) ByteVector.fromMemorySegment(B, p, q + 96L * l + 64 + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0));
-            ShortVector q0 = a.and(LOW4).or(hb.lanewise(LSHL, 4).and(BITS45)).sub(BIAS32);
-            ShortVector q1 = b.and(LOW4).or(hb.lanewise(LSHL, 2).and(BITS45)).sub(BIAS32);
-            ShortVector q2 = a.lanewise(LSHR, 4).or(hb.and(BITS45)).sub(BIAS32);
-            ShortVector q3 = b.lanewise(LSHR, 4).or(hb.lanewise(LSHR, 2).and(BITS45)).sub(BIAS32);
-            s0 = s0.add(q0.mul(ShortVector.broadcast(S, xq[k + l])));
-            s1 = s1.add(q1.mul(ShortVector.broadcast(S, xq[k + 32 + l])));
-            s2 = s2.add(q2.mul(ShortVector.broadcast(S, xq[k + 64 + l])));
-            s3 = s3.add(q3.mul(ShortVector.broadcast(S, xq[k + 96 + l])));
-        }
-        for (int part = 0; part < 2; part++) {
+        FloatVector d0 = FloatVector.broadcast(F, xd[kb]);
+        FloatVector d1 = FloatVector.broadcast(F, xd[kb + 1]);
+        FloatVector d2 = FloatVector.broadcast(F, xd[kb + 2]);
+        FloatVector d3 = FloatVector.broadcast(F, xd[kb + 3]);
+        for (int part = 0; part < 2; part++) { // the first run's four groups, then the second's, as the tiles add them
+            FloatVector f0 = (FloatVector) sc0.convertShape(S2F, F, part);
+            FloatVector f1 = (FloatVector) sc1.convertShape(S2F, F, part);
+            FloatVector f2 = (FloatVector) sc2.convertShape(S2F, F, part);
+            FloatVector f3 = (FloatVector) sc3.convertShape(S2F, F, part);
             FloatVector a = FloatVector.fromArray(F, acc, r + HALF * part);
-            a = ((FloatVector) s0.convertShape(S2F, F, part)).mul((FloatVector) sc0.convertShape(S2F, F, part)).fma(FloatVector.broadcast(F, xd[kb]), a);
-            a = ((FloatVector) s1.convertShape(S2F, F, part)).mul((FloatVector) sc1.convertShape(S2F, F, part)).fma(FloatVector.broadcast(F, xd[kb + 1]), a);
-            a = ((FloatVector) s2.convertShape(S2F, F, part)).mul((FloatVector) sc2.convertShape(S2F, F, part)).fma(FloatVector.broadcast(F, xd[kb + 2]), a);
-            a = ((FloatVector) s3.convertShape(S2F, F, part)).mul((FloatVector) sc3.convertShape(S2F, F, part)).fma(FloatVector.broadcast(F, xd[kb + 3]), a);
+            a = ((FloatVector) s0.convertShape(S2F, F, part)).mul(f0).fma(d0, a);
+            a = ((FloatVector) s1.convertShape(S2F, F, part)).mul(f1).fma(d1, a);
+            a = ((FloatVector) s2.convertShape(S2F, F, part)).mul(f2).fma(d2, a);
+            a = ((FloatVector) s3.convertShape(S2F, F, part)).mul(f3).fma(d3, a);
+            a = ((FloatVector) t0.convertShape(S2F, F, part)).mul(f0).fma(d0, a);
+            a = ((FloatVector) t1.convertShape(S2F, F, part)).mul(f1).fma(d1, a);
+            a = ((FloatVector) t2.convertShape(S2F, F, part)).mul(f2).fma(d2, a);
+            a = ((FloatVector) t3.convertShape(S2F, F, part)).mul(f3).fma(d3, a);
             a.intoArray(acc, r + HALF * part);
         }
     }
