@@ -35,7 +35,8 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Matrix-matrix products take one group of 32 rows at a time (its weights stay in L2 across
  * the tokens, so memory traffic is one pass over the weights per batch) and run tiles of four
- * tokens ({@link #floatTile}, {@link #q4_KTile}, {@link #q6_KTile}; two or three tokens run a
+ * tokens ({@link #floatTile}, for Q8_0 and Q6_K on weights widened to float once per chunk, and
+ * {@link #q4_KTile}; two or three tokens run a
  * tile with the last token repeated), which load and unpack each weight vector once for four
  * tokens. Every tile gives the matrix-vector kernel's result bit for bit, so a batched prompt
  * gives what one token at a time gives (BatchedForwardTest).
@@ -57,6 +58,7 @@ final class PackedKernels {
     // C2 kept every vector in registers; with the scalar forms it boxed some of them.
     private static final ShortVector LOW4 = ShortVector.broadcast(S, (short) 0xF);
     private static final ShortVector LOW6 = ShortVector.broadcast(S, (short) 0x3F);
+    private static final ShortVector BIAS32 = ShortVector.broadcast(S, (short) 32);
 
     private PackedKernels() {
     }
@@ -93,21 +95,32 @@ final class PackedKernels {
                     int b1 = Math.min(nb, b0 + chunk);
                     q8_0Widen(w, g, b0, b1, scratch);
                     for (int t = 0; t < tokens; t += 4) {
-                        floatTile(w, x, t, Math.min(4, tokens - t), out, outStride, g, b0, b1, scratch, Q8_0_GROUP_BYTES);
+                        floatTile(w, x, t, Math.min(4, tokens - t), out, outStride, g, b0, b1, scratch, Q8_0_GROUP_BYTES, 1);
+                    }
+                }
+            }
+            return;
+        }
+        if (w.type() == dev.cove.core.tensor.GgmlType.Q6_K && tokens > 1 && scratch.length >= 4 * 32 * 32) {
+            int nsb = w.cols() / 256;
+            for (int g = rowStart / RowPacking.ROWS; g < rowEnd / RowPacking.ROWS; g++) {
+                for (int sb = 0; sb < nsb; sb++) {
+                    for (int h = 0; h < 2; h++) {
+                        q6_KWiden(w, g, sb, h, scratch);
+                        int b0 = 8 * sb + 4 * h;
+                        for (int t = 0; t < tokens; t += 4) {
+                            floatTile(w, x, t, Math.min(4, tokens - t), out, outStride, g, b0, b0 + 4, scratch, Q6_K_GROUP_BYTES, 8);
+                        }
                     }
                 }
             }
             return;
         }
         boolean q4k = w.type() == dev.cove.core.tensor.GgmlType.Q4_K && scratch.length >= 768;
-        boolean q6k = w.type() == dev.cove.core.tensor.GgmlType.Q6_K && scratch.length >= 1024;
         for (int g = rowStart / RowPacking.ROWS; g < rowEnd / RowPacking.ROWS; g++) {
             int t = 0;
             for (; q4k && tokens - t >= 2; t += 4) {
                 q4_KTile(w, x, t, Math.min(4, tokens - t), out, outStride, g, scratch);
-            }
-            for (; q6k && tokens - t >= 2; t += 4) {
-                q6_KTile(w, x, t, Math.min(4, tokens - t), out, outStride, g, scratch);
             }
             for (; t < tokens; t++) {
                 group(w, x, t, out, t * outStride, g, scratch);
@@ -133,8 +146,43 @@ final class PackedKernels {
     }
 
     /**
+     * Half h of Q6_K super-block sb of group g (blocks 8sb + 4h + i, i in 0..3) widened to float
+     * for {@link #floatTile}: scratch[(i * 32 + m) * 32 + row] = (q - 32) * sc, the quant times its
+     * group's 8-bit scale, an integer of at most 32 * 128 in magnitude, so that a block's sum over
+     * 32 columns times 8-bit activations stays below 2^24: exact in float, the matrix-vector
+     * kernel's {@link #q6_KHalf} sum to the bit.
+     */
+    private static void q6_KWiden(WeightMatrix w, int g, int sb, int h, float[] scratch) {
+        MemorySegment p = w.packed();
+        long o = RowPacking.groupOffset(w, g) + (long) sb * Q6_K_GROUP_BYTES;
+        long q = o + Q6_K_Q + 96L * 32 * h;
+        for (int r = 0; r < RowPacking.ROWS; r += LANES) {
+            for (int l = 0; l < 32; l++) {
+                long sc = o + Q6_K_SC + 32L * (8 * h + l / 16) + r; // + 64i: group 8h + 2i + l / 16
+                long rec = q + 96L * RowPacking.q6_KRecord(l);
+                ShortVector v = ShortVector.fromMemorySegment(S, p, rec + 2L * r, LE);
+                ShortVector u = ((ShortVector) ByteVector.fromMemorySegment(B, p, rec + 64 + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0));
+                ShortVector w0 = v.and(LOW6).sub(BIAS32).mul((ShortVector) ByteVector.fromMemorySegment(B, p, sc, LE).convertShape(B2S, S, 0));
+                ShortVector w1 = v.lanewise(LSHR, 6).and(LOW6).sub(BIAS32).mul((ShortVector) ByteVector.fromMemorySegment(B, p, sc + 64, LE).convertShape(B2S, S, 0));
+                ShortVector w2 = v.lanewise(LSHR, 12).or(u.lanewise(LSHL, 4)).and(LOW6).sub(BIAS32).mul((ShortVector) ByteVector.fromMemorySegment(B, p, sc + 128, LE).convertShape(B2S, S, 0));
+                ShortVector w3 = u.lanewise(LSHR, 2).sub(BIAS32).mul((ShortVector) ByteVector.fromMemorySegment(B, p, sc + 192, LE).convertShape(B2S, S, 0));
+                int e = 32 * l + r;
+                ((FloatVector) w0.convertShape(S2F, F, 0)).intoArray(scratch, e);
+                ((FloatVector) w0.convertShape(S2F, F, 1)).intoArray(scratch, e + HALF);
+                ((FloatVector) w1.convertShape(S2F, F, 0)).intoArray(scratch, e + 1024);
+                ((FloatVector) w1.convertShape(S2F, F, 1)).intoArray(scratch, e + 1024 + HALF);
+                ((FloatVector) w2.convertShape(S2F, F, 0)).intoArray(scratch, e + 2048);
+                ((FloatVector) w2.convertShape(S2F, F, 1)).intoArray(scratch, e + 2048 + HALF);
+                ((FloatVector) w3.convertShape(S2F, F, 0)).intoArray(scratch, e + 3072);
+                ((FloatVector) w3.convertShape(S2F, F, 1)).intoArray(scratch, e + 3072 + HALF);
+            }
+        }
+    }
+
+    /**
      * Blocks [bStart, bEnd) of group g of a layout with the 32 rows' scales (halves) first in each
-     * block of {@code blockBytes} (Q8_0's and Q4_0's) times {@code n} (1 to 4) tokens from t0,
+     * record of {@code blockBytes}, one record per {@code blocksPerScale} blocks of 32 columns
+     * (Q8_0's and Q4_0's: 1; Q6_K's super-blocks: 8) times {@code n} (1 to 4) tokens from t0,
      * added to {@code out} (which block 0 initializes): the weights, widened to float once per
      * chunk ({@link #q8_0Widen}, {@code PackedQ4_0Kernels.widen}; {@code wf}, L1-resident), are
      * multiplied (FMA) by four tokens' quants as floats. A block's sums are integers below 2^24,
@@ -144,15 +192,15 @@ final class PackedKernels {
      * store the same values to the same place.
      */
     static void floatTile(WeightMatrix w, Activations x, int t0, int n, float[] out, int outStride, int g,
-                          int bStart, int bEnd, float[] wf, int blockBytes) {
+                          int bStart, int bEnd, float[] wf, int blockBytes, int blocksPerScale) {
         for (int r = 0; r < RowPacking.ROWS; r += LANES) {
-            floatTile(w, x, t0, n, out, outStride, g, bStart, bEnd, wf, blockBytes, r);
+            floatTile(w, x, t0, n, out, outStride, g, bStart, bEnd, wf, blockBytes, blocksPerScale, r);
         }
     }
 
     /** {@link #floatTile} for rows [r, r + LANES) of the group. */
     private static void floatTile(WeightMatrix w, Activations x, int t0, int n, float[] out, int outStride, int g,
-                                  int bStart, int bEnd, float[] wf, int blockBytes, int r) {
+                                  int bStart, int bEnd, float[] wf, int blockBytes, int blocksPerScale, int r) {
         MemorySegment p = w.packed();
         int cols = w.cols();
         int nb = cols / 32;
@@ -201,9 +249,9 @@ final class PackedKernels {
             a30 = FloatVector.fromArray(F, out, r3);
             a31 = FloatVector.fromArray(F, out, r3 + HALF);
         }
-        long gBase = (long) g * nb * blockBytes;
+        long gBase = (long) g * (nb / blocksPerScale) * blockBytes;
         for (int b = bStart; b < bEnd; b++) {
-            long o = gBase + (long) b * blockBytes;
+            long o = gBase + (long) (b / blocksPerScale) * blockBytes;
             FloatVector b00 = FloatVector.zero(F);
             FloatVector b01 = b00;
             FloatVector b10 = b00;
@@ -629,8 +677,9 @@ final class PackedKernels {
      * ({@link RowPacking}) holds columns 128h + l, +32, +64, +96 (four groups). |q - 32| * 127 * 8
      * = 32512 fits in 16 bits, so the sums are taken over 8 columns at a time, starting from
      * {@code -32 * sum(x)} of those columns ({@link Activations#eighthOffsets}; the sum of q * x
-     * may wrap on the way, the result is exact), then converted and scaled by their group's scale.
-     * Accumulators in {@code acc} as for Q4_K (acc[32..64) and acc[96..128) stay 0).
+     * may wrap on the way, the result is exact), then converted, multiplied by their group's
+     * scale and summed per block of 32 columns, still exact; each block's sum is scaled by
+     * {@code d * dx} and added to acc[0..32), as the prompt's {@link #floatTile} adds it.
      */
     private static void q6_K(WeightMatrix w, Activations x, int t, float[] out, int outOffset, int g, float[] acc) {
         MemorySegment p = w.packed();
@@ -639,215 +688,119 @@ final class PackedKernels {
         int sBase = t * (w.cols() / 32);
         long gBase = (long) g * nsb * Q6_K_GROUP_BYTES;
         for (int r = 0; r < RowPacking.ROWS; r += LANES) {
-            java.util.Arrays.fill(acc, 0, 128, 0f);
+            java.util.Arrays.fill(acc, 0, 32, 0f);
             for (int sb = 0; sb < nsb; sb++) {
                 long o = gBase + (long) sb * Q6_K_GROUP_BYTES;
                 for (int h = 0; h < 2; h++) {
-                    for (int l0 = 0; l0 < 32; l0 += 16) {
-                        q6_KPart(p, o, h, l0, x, qBase + 256 * sb + 128 * h + l0, sBase + 8 * sb + 4 * h, acc, r);
-                    }
+                    q6_KHalf(p, o, h, x, qBase + 256 * sb + 128 * h, sBase + 8 * sb + 4 * h, acc, r);
                 }
-                scaleSuperBlock(p, o, o, acc, 0, r);
             }
-            FloatVector.fromArray(F, acc, 64 + r).intoArray(out, outOffset + 32 * g + r);
-            FloatVector.fromArray(F, acc, 64 + r + HALF).intoArray(out, outOffset + 32 * g + r + HALF);
+            FloatVector.fromArray(F, acc, r).intoArray(out, outOffset + 32 * g + r);
+            FloatVector.fromArray(F, acc, r + HALF).intoArray(out, outOffset + 32 * g + r + HALF);
         }
     }
 
     /**
-     * Q6_K times {@code n} (2 to 4) tokens from t0: as {@link #q6_K} token by token, bit for bit,
-     * but the weights are loaded and unpacked once for four tokens. The 16-bit sums go through
-     * {@code acc[512..1024)} as floats; token i accumulates in {@code acc[128 i .. 128 i + 128)}.
+     * Half h of a Q6_K super-block (columns 128h + [0, 128), activation blocks kb + i, i in 0..3)
+     * added to acc[0..32): the four runs of eight columns of each block (records 4l + 0..3,
+     * {@link RowPacking#q6_KRecord}) in one loop, 16 sums. With one run per call the loop of eight ran only as long as C2's set-up around it
+     * (range checks, addresses), which held Q6_K at 60% of Q4_K's speed per weight.
      */
-    private static void q6_KTile(WeightMatrix w, Activations x, int t0, int n, float[] out, int outStride, int g,
-                                 float[] acc) {
-        for (int r = 0; r < RowPacking.ROWS; r += LANES) {
-            q6_KTile(w, x, t0, n, out, outStride, g, acc, r);
-        }
-    }
-
-    /** {@link #q6_KTile} for rows [r, r + LANES) of the group. */
-    private static void q6_KTile(WeightMatrix w, Activations x, int t0, int n, float[] out, int outStride, int g,
-                                 float[] acc, int r) {
-        MemorySegment p = w.packed();
-        int cols = w.cols();
-        int nsb = cols / 256;
-        int nb = cols / 32;
+    private static void q6_KHalf(MemorySegment p, long o, int h, Activations x, int k, int kb, float[] acc, int r) {
         short[] xq = x.quants();
         float[] xd = x.scales();
         short[] x8 = x.eighthOffsets();
-        int u1 = Math.min(1, n - 1);
-        int u2 = Math.min(2, n - 1);
-        int u3 = Math.min(3, n - 1);
-        java.util.Arrays.fill(acc, 0, 512, 0f);
-        long gBase = (long) g * nsb * Q6_K_GROUP_BYTES;
-        for (int sb = 0; sb < nsb; sb++) {
-            long o = gBase + (long) sb * Q6_K_GROUP_BYTES;
-            for (int h = 0; h < 2; h++) {
-                for (int l0 = 0; l0 < 32; l0 += 8) {
-                    int k0 = t0 * cols + 256 * sb + 128 * h + l0;
-                    int k1 = k0 + cols * u1;
-                    int k2 = k0 + cols * u2;
-                    int k3 = k0 + cols * u3;
-                    int e0 = k0 / 8;
-                    int e1 = k1 / 8;
-                    int e2 = k2 / 8;
-                    int e3 = k3 / 8;
-                    ShortVector s00 = ShortVector.broadcast(S, (short) -x8[e0]);
-                    ShortVector s01 = ShortVector.broadcast(S, (short) -x8[e0 + 4]);
-                    ShortVector s02 = ShortVector.broadcast(S, (short) -x8[e0 + 8]);
-                    ShortVector s03 = ShortVector.broadcast(S, (short) -x8[e0 + 12]);
-                    ShortVector s10 = ShortVector.broadcast(S, (short) -x8[e1]);
-                    ShortVector s11 = ShortVector.broadcast(S, (short) -x8[e1 + 4]);
-                    ShortVector s12 = ShortVector.broadcast(S, (short) -x8[e1 + 8]);
-                    ShortVector s13 = ShortVector.broadcast(S, (short) -x8[e1 + 12]);
-                    ShortVector s20 = ShortVector.broadcast(S, (short) -x8[e2]);
-                    ShortVector s21 = ShortVector.broadcast(S, (short) -x8[e2 + 4]);
-                    ShortVector s22 = ShortVector.broadcast(S, (short) -x8[e2 + 8]);
-                    ShortVector s23 = ShortVector.broadcast(S, (short) -x8[e2 + 12]);
-                    ShortVector s30 = ShortVector.broadcast(S, (short) -x8[e3]);
-                    ShortVector s31 = ShortVector.broadcast(S, (short) -x8[e3 + 4]);
-                    ShortVector s32 = ShortVector.broadcast(S, (short) -x8[e3 + 8]);
-                    ShortVector s33 = ShortVector.broadcast(S, (short) -x8[e3 + 12]);
-                    long q = o + Q6_K_Q + 96L * (32 * h + l0);
-                    for (int l = 0; l < 8; l++) {
-                        ShortVector v = ShortVector.fromMemorySegment(S, p, q + 96L * l + 2L * r, LE);
-                        ShortVector u = ((ShortVector) ByteVector.fromMemorySegment(B, p, q + 96L * l + 64 + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0));
-                        ShortVector q0 = v.and(LOW6);
-                        ShortVector q1 = v.lanewise(LSHR, 6).and(LOW6);
-                        ShortVector q2 = v.lanewise(LSHR, 12).or(u.lanewise(LSHL, 4)).and(LOW6);
-                        ShortVector q3 = u.lanewise(LSHR, 2);
-                        s00 = s00.add(q0.mul(ShortVector.broadcast(S, xq[k0 + l])));
-                        s01 = s01.add(q1.mul(ShortVector.broadcast(S, xq[k0 + 32 + l])));
-                        s02 = s02.add(q2.mul(ShortVector.broadcast(S, xq[k0 + 64 + l])));
-                        s03 = s03.add(q3.mul(ShortVector.broadcast(S, xq[k0 + 96 + l])));
-                        s10 = s10.add(q0.mul(ShortVector.broadcast(S, xq[k1 + l])));
-                        s11 = s11.add(q1.mul(ShortVector.broadcast(S, xq[k1 + 32 + l])));
-                        s12 = s12.add(q2.mul(ShortVector.broadcast(S, xq[k1 + 64 + l])));
-                        s13 = s13.add(q3.mul(ShortVector.broadcast(S, xq[k1 + 96 + l])));
-                        s20 = s20.add(q0.mul(ShortVector.broadcast(S, xq[k2 + l])));
-                        s21 = s21.add(q1.mul(ShortVector.broadcast(S, xq[k2 + 32 + l])));
-                        s22 = s22.add(q2.mul(ShortVector.broadcast(S, xq[k2 + 64 + l])));
-                        s23 = s23.add(q3.mul(ShortVector.broadcast(S, xq[k2 + 96 + l])));
-                        s30 = s30.add(q0.mul(ShortVector.broadcast(S, xq[k3 + l])));
-                        s31 = s31.add(q1.mul(ShortVector.broadcast(S, xq[k3 + 32 + l])));
-                        s32 = s32.add(q2.mul(ShortVector.broadcast(S, xq[k3 + 64 + l])));
-                        s33 = s33.add(q3.mul(ShortVector.broadcast(S, xq[k3 + 96 + l])));
-                    }
-                    for (int part = 0; part < 2; part++) {
-                        int e = 512 + r + HALF * part;
-                        ((FloatVector) s00.convertShape(S2F, F, part)).intoArray(acc, e);
-                        ((FloatVector) s01.convertShape(S2F, F, part)).intoArray(acc, e + 32);
-                        ((FloatVector) s02.convertShape(S2F, F, part)).intoArray(acc, e + 64);
-                        ((FloatVector) s03.convertShape(S2F, F, part)).intoArray(acc, e + 96);
-                        ((FloatVector) s10.convertShape(S2F, F, part)).intoArray(acc, e + 128);
-                        ((FloatVector) s11.convertShape(S2F, F, part)).intoArray(acc, e + 160);
-                        ((FloatVector) s12.convertShape(S2F, F, part)).intoArray(acc, e + 192);
-                        ((FloatVector) s13.convertShape(S2F, F, part)).intoArray(acc, e + 224);
-                        ((FloatVector) s20.convertShape(S2F, F, part)).intoArray(acc, e + 256);
-                        ((FloatVector) s21.convertShape(S2F, F, part)).intoArray(acc, e + 288);
-                        ((FloatVector) s22.convertShape(S2F, F, part)).intoArray(acc, e + 320);
-                        ((FloatVector) s23.convertShape(S2F, F, part)).intoArray(acc, e + 352);
-                        ((FloatVector) s30.convertShape(S2F, F, part)).intoArray(acc, e + 384);
-                        ((FloatVector) s31.convertShape(S2F, F, part)).intoArray(acc, e + 416);
-                        ((FloatVector) s32.convertShape(S2F, F, part)).intoArray(acc, e + 448);
-                        ((FloatVector) s33.convertShape(S2F, F, part)).intoArray(acc, e + 480);
-                    }
-                    long sc = o + Q6_K_SC + 32L * (8 * h + l0 / 16);
-                    ShortVector sc0 = ((ShortVector) ByteVector.fromMemorySegment(B, p, sc + r, LE).convertShape(B2S, S, 0));
-                    ShortVector sc1 = ((ShortVector) ByteVector.fromMemorySegment(B, p, sc + 64 + r, LE).convertShape(B2S, S, 0));
-                    ShortVector sc2 = ((ShortVector) ByteVector.fromMemorySegment(B, p, sc + 128 + r, LE).convertShape(B2S, S, 0));
-                    ShortVector sc3 = ((ShortVector) ByteVector.fromMemorySegment(B, p, sc + 192 + r, LE).convertShape(B2S, S, 0));
-                    for (int i = 0; i < n; i++) {
-                        int kb = (t0 + i) * nb + 8 * sb + 4 * h;
-                        int a0 = 128 * i;
-                        int e = 512 + 128 * i;
-                        for (int part = 0; part < 2; part++) {
-                            FloatVector a = FloatVector.fromArray(F, acc, a0 + r + HALF * part);
-                            a = FloatVector.fromArray(F, acc, e + r + HALF * part).mul((FloatVector) sc0.convertShape(S2F, F, part)).fma(FloatVector.broadcast(F, xd[kb]), a);
-                            a = FloatVector.fromArray(F, acc, e + 32 + r + HALF * part).mul((FloatVector) sc1.convertShape(S2F, F, part)).fma(FloatVector.broadcast(F, xd[kb + 1]), a);
-                            a = FloatVector.fromArray(F, acc, e + 64 + r + HALF * part).mul((FloatVector) sc2.convertShape(S2F, F, part)).fma(FloatVector.broadcast(F, xd[kb + 2]), a);
-                            a = FloatVector.fromArray(F, acc, e + 96 + r + HALF * part).mul((FloatVector) sc3.convertShape(S2F, F, part)).fma(FloatVector.broadcast(F, xd[kb + 3]), a);
-                            a.intoArray(acc, a0 + r + HALF * part);
-                        }
-                    }
-                }
-            }
-            for (int i = 0; i < n; i++) {
-                scaleSuperBlock(p, o, o, acc, 128 * i, r);
-            }
-        }
-        for (int i = 0; i < n; i++) {
-            int o0 = (t0 + i) * outStride + 32 * g + r;
-            FloatVector.fromArray(F, acc, 128 * i + 64 + r).intoArray(out, o0);
-            FloatVector.fromArray(F, acc, 128 * i + 64 + r + HALF).intoArray(out, o0 + HALF);
-        }
-    }
-
-    /**
-     * Columns 128h + l0 + [0, 16) and +32, +64, +96 of a Q6_K super-block (four groups of 16),
-     * added to acc[0..32), as two runs of eight columns in one loop: with one run per call the
-     * loop of eight ran only as long as C2's set-up around it (range checks, addresses), which
-     * held Q6_K at 60% of Q4_K's speed per weight.
-     */
-    private static void q6_KPart(MemorySegment p, long o, int h, int l0, Activations x, int k, int kb, float[] acc,
-                                 int r) {
-        short[] xq = x.quants();
-        float[] xd = x.scales();
-        short[] x8 = x.eighthOffsets();
-        // sums of q * x from minus 32 * sum x: sum (q - 32) x, which fits in 16 bits
+        // sums of q * x from minus 32 * sum x: sum (q - 32) x over eight columns, which fits in 16 bits
         int e = k / 8;
-        ShortVector s0 = ShortVector.broadcast(S, (short) -x8[e]);
-        ShortVector s1 = ShortVector.broadcast(S, (short) -x8[e + 4]);
-        ShortVector s2 = ShortVector.broadcast(S, (short) -x8[e + 8]);
-        ShortVector s3 = ShortVector.broadcast(S, (short) -x8[e + 12]);
-        ShortVector t0 = ShortVector.broadcast(S, (short) -x8[e + 1]);
-        ShortVector t1 = ShortVector.broadcast(S, (short) -x8[e + 5]);
-        ShortVector t2 = ShortVector.broadcast(S, (short) -x8[e + 9]);
-        ShortVector t3 = ShortVector.broadcast(S, (short) -x8[e + 13]);
-        long q = o + Q6_K_Q + 96L * (32 * h + l0);
+        ShortVector a0 = ShortVector.broadcast(S, (short) -x8[e + 0]);
+        ShortVector a1 = ShortVector.broadcast(S, (short) -x8[e + 4]);
+        ShortVector a2 = ShortVector.broadcast(S, (short) -x8[e + 8]);
+        ShortVector a3 = ShortVector.broadcast(S, (short) -x8[e + 12]);
+        ShortVector b0 = ShortVector.broadcast(S, (short) -x8[e + 1]);
+        ShortVector b1 = ShortVector.broadcast(S, (short) -x8[e + 5]);
+        ShortVector b2 = ShortVector.broadcast(S, (short) -x8[e + 9]);
+        ShortVector b3 = ShortVector.broadcast(S, (short) -x8[e + 13]);
+        ShortVector c0 = ShortVector.broadcast(S, (short) -x8[e + 2]);
+        ShortVector c1 = ShortVector.broadcast(S, (short) -x8[e + 6]);
+        ShortVector c2 = ShortVector.broadcast(S, (short) -x8[e + 10]);
+        ShortVector c3 = ShortVector.broadcast(S, (short) -x8[e + 14]);
+        ShortVector d0 = ShortVector.broadcast(S, (short) -x8[e + 3]);
+        ShortVector d1 = ShortVector.broadcast(S, (short) -x8[e + 7]);
+        ShortVector d2 = ShortVector.broadcast(S, (short) -x8[e + 11]);
+        ShortVector d3 = ShortVector.broadcast(S, (short) -x8[e + 15]);
+        // The scales lie before the quants: loaded first, so that a miss on them overlaps the
+        // products instead of stalling after them (from memory, loaded after: half the speed).
+        // Column 128h + 32i + l is in group 8h + 2i + l / 16.
+        long sc = o + Q6_K_SC + 32L * 8 * h + r;
+        ByteVector lo0 = ByteVector.fromMemorySegment(B, p, sc + 0, LE);
+        ByteVector hi0 = ByteVector.fromMemorySegment(B, p, sc + 32, LE);
+        ByteVector lo1 = ByteVector.fromMemorySegment(B, p, sc + 64, LE);
+        ByteVector hi1 = ByteVector.fromMemorySegment(B, p, sc + 96, LE);
+        ByteVector lo2 = ByteVector.fromMemorySegment(B, p, sc + 128, LE);
+        ByteVector hi2 = ByteVector.fromMemorySegment(B, p, sc + 160, LE);
+        ByteVector lo3 = ByteVector.fromMemorySegment(B, p, sc + 192, LE);
+        ByteVector hi3 = ByteVector.fromMemorySegment(B, p, sc + 224, LE);
+        long q = o + Q6_K_Q + 96L * 32 * h;
         for (int l = 0; l < 8; l++) {
-            long ra = q + 96L * l;
-            ShortVector v = ShortVector.fromMemorySegment(S, p, ra + 2L * r, LE);
-            ShortVector u = ((ShortVector) ByteVector.fromMemorySegment(B, p, ra + 64 + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0));
-            s0 = s0.add(v.and(LOW6).mul(ShortVector.broadcast(S, xq[k + l])));
-            s1 = s1.add(v.lanewise(LSHR, 6).and(LOW6).mul(ShortVector.broadcast(S, xq[k + 32 + l])));
-            s2 = s2.add(v.lanewise(LSHR, 12).or(u.lanewise(LSHL, 4)).and(LOW6).mul(ShortVector.broadcast(S, xq[k + 64 + l])));
-            s3 = s3.add(u.lanewise(LSHR, 2).mul(ShortVector.broadcast(S, xq[k + 96 + l])));
-            long rb = ra + 96L * 8;
-            ShortVector v2 = ShortVector.fromMemorySegment(S, p, rb + 2L * r, LE);
-            ShortVector u2 = ((ShortVector) ByteVector.fromMemorySegment(B, p, rb + 64 + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0));
-            t0 = t0.add(v2.and(LOW6).mul(ShortVector.broadcast(S, xq[k + 8 + l])));
-            t1 = t1.add(v2.lanewise(LSHR, 6).and(LOW6).mul(ShortVector.broadcast(S, xq[k + 40 + l])));
-            t2 = t2.add(v2.lanewise(LSHR, 12).or(u2.lanewise(LSHL, 4)).and(LOW6).mul(ShortVector.broadcast(S, xq[k + 72 + l])));
-            t3 = t3.add(u2.lanewise(LSHR, 2).mul(ShortVector.broadcast(S, xq[k + 104 + l])));
+            long qa = q + 96L * (4 * l + 0);
+            ShortVector va = ShortVector.fromMemorySegment(S, p, qa + 2L * r, LE);
+            ShortVector ua = ((ShortVector) ByteVector.fromMemorySegment(B, p, qa + 64 + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0));
+            a0 = a0.add(va.and(LOW6).mul(ShortVector.broadcast(S, xq[k + 0 + l])));
+            a1 = a1.add(va.lanewise(LSHR, 6).and(LOW6).mul(ShortVector.broadcast(S, xq[k + 32 + l])));
+            a2 = a2.add(va.lanewise(LSHR, 12).or(ua.lanewise(LSHL, 4)).and(LOW6).mul(ShortVector.broadcast(S, xq[k + 64 + l])));
+            a3 = a3.add(ua.lanewise(LSHR, 2).mul(ShortVector.broadcast(S, xq[k + 96 + l])));
+            long qb = q + 96L * (4 * l + 1);
+            ShortVector vb = ShortVector.fromMemorySegment(S, p, qb + 2L * r, LE);
+            ShortVector ub = ((ShortVector) ByteVector.fromMemorySegment(B, p, qb + 64 + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0));
+            b0 = b0.add(vb.and(LOW6).mul(ShortVector.broadcast(S, xq[k + 8 + l])));
+            b1 = b1.add(vb.lanewise(LSHR, 6).and(LOW6).mul(ShortVector.broadcast(S, xq[k + 40 + l])));
+            b2 = b2.add(vb.lanewise(LSHR, 12).or(ub.lanewise(LSHL, 4)).and(LOW6).mul(ShortVector.broadcast(S, xq[k + 72 + l])));
+            b3 = b3.add(ub.lanewise(LSHR, 2).mul(ShortVector.broadcast(S, xq[k + 104 + l])));
+            long qc = q + 96L * (4 * l + 2);
+            ShortVector vc = ShortVector.fromMemorySegment(S, p, qc + 2L * r, LE);
+            ShortVector uc = ((ShortVector) ByteVector.fromMemorySegment(B, p, qc + 64 + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0));
+            c0 = c0.add(vc.and(LOW6).mul(ShortVector.broadcast(S, xq[k + 16 + l])));
+            c1 = c1.add(vc.lanewise(LSHR, 6).and(LOW6).mul(ShortVector.broadcast(S, xq[k + 48 + l])));
+            c2 = c2.add(vc.lanewise(LSHR, 12).or(uc.lanewise(LSHL, 4)).and(LOW6).mul(ShortVector.broadcast(S, xq[k + 80 + l])));
+            c3 = c3.add(uc.lanewise(LSHR, 2).mul(ShortVector.broadcast(S, xq[k + 112 + l])));
+            long qd = q + 96L * (4 * l + 3);
+            ShortVector vd = ShortVector.fromMemorySegment(S, p, qd + 2L * r, LE);
+            ShortVector ud = ((ShortVector) ByteVector.fromMemorySegment(B, p, qd + 64 + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0));
+            d0 = d0.add(vd.and(LOW6).mul(ShortVector.broadcast(S, xq[k + 24 + l])));
+            d1 = d1.add(vd.lanewise(LSHR, 6).and(LOW6).mul(ShortVector.broadcast(S, xq[k + 56 + l])));
+            d2 = d2.add(vd.lanewise(LSHR, 12).or(ud.lanewise(LSHL, 4)).and(LOW6).mul(ShortVector.broadcast(S, xq[k + 88 + l])));
+            d3 = d3.add(ud.lanewise(LSHR, 2).mul(ShortVector.broadcast(S, xq[k + 120 + l])));
         }
-        // column 128h + 32i + l is in group 8h + 2i + l / 16 and activation block kb + i
-        long sc = o + Q6_K_SC + 32L * (8 * h + l0 / 16);
-        ShortVector sc0 = ((ShortVector) ByteVector.fromMemorySegment(B, p, sc + r, LE).convertShape(B2S, S, 0));
-        ShortVector sc1 = ((ShortVector) ByteVector.fromMemorySegment(B, p, sc + 64 + r, LE).convertShape(B2S, S, 0));
-        ShortVector sc2 = ((ShortVector) ByteVector.fromMemorySegment(B, p, sc + 128 + r, LE).convertShape(B2S, S, 0));
-        ShortVector sc3 = ((ShortVector) ByteVector.fromMemorySegment(B, p, sc + 192 + r, LE).convertShape(B2S, S, 0));
-        FloatVector d0 = FloatVector.broadcast(F, xd[kb]);
-        FloatVector d1 = FloatVector.broadcast(F, xd[kb + 1]);
-        FloatVector d2 = FloatVector.broadcast(F, xd[kb + 2]);
-        FloatVector d3 = FloatVector.broadcast(F, xd[kb + 3]);
-        for (int part = 0; part < 2; part++) { // the first run's four groups, then the second's, as the tiles add them
-            FloatVector f0 = (FloatVector) sc0.convertShape(S2F, F, part);
-            FloatVector f1 = (FloatVector) sc1.convertShape(S2F, F, part);
-            FloatVector f2 = (FloatVector) sc2.convertShape(S2F, F, part);
-            FloatVector f3 = (FloatVector) sc3.convertShape(S2F, F, part);
-            FloatVector a = FloatVector.fromArray(F, acc, r + HALF * part);
-            a = ((FloatVector) s0.convertShape(S2F, F, part)).mul(f0).fma(d0, a);
-            a = ((FloatVector) s1.convertShape(S2F, F, part)).mul(f1).fma(d1, a);
-            a = ((FloatVector) s2.convertShape(S2F, F, part)).mul(f2).fma(d2, a);
-            a = ((FloatVector) s3.convertShape(S2F, F, part)).mul(f3).fma(d3, a);
-            a = ((FloatVector) t0.convertShape(S2F, F, part)).mul(f0).fma(d0, a);
-            a = ((FloatVector) t1.convertShape(S2F, F, part)).mul(f1).fma(d1, a);
-            a = ((FloatVector) t2.convertShape(S2F, F, part)).mul(f2).fma(d2, a);
-            a = ((FloatVector) t3.convertShape(S2F, F, part)).mul(f3).fma(d3, a);
-            a.intoArray(acc, r + HALF * part);
+        // Block i's sum, the scales times its runs' sums, is an integer below 2^24, exact in float
+        // whatever the order; it is scaled by d * dx and added to acc in block order, as the
+        // prompt's floatTile adds it.
+        for (int part = 0; part < 2; part++) {
+            int c = r + HALF * part;
+            FloatVector rowScale = ((IntVector) ShortVector.fromMemorySegment(H, p, o + 2L * c, LE).convertShape(S2I, I, 0)).lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS);
+            FloatVector acc0 = FloatVector.fromArray(F, acc, c);
+            FloatVector flo0 = (FloatVector) ((ShortVector) lo0.convertShape(B2S, S, 0)).convertShape(S2F, F, part);
+            FloatVector fhi0 = (FloatVector) ((ShortVector) hi0.convertShape(B2S, S, 0)).convertShape(S2F, F, part);
+            FloatVector sum0 = ((FloatVector) a0.convertShape(S2F, F, part)).add((FloatVector) b0.convertShape(S2F, F, part)).mul(flo0)
+                    .add(((FloatVector) c0.convertShape(S2F, F, part)).add((FloatVector) d0.convertShape(S2F, F, part)).mul(fhi0));
+            acc0 = sum0.fma(rowScale.mul(xd[kb + 0]), acc0);
+            FloatVector flo1 = (FloatVector) ((ShortVector) lo1.convertShape(B2S, S, 0)).convertShape(S2F, F, part);
+            FloatVector fhi1 = (FloatVector) ((ShortVector) hi1.convertShape(B2S, S, 0)).convertShape(S2F, F, part);
+            FloatVector sum1 = ((FloatVector) a1.convertShape(S2F, F, part)).add((FloatVector) b1.convertShape(S2F, F, part)).mul(flo1)
+                    .add(((FloatVector) c1.convertShape(S2F, F, part)).add((FloatVector) d1.convertShape(S2F, F, part)).mul(fhi1));
+            acc0 = sum1.fma(rowScale.mul(xd[kb + 1]), acc0);
+            FloatVector flo2 = (FloatVector) ((ShortVector) lo2.convertShape(B2S, S, 0)).convertShape(S2F, F, part);
+            FloatVector fhi2 = (FloatVector) ((ShortVector) hi2.convertShape(B2S, S, 0)).convertShape(S2F, F, part);
+            FloatVector sum2 = ((FloatVector) a2.convertShape(S2F, F, part)).add((FloatVector) b2.convertShape(S2F, F, part)).mul(flo2)
+                    .add(((FloatVector) c2.convertShape(S2F, F, part)).add((FloatVector) d2.convertShape(S2F, F, part)).mul(fhi2));
+            acc0 = sum2.fma(rowScale.mul(xd[kb + 2]), acc0);
+            FloatVector flo3 = (FloatVector) ((ShortVector) lo3.convertShape(B2S, S, 0)).convertShape(S2F, F, part);
+            FloatVector fhi3 = (FloatVector) ((ShortVector) hi3.convertShape(B2S, S, 0)).convertShape(S2F, F, part);
+            FloatVector sum3 = ((FloatVector) a3.convertShape(S2F, F, part)).add((FloatVector) b3.convertShape(S2F, F, part)).mul(flo3)
+                    .add(((FloatVector) c3.convertShape(S2F, F, part)).add((FloatVector) d3.convertShape(S2F, F, part)).mul(fhi3));
+            acc0 = sum3.fma(rowScale.mul(xd[kb + 3]), acc0);
+            acc0.intoArray(acc, c);
         }
     }
+
 
 }

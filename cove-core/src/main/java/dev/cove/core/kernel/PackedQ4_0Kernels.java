@@ -191,7 +191,7 @@ final class PackedQ4_0Kernels {
                 int b1 = Math.min(nb, b0 + 4);
                 widen(w, group, b0, b1, scratch);
                 for (int t = 0; t < tokens; t += 4) {
-                    PackedKernels.floatTile(w, x, t, Math.min(4, tokens - t), out, outStride, group, b0, b1, scratch, GBB);
+                    PackedKernels.floatTile(w, x, t, Math.min(4, tokens - t), out, outStride, group, b0, b1, scratch, GBB, 1);
                 }
             }
             return;

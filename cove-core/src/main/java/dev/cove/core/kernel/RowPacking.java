@@ -20,10 +20,11 @@ import java.lang.foreign.ValueLayout;
  * for each half h and j in 0..31 holding the quants of columns 128h + j, +32, +64, +96. In the
  * file's order the kernel read three places at once, 1 and 4 KiB apart, and the hardware
  * prefetchers, which follow one ascending stream well, left it waiting on memory at half its
- * in-cache speed. Within a record each row's four 6-bit quants are laid out as two fields of a
- * 16-bit lane, a 4-bit field across it and a byte ({@link #q6_KQuants}), so that the kernel
- * takes them apart with one shift and one mask each (the file's nibbles and 2-bit pieces took
- * three to four operations per quant, which made Q6_K's kernel half as fast as Q4_K's).
+ * in-cache speed. The records go in the order of {@link #q6_KRecord}. Within a record each
+ * row's four 6-bit quants are laid out as two fields of a 16-bit lane, a 4-bit field across it
+ * and a byte ({@link #q6_KQuants}), so that the kernel takes them apart with one or two shifts
+ * and a mask each instead of the file's three to four operations per quant (on its own that
+ * measured no faster; the loop's length was what held the kernel back, see PackedKernels).
  * Q8_0 keeps exactly the file's bytes, transposed. Q4_K unpacks its 12 bytes of 6-bit
  * scales and mins into one byte each (16 instead of 12 bytes per row and super-block, 2.8% more
  * in all), because taking the 6-bit fields apart in the kernel would cost more than the bytes.
@@ -137,12 +138,21 @@ public final class RowPacking {
                 int q2 = a >> 4 | (hb >> 4 & 3) << 4;
                 int q3 = b >> 4 | (hb >> 6) << 4;
                 int v = q0 | q1 << 6 | (q2 & 15) << 12;
-                int record = out + 96 * (32 * h + j);
+                int record = out + 96 * (32 * h + q6_KRecord(j));
                 dst[record + 2 * r] = (byte) v;
                 dst[record + 2 * r + 1] = (byte) (v >> 8);
                 dst[record + 64 + r] = (byte) (q2 >> 4 | q3 << 2);
             }
         }
+    }
+
+    /**
+     * Where the record of columns 128h + j (+32, +64, +96) lies among half h's 32: the kernel sums
+     * runs of eight columns, j = 8R + l, four runs at once, so records go in the order it reads
+     * them, l-major, one ascending stream.
+     */
+    static int q6_KRecord(int j) {
+        return 4 * (j & 7) + (j >> 3);
     }
 
     private static void half(byte[] src, int in, byte[] dst, int out, int r) {
