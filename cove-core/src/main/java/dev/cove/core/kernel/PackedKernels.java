@@ -673,8 +673,9 @@ final class PackedKernels {
     }
 
     /**
-     * Q6_K: {@code w = d * sc_j * (q - 32)} per group j of 16, q in 0..63. Record l of half h
-     * ({@link RowPacking}) holds columns 128h + l, +32, +64, +96 (four groups). |q - 32| * 127 * 8
+     * Q6_K: {@code w = d * sc_j * (q - 32)} per group j of 16, q in 0..63. Record
+     * {@code q6_KRecord(j)} of half h ({@link RowPacking}) holds columns 128h + j, +32, +64, +96
+     * (four groups). |q - 32| * 127 * 8
      * = 32512 fits in 16 bits, so the sums are taken over 8 columns at a time, starting from
      * {@code -32 * sum(x)} of those columns ({@link Activations#eighthOffsets}; the sum of q * x
      * may wrap on the way, the result is exact), then converted, multiplied by their group's
@@ -703,8 +704,9 @@ final class PackedKernels {
     /**
      * Half h of a Q6_K super-block (columns 128h + [0, 128), activation blocks kb + i, i in 0..3)
      * added to acc[0..32): the four runs of eight columns of each block (records 4l + 0..3,
-     * {@link RowPacking#q6_KRecord}) in one loop, 16 sums. With one run per call the loop of eight ran only as long as C2's set-up around it
-     * (range checks, addresses), which held Q6_K at 60% of Q4_K's speed per weight.
+     * {@link RowPacking#q6_KRecord}) in one loop, 16 sums. With one run per call, the loop of
+     * eight ran only as long as C2's set-up around it (range checks, addresses), which held
+     * Q6_K at 60% of Q4_K's speed per weight.
      */
     private static void q6_KHalf(MemorySegment p, long o, int h, Activations x, int k, int kb, float[] acc, int r) {
         short[] xq = x.quants();
