@@ -302,6 +302,35 @@ class KernelsTest {
         }
     }
 
+    @Test
+    void f16ProductsWithActivationsTooLargeToPreScaleMatchTheReference() {
+        // |x| >= 2^15 cannot carry the half bias (2^112) without overflow: the plain kernel runs
+        assumeTrue(FAST.vectorized(), "the vector module is not enabled in this JVM");
+        Random random = new Random(3);
+        try (Arena arena = Arena.ofConfined()) {
+            int rows = 8;
+            int cols = 96;
+            WeightMatrix w = randomMatrix(GgmlType.F16, rows, cols, random, arena);
+            for (float big : new float[] {0x1p15f, 1e6f, 3e30f}) {
+                Activations x = new Activations(cols, 1);
+                for (int i = 0; i < cols; i++) {
+                    x.values()[i] = (float) random.nextGaussian();
+                }
+                x.values()[17] = big;
+                float[] expected = new float[rows];
+                float[] actual = new float[rows];
+                REF.matVec(w, x, 0, expected, 0, 0, rows, new float[FAST.scratchSize(cols)]);
+                FAST.matVec(w, x, 0, actual, 0, 0, rows, new float[FAST.scratchSize(cols)]);
+                for (int r = 0; r < rows; r++) {
+                    assertThat(Float.isFinite(actual[r])).as("row %d with an activation of %s", r, big).isTrue();
+                    assertThat((double) Math.abs(actual[r] - expected[r]))
+                            .as("row %d with an activation of %s", r, big)
+                            .isLessThanOrEqualTo(2e-5 * absDot(w, r, x, 0) + 1e-6);
+                }
+            }
+        }
+    }
+
     private static float[] gaussian(Random random, int n) {
         float[] v = new float[n];
         for (int i = 0; i < n; i++) {
