@@ -74,7 +74,10 @@ final class PackedKernels {
                 .lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS);
     }
 
-    /** Scratch floats the kernels need: K-quant accumulators (128), Q8_0 weights of 4 blocks (4096). */
+    /**
+     * Scratch floats the kernels need: the K-quant accumulators (at most 768), or the weights
+     * widened for {@link #floatTile} (Q8_0: 4 blocks, Q6_K: half a super-block, 4096).
+     */
     static final int SCRATCH = 4 * 32 * 32;
 
     static void matVec(WeightMatrix w, Activations x, int t, float[] out, int outOffset, int rowStart, int rowEnd,
@@ -101,7 +104,7 @@ final class PackedKernels {
             }
             return;
         }
-        if (w.type() == dev.cove.core.tensor.GgmlType.Q6_K && tokens > 1 && scratch.length >= 4 * 32 * 32) {
+        if (w.type() == dev.cove.core.tensor.GgmlType.Q6_K && tokens > 1 && scratch.length >= SCRATCH) {
             int nsb = w.cols() / 256;
             for (int g = rowStart / RowPacking.ROWS; g < rowEnd / RowPacking.ROWS; g++) {
                 for (int sb = 0; sb < nsb; sb++) {
@@ -311,14 +314,6 @@ final class PackedKernels {
             case Q6_K -> q6_K(w, x, t, out, outOffset, g, scratch);
             default -> throw new IllegalArgumentException(w.type() + " is not row-packed");
         }
-    }
-
-
-
-
-
-    private static ShortVector bcast(short v) {
-        return ShortVector.broadcast(S, v);
     }
 
     /**
@@ -546,9 +541,9 @@ final class PackedKernels {
     }
 
     /**
-     * End of a super-block, on acc[a0 .. a0 + 128) for the pass's rows from r: acc[64..96) +=
+     * End of a Q4_K super-block, on acc[a0 .. a0 + 128) for the pass's rows from r: acc[64..96) +=
      * acc[0..32) * d (halves at {@code d}), acc[96..128) += acc[32..64) * dmin (halves at
-     * {@code dmin}; Q6_K has no mins, its acc[32..64) stays 0), and the per-super-block sums reset.
+     * {@code dmin}), and the per-super-block sums reset.
      */
     private static void scaleSuperBlock(MemorySegment p, long d, long dmin, float[] acc, int a0, int r) {
         for (int part = 0; part < 2; part++) {

@@ -282,7 +282,12 @@ final class PanamaKernels extends Kernels {
         return true;
     }
 
-    /** {@link #dotF16} with x pre-scaled by {@link #scaleForRawHalves} into xs; the same bits. */
+    /**
+     * {@link #dotF16} with x pre-scaled by {@link #scaleForRawHalves} into xs; the same bits. A
+     * second method rather than a scale argument: multiplying by a vector of ones would keep the
+     * multiplication this method exists to drop, and the plain one stays for activations of 2^15
+     * and more.
+     */
     private static float dotRawF16(MemorySegment w, long offset, float[] xs, float[] x, int xo, int n) {
         FloatVector a0 = FloatVector.zero(F);
         FloatVector a1 = FloatVector.zero(F);
