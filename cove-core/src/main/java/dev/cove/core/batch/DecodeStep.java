@@ -15,7 +15,7 @@ import java.util.Arrays;
  * differently depending on whether it falls in a full tile, in the remainder, or alone. Padding
  * every step to a whole number of tiles, never fewer than one, with idle sequences of their own
  * (one cached position each, fed token 0 at position 0) puts every real sequence in a full tile
- * every step. A model whose matrices all have integer kernels ({@link Transformer#batchInvariant})
+ * every step. A model whose matrices all have packed kernels ({@link Transformer#batchInvariant})
  * is the same in every tile and alone, and runs unpadded: padding cost those kernels the idle
  * rows' arithmetic, which with AVX2's compute-bound products made one sequence's step as slow as
  * four (1.1B Q4_0 on Zen 3: 4.4 generated tokens/s at --parallel 1, against 15 for cove bench).

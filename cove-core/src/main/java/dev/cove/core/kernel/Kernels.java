@@ -94,6 +94,14 @@ public abstract class Kernels {
     }
 
     /**
+     * Whether {@link #matMul} gives each token's products with {@code w} bit for bit as
+     * {@link #matVec} does, however many tokens share the batch.
+     */
+    public boolean batchInvariant(WeightMatrix w) {
+        return readsQuantized(w);
+    }
+
+    /**
      * Whether the matrix-matrix kernel for {@code w} also reads the activations column by column
      * ({@link Activations#quantize(int, int, boolean)}).
      */

@@ -64,7 +64,7 @@ final class PanamaKernels extends Kernels {
      */
     private static final java.util.Set<String> ROW_PACKED =
             java.util.Collections.unmodifiableSet(new java.util.TreeSet<>(
-                    java.util.Arrays.asList(System.getProperty("cove.rowPack", "Q8_0,Q4_K,Q6_K").split(","))));
+                    java.util.Arrays.asList(System.getProperty("cove.rowPack", "Q8_0,Q4_K,Q6_K,F16").split(","))));
 
     private PanamaKernels(boolean repack) {
         this.repack = repack;
@@ -84,7 +84,7 @@ final class PanamaKernels extends Kernels {
         if (repack && PackedQ4_0Kernels.supported()) {
             packed.add("Q4_0");
         }
-        for (GgmlType type : new GgmlType[] {GgmlType.Q8_0, GgmlType.Q4_K, GgmlType.Q6_K}) {
+        for (GgmlType type : new GgmlType[] {GgmlType.Q8_0, GgmlType.Q4_K, GgmlType.Q6_K, GgmlType.F16}) {
             if (repack && PackedKernels.supported() && ROW_PACKED.contains(type.name())) {
                 packed.add(type.name());
             }
@@ -132,7 +132,12 @@ final class PanamaKernels extends Kernels {
 
     @Override
     public boolean readsQuantized(WeightMatrix w) {
-        return w.packed() != null;
+        return w.packed() != null && w.type() != GgmlType.F16; // packed F16 reads floats
+    }
+
+    @Override
+    public boolean batchInvariant(WeightMatrix w) {
+        return w.packed() != null; // every packed layout's tiles sum as its matrix-vector kernel
     }
 
     @Override
@@ -153,6 +158,8 @@ final class PanamaKernels extends Kernels {
         if (w.packed() != null) {
             if (w.type() == GgmlType.Q4_0) {
                 PackedQ4_0Kernels.matVec(w, x, token, out, outOffset, rowStart, rowEnd);
+            } else if (w.type() == GgmlType.F16) {
+                PackedF16Kernels.matVec(w, x, token, out, outOffset, rowStart, rowEnd, scratch);
             } else {
                 PackedKernels.matVec(w, x, token, out, outOffset, rowStart, rowEnd, scratch);
             }
@@ -260,7 +267,7 @@ final class PanamaKernels extends Kernels {
      * scaling by a power of two is exact, so {@code fma(raw, x * 2^112, acc)} is
      * {@code fma(raw * 2^112, x, acc)} to the bit, one multiplication fewer per 16 weights.
      */
-    private static boolean scaleForRawHalves(float[] x, int xo, int n, float[] scaled) {
+    static boolean scaleForRawHalves(float[] x, int xo, int n, float[] scaled) {
         if (scaled.length < n) {
             return false;
         }
@@ -278,6 +285,9 @@ final class PanamaKernels extends Kernels {
         }
         for (i = 0; i + FL <= n; i += FL) {
             FloatVector.fromArray(F, x, xo + i).mul(HALF_BIAS).intoArray(scaled, i);
+        }
+        for (; i < n; i++) {
+            scaled[i] = x[xo + i] * HALF_BIAS;
         }
         return true;
     }
@@ -391,6 +401,10 @@ final class PanamaKernels extends Kernels {
     public void matMul(WeightMatrix w, Activations x, float[] out, int outStride, int rowStart, int rowEnd,
                        float[] scratch) {
         int tokens = x.tokens();
+        if (w.packed() != null && w.type() == GgmlType.F16) {
+            PackedF16Kernels.matMul(w, x, out, outStride, rowStart, rowEnd, scratch);
+            return;
+        }
         if (w.packed() != null && w.type() != GgmlType.Q4_0) {
             PackedKernels.matMul(w, x, out, outStride, rowStart, rowEnd, scratch);
             return;

@@ -92,17 +92,17 @@ public final class Transformer {
 
     /**
      * Whether a token's logits are bit for bit the same however many tokens share a batch with
-     * it: true when every matrix a forward pass multiplies has integer kernels here
-     * ({@link Kernels#readsQuantized}), whose tiles give the matrix-vector result exactly; float
+     * it: true when every matrix a forward pass multiplies has kernels here whose tiles give the
+     * matrix-vector result exactly ({@link Kernels#batchInvariant}); the file-layout float
      * kernels round a tile's sums differently from a lone token's.
      */
     public boolean batchInvariant() {
-        if (!kernels.readsQuantized(weights.output())) {
+        if (!kernels.batchInvariant(weights.output())) {
             return false;
         }
         for (LayerWeights l : weights.layers()) {
             for (dev.cove.core.kernel.WeightMatrix w : l.matrices()) {
-                if (!kernels.readsQuantized(w)) {
+                if (!kernels.batchInvariant(w)) {
                     return false;
                 }
             }

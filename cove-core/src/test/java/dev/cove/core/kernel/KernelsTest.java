@@ -29,7 +29,7 @@ class KernelsTest {
         for (GgmlType t : GgmlType.values()) {
             int block = t.blockSize();
             int[][] shapes = block == 1
-                    ? new int[][] {{1, 7}, {5, 33}, {37, 64}, {64, 250}}
+                    ? new int[][] {{1, 7}, {5, 33}, {37, 64}, {64, 250}, {96, 300}}
                     : block == 32 ? new int[][] {{1, 32}, {7, 96}, {37, 160}, {64, 256}, {96, 64}, {32, 544}}
                     : new int[][] {{1, 256}, {9, 512}, {64, 256}, {96, 768}};
             for (int[] s : shapes) {
@@ -81,8 +81,8 @@ class KernelsTest {
                             .isLessThanOrEqualTo(allowed);
                     assertThat((double) Math.abs(batched[i] - expected[i])).as("%s matMul element %d of %d tokens", type, i, tokens)
                             .isLessThanOrEqualTo(allowed);
-                    if (FAST.readsQuantized(w)) {
-                        // the integer kernels' tiles give the matrix-vector result bit for bit
+                    if (FAST.batchInvariant(w)) {
+                        // the packed kernels' tiles give the matrix-vector result bit for bit
                         assertThat(batched[i]).as("%s matMul = matVec, element %d of %d tokens", type, i, tokens).isEqualTo(single[i]);
                     }
                 }
@@ -305,27 +305,33 @@ class KernelsTest {
     @Test
     void f16ProductsWithActivationsTooLargeToPreScaleMatchTheReference() {
         // |x| >= 2^15 cannot carry the half bias (2^112) without overflow: the plain kernel runs
+        // (8 rows: the file layout; 64 rows: the row-packed layout's widening path)
         assumeTrue(FAST.vectorized(), "the vector module is not enabled in this JVM");
         Random random = new Random(3);
-        try (Arena arena = Arena.ofConfined()) {
-            int rows = 8;
-            int cols = 96;
-            WeightMatrix w = randomMatrix(GgmlType.F16, rows, cols, random, arena);
-            for (float big : new float[] {0x1p15f, 1e6f, 3e30f}) {
-                Activations x = new Activations(cols, 1);
-                for (int i = 0; i < cols; i++) {
-                    x.values()[i] = (float) random.nextGaussian();
+        for (int rows : new int[] {8, 64}) {
+            try (Arena arena = Arena.ofConfined()) {
+                int cols = 96;
+                WeightMatrix raw = randomMatrix(GgmlType.F16, rows, cols, random, arena);
+                WeightMatrix w = FAST.prepare(raw, arena);
+                if (FAST.packGroups(w) > 0) {
+                    FAST.pack(w, 0, FAST.packGroups(w));
                 }
-                x.values()[17] = big;
-                float[] expected = new float[rows];
-                float[] actual = new float[rows];
-                REF.matVec(w, x, 0, expected, 0, 0, rows, new float[FAST.scratchSize(cols)]);
-                FAST.matVec(w, x, 0, actual, 0, 0, rows, new float[FAST.scratchSize(cols)]);
-                for (int r = 0; r < rows; r++) {
-                    assertThat(Float.isFinite(actual[r])).as("row %d with an activation of %s", r, big).isTrue();
-                    assertThat((double) Math.abs(actual[r] - expected[r]))
-                            .as("row %d with an activation of %s", r, big)
-                            .isLessThanOrEqualTo(2e-5 * absDot(w, r, x, 0) + 1e-6);
+                for (float big : new float[] {0x1p15f, 1e6f, 3e30f}) {
+                    Activations x = new Activations(cols, 1);
+                    for (int i = 0; i < cols; i++) {
+                        x.values()[i] = (float) random.nextGaussian();
+                    }
+                    x.values()[17] = big;
+                    float[] expected = new float[rows];
+                    float[] actual = new float[rows];
+                    REF.matVec(raw, x, 0, expected, 0, 0, rows, new float[FAST.scratchSize(cols)]);
+                    FAST.matVec(w, x, 0, actual, 0, 0, rows, new float[FAST.scratchSize(cols)]);
+                    for (int r = 0; r < rows; r++) {
+                        assertThat(Float.isFinite(actual[r])).as("%d rows: row %d with an activation of %s", rows, r, big).isTrue();
+                        assertThat((double) Math.abs(actual[r] - expected[r]))
+                                .as("%d rows: row %d with an activation of %s", rows, r, big)
+                                .isLessThanOrEqualTo(2e-5 * absDot(raw, r, x, 0) + 1e-6);
+                    }
                 }
             }
         }
