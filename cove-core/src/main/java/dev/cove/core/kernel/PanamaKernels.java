@@ -31,9 +31,12 @@ import jdk.incubator.vector.VectorSpecies;
  * shift, then one multiply and one add per 32 weights, and one scale multiplication per block for
  * 32 rows. About twice as fast as float FMA on dequantized weights with lanes along the row,
  * where every block needs its own scale and a horizontal reduction.</li>
+ * <li><b>F16</b> is repacked the same way ({@link PackedF16Kernels}) but multiplied in float:
+ * halves converted by bit manipulation (the Vector API has no half-float conversion); prompts
+ * widen the weights to float once for every token of the batch.</li>
  * <li>The other types keep the file layout (lanes along the row) and use float FMA, the weights
- * widened and converted in registers (F16 and BF16 by bit manipulation: the Vector API has no
- * half-float conversion), several blocks in flight to hide FMA latency.</li>
+ * widened and converted in registers (BF16 by bit manipulation), several blocks in flight to
+ * hide FMA latency.</li>
  * <li>Matrix-matrix products dequantize four rows into L1/L2-resident scratch once and multiply
  * them with four tokens at a time (16 accumulators), so each weight is read once per batch.</li>
  * </ul>
@@ -57,10 +60,11 @@ final class PanamaKernels extends Kernels {
     /** Whether weights are repacked at load where this machine has kernels for it (off: {@code -Dcove.noRepack=true}). */
     private final boolean repack;
     /**
-     * Types given the {@link RowPacking} layout and integer kernels ({@code -Dcove.rowPack=...},
+     * Types given the {@link RowPacking} layout and its kernels ({@code -Dcove.rowPack=...},
      * a comma-separated list, to compare against the file-layout float kernels). Q8_0 is on by
      * default since its batched product got a 4-token tile: tinyllama Q8_0, 2 threads, pp128
-     * 77-79 vs 73.5 tok/s and tg64 29-40 vs 25 tok/s for the file layout.
+     * 77-79 vs 73.5 tok/s and tg64 29-40 vs 25 tok/s for the file layout; F16 since its prompts
+     * widen once per batch: pp128 80 vs 38 tok/s for the file layout (Zen 4).
      */
     private static final java.util.Set<String> ROW_PACKED =
             java.util.Collections.unmodifiableSet(new java.util.TreeSet<>(
