@@ -1,27 +1,67 @@
 package dev.cove.core.model;
 
 import dev.cove.core.kernel.Kernels;
+import java.util.Arrays;
 
 /**
  * The keys and values of every past position, per layer, sized to the requested context, not the
  * model's maximum, in the element type of its {@link KvCacheType}. Values are position-major:
  * position {@code p} of layer {@code l} occupies {@code [p * kvDim, (p + 1) * kvDim)}, as the
  * weighted sum reads them. Keys are stored transposed, dimension-major: component {@code j} (head
- * {@code j / headDim}) of position {@code p} is at {@code j * capacity + p}, so that the scores of
+ * {@code j / headDim}) of position {@code p} is at {@code j * stride + p}, so that the scores of
  * a run of positions are vector FMAs over contiguous memory, with no horizontal sum per position
  * (the cost that grew generation time with the context). Each subclass pairs its storage with the
  * attention kernels that read it.
+ *
+ * <p>The arrays hold {@code stride} positions, {@value #FIRST_STRIDE} at first, and double (up to
+ * the capacity) when a position beyond them is stored: allocating the whole context at once
+ * (7B, 2048 positions, F32: 2 GiB) cost about 3 s before the first token on these VMs, where
+ * first-touched memory is slow, and most conversations never fill their context.
  */
 public abstract sealed class KvCache permits KvCache.Float32, KvCache.BFloat16, KvCache.Quantized8 {
+    static final int FIRST_STRIDE = 256;
     final int kvDim;
     final int capacity;
     final int layers;
+    /** Positions the arrays hold now: at most the capacity. */
+    int stride;
 
     private KvCache(ModelConfig config, int capacity) {
         this.kvDim = config.kvDim();
         this.capacity = capacity;
         this.layers = config.blockCount();
+        this.stride = Math.min(capacity, FIRST_STRIDE);
         Math.multiplyExact(capacity, kvDim); // one layer's keys must fit an array
+    }
+
+    /** Makes the arrays hold {@code position} (below the capacity), doubling them as often as needed. */
+    final void reserve(int position) {
+        if (position < stride) {
+            return;
+        }
+        if (position >= capacity) {
+            throw new IllegalArgumentException("position " + position + " is beyond the cache's " + capacity);
+        }
+        int grown = stride;
+        while (grown <= position) {
+            grown = Math.min(capacity, 2 * grown);
+        }
+        resize(grown);
+        stride = grown;
+    }
+
+    /** Re-lays the arrays out for {@code newStride} positions, keeping every stored one. */
+    abstract void resize(int newStride);
+
+    /**
+     * A dimension-major array of {@code rows} rows of {@code from} positions copied into
+     * {@code fresh}, whose rows hold {@code to}.
+     */
+    static <A> A restride(A old, A fresh, int rows, int from, int to) {
+        for (int j = 0; j < rows; j++) {
+            System.arraycopy(old, j * from, fresh, j * to, from);
+        }
+        return fresh;
     }
 
     public static KvCache of(KvCacheType type, ModelConfig config, int capacity) {
@@ -43,7 +83,7 @@ public abstract sealed class KvCache permits KvCache.Float32, KvCache.BFloat16, 
 
     public abstract KvCacheType type();
 
-    /** Memory the keys and values take. */
+    /** Memory the keys and values take once the context is full. */
     public abstract long bytes();
 
     /** Stores the key {@code k[ko .. ko + kvDim)} and value {@code v[vo .. vo + kvDim)} of {@code position}. */
@@ -66,8 +106,16 @@ public abstract sealed class KvCache permits KvCache.Float32, KvCache.BFloat16, 
 
         Float32(ModelConfig config, int capacity) {
             super(config, capacity);
-            keys = new float[layers][capacity * kvDim];
-            values = new float[layers][capacity * kvDim];
+            keys = new float[layers][stride * kvDim];
+            values = new float[layers][stride * kvDim];
+        }
+
+        @Override
+        void resize(int newStride) {
+            for (int l = 0; l < layers; l++) {
+                keys[l] = restride(keys[l], new float[newStride * kvDim], kvDim, stride, newStride);
+                values[l] = Arrays.copyOf(values[l], newStride * kvDim);
+            }
         }
 
         @Override
@@ -82,8 +130,9 @@ public abstract sealed class KvCache permits KvCache.Float32, KvCache.BFloat16, 
 
         @Override
         public void put(int layer, int position, float[] k, int ko, float[] v, int vo) {
+            reserve(position);
             float[] dst = keys[layer];
-            for (int j = 0, at = position; j < kvDim; j++, at += capacity) {
+            for (int j = 0, at = position; j < kvDim; j++, at += stride) {
                 dst[at] = k[ko + j];
             }
             System.arraycopy(v, vo, values[layer], position * kvDim, kvDim);
@@ -92,7 +141,7 @@ public abstract sealed class KvCache permits KvCache.Float32, KvCache.BFloat16, 
         @Override
         void scores(Kernels kernels, int layer, float[] q, int qo, int heads, int kvOffset, int first, int count,
                     int headDim, float scale, float[] scores, int so, int scoreStride) {
-            kernels.attentionScores(q, qo, heads, keys[layer], kvOffset * capacity + first, capacity, headDim, count,
+            kernels.attentionScores(q, qo, heads, keys[layer], kvOffset * stride + first, stride, headDim, count,
                     scale, scores, so, scoreStride);
         }
 
@@ -110,8 +159,16 @@ public abstract sealed class KvCache permits KvCache.Float32, KvCache.BFloat16, 
 
         BFloat16(ModelConfig config, int capacity) {
             super(config, capacity);
-            keys = new short[layers][capacity * kvDim];
-            values = new short[layers][capacity * kvDim];
+            keys = new short[layers][stride * kvDim];
+            values = new short[layers][stride * kvDim];
+        }
+
+        @Override
+        void resize(int newStride) {
+            for (int l = 0; l < layers; l++) {
+                keys[l] = restride(keys[l], new short[newStride * kvDim], kvDim, stride, newStride);
+                values[l] = Arrays.copyOf(values[l], newStride * kvDim);
+            }
         }
 
         @Override
@@ -126,8 +183,9 @@ public abstract sealed class KvCache permits KvCache.Float32, KvCache.BFloat16, 
 
         @Override
         public void put(int layer, int position, float[] k, int ko, float[] v, int vo) {
+            reserve(position);
             short[] dst = keys[layer];
-            for (int j = 0, at = position; j < kvDim; j++, at += capacity) {
+            for (int j = 0, at = position; j < kvDim; j++, at += stride) {
                 dst[at] = dev.cove.core.tensor.BFloat16.fromFloat(k[ko + j]);
             }
             short[] vd = values[layer];
@@ -139,7 +197,7 @@ public abstract sealed class KvCache permits KvCache.Float32, KvCache.BFloat16, 
         @Override
         void scores(Kernels kernels, int layer, float[] q, int qo, int heads, int kvOffset, int first, int count,
                     int headDim, float scale, float[] scores, int so, int scoreStride) {
-            kernels.attentionScoresBf16(q, qo, heads, keys[layer], kvOffset * capacity + first, capacity, headDim,
+            kernels.attentionScoresBf16(q, qo, heads, keys[layer], kvOffset * stride + first, stride, headDim,
                     count, scale, scores, so, scoreStride);
         }
 
@@ -155,7 +213,7 @@ public abstract sealed class KvCache permits KvCache.Float32, KvCache.BFloat16, 
      * Q8_0: each block of 32 components of one position (a head holds whole blocks) is stored as
      * 32 signed bytes and a scale d = max|x| / 127, x ~ d * q, as llama.cpp's {@code q8_0} (whose
      * scale is a float16; here a float). The key bytes are transposed like the float keys, their
-     * scales block-major ({@code block * capacity + position}), so that a run of positions reads
+     * scales block-major ({@code block * stride + position}), so that a run of positions reads
      * contiguous scales; the values and their scales are position-major. Each position is
      * quantized on its own, when it is written.
      */
@@ -174,10 +232,20 @@ public abstract sealed class KvCache permits KvCache.Float32, KvCache.BFloat16, 
                         + "; this model's is " + config.headDim() + ": use f32 or bf16");
             }
             blocks = kvDim / BLOCK;
-            keys = new byte[layers][capacity * kvDim];
-            values = new byte[layers][capacity * kvDim];
-            keyScales = new float[layers][capacity * blocks];
-            valueScales = new float[layers][capacity * blocks];
+            keys = new byte[layers][stride * kvDim];
+            values = new byte[layers][stride * kvDim];
+            keyScales = new float[layers][stride * blocks];
+            valueScales = new float[layers][stride * blocks];
+        }
+
+        @Override
+        void resize(int newStride) {
+            for (int l = 0; l < layers; l++) {
+                keys[l] = restride(keys[l], new byte[newStride * kvDim], kvDim, stride, newStride);
+                keyScales[l] = restride(keyScales[l], new float[newStride * blocks], blocks, stride, newStride);
+                values[l] = Arrays.copyOf(values[l], newStride * kvDim);
+                valueScales[l] = Arrays.copyOf(valueScales[l], newStride * blocks);
+            }
         }
 
         @Override
@@ -192,13 +260,14 @@ public abstract sealed class KvCache permits KvCache.Float32, KvCache.BFloat16, 
 
         @Override
         public void put(int layer, int position, float[] k, int ko, float[] v, int vo) {
+            reserve(position);
             byte[] kq = keys[layer];
             byte[] vq = values[layer];
             for (int b = 0; b < blocks; b++) {
                 float kd = scale(k, ko + b * BLOCK);
-                keyScales[layer][b * capacity + position] = kd;
+                keyScales[layer][b * stride + position] = kd;
                 float kid = kd == 0 ? 0 : 1 / kd;
-                for (int j = b * BLOCK, at = j * capacity + position; j < (b + 1) * BLOCK; j++, at += capacity) {
+                for (int j = b * BLOCK, at = j * stride + position; j < (b + 1) * BLOCK; j++, at += stride) {
                     kq[at] = roundHalfAway(k[ko + j] * kid);
                 }
                 float vd = scale(v, vo + b * BLOCK);
@@ -227,8 +296,8 @@ public abstract sealed class KvCache permits KvCache.Float32, KvCache.BFloat16, 
         @Override
         void scores(Kernels kernels, int layer, float[] q, int qo, int heads, int kvOffset, int first, int count,
                     int headDim, float scale, float[] scores, int so, int scoreStride) {
-            kernels.attentionScoresQ8(q, qo, heads, keys[layer], kvOffset * capacity + first, capacity,
-                    keyScales[layer], kvOffset / BLOCK * capacity + first, headDim, count, scale, scores, so, scoreStride);
+            kernels.attentionScoresQ8(q, qo, heads, keys[layer], kvOffset * stride + first, stride,
+                    keyScales[layer], kvOffset / BLOCK * stride + first, headDim, count, scale, scores, so, scoreStride);
         }
 
         @Override
