@@ -31,12 +31,11 @@ import jdk.incubator.vector.VectorSpecies;
  * shift, then one multiply and one add per 32 weights, and one scale multiplication per block for
  * 32 rows. About twice as fast as float FMA on dequantized weights with lanes along the row,
  * where every block needs its own scale and a horizontal reduction.</li>
- * <li><b>F16</b> is repacked the same way ({@link PackedF16Kernels}) but multiplied in float:
- * halves converted by bit manipulation (the Vector API has no half-float conversion); prompts
- * widen the weights to float once for every token of the batch.</li>
+ * <li><b>F16</b> and <b>BF16</b> are repacked the same way ({@link PackedHalfKernels}) but
+ * multiplied in float: converted by bit manipulation (the Vector API has no half-float
+ * conversion); prompts widen the weights to float once for every token of the batch.</li>
  * <li>The other types keep the file layout (lanes along the row) and use float FMA, the weights
- * widened and converted in registers (BF16 by bit manipulation), several blocks in flight to
- * hide FMA latency.</li>
+ * widened and converted in registers, several blocks in flight to hide FMA latency.</li>
  * <li>Matrix-matrix products dequantize four rows into L1/L2-resident scratch once and multiply
  * them with four tokens at a time (16 accumulators), so each weight is read once per batch.</li>
  * </ul>
@@ -68,7 +67,7 @@ final class PanamaKernels extends Kernels {
      */
     private static final java.util.Set<String> ROW_PACKED =
             java.util.Collections.unmodifiableSet(new java.util.TreeSet<>(
-                    java.util.Arrays.asList(System.getProperty("cove.rowPack", "Q8_0,Q4_K,Q6_K,F16").split(","))));
+                    java.util.Arrays.asList(System.getProperty("cove.rowPack", "Q8_0,Q4_K,Q6_K,F16,BF16").split(","))));
 
     private PanamaKernels(boolean repack) {
         this.repack = repack;
@@ -88,7 +87,7 @@ final class PanamaKernels extends Kernels {
         if (repack && PackedQ4_0Kernels.supported()) {
             packed.add("Q4_0");
         }
-        for (GgmlType type : new GgmlType[] {GgmlType.Q8_0, GgmlType.Q4_K, GgmlType.Q6_K, GgmlType.F16}) {
+        for (GgmlType type : new GgmlType[] {GgmlType.Q8_0, GgmlType.Q4_K, GgmlType.Q6_K, GgmlType.F16, GgmlType.BF16}) {
             if (repack && PackedKernels.supported() && ROW_PACKED.contains(type.name())) {
                 packed.add(type.name());
             }
@@ -136,7 +135,8 @@ final class PanamaKernels extends Kernels {
 
     @Override
     public boolean readsQuantized(WeightMatrix w) {
-        return w.packed() != null && w.type() != GgmlType.F16; // packed F16 reads floats
+        // packed F16 and BF16 read float activations
+        return w.packed() != null && w.type() != GgmlType.F16 && w.type() != GgmlType.BF16;
     }
 
     @Override
@@ -162,8 +162,8 @@ final class PanamaKernels extends Kernels {
         if (w.packed() != null) {
             if (w.type() == GgmlType.Q4_0) {
                 PackedQ4_0Kernels.matVec(w, x, token, out, outOffset, rowStart, rowEnd);
-            } else if (w.type() == GgmlType.F16) {
-                PackedF16Kernels.matVec(w, x, token, out, outOffset, rowStart, rowEnd, scratch);
+            } else if (w.type() == GgmlType.F16 || w.type() == GgmlType.BF16) {
+                PackedHalfKernels.matVec(w, x, token, out, outOffset, rowStart, rowEnd, scratch);
             } else {
                 PackedKernels.matVec(w, x, token, out, outOffset, rowStart, rowEnd, scratch);
             }
@@ -405,8 +405,8 @@ final class PanamaKernels extends Kernels {
     public void matMul(WeightMatrix w, Activations x, float[] out, int outStride, int rowStart, int rowEnd,
                        float[] scratch) {
         int tokens = x.tokens();
-        if (w.packed() != null && w.type() == GgmlType.F16) {
-            PackedF16Kernels.matMul(w, x, out, outStride, rowStart, rowEnd, scratch);
+        if (w.packed() != null && (w.type() == GgmlType.F16 || w.type() == GgmlType.BF16)) {
+            PackedHalfKernels.matMul(w, x, out, outStride, rowStart, rowEnd, scratch);
             return;
         }
         if (w.packed() != null && w.type() != GgmlType.Q4_0) {

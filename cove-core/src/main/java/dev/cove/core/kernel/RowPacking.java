@@ -6,7 +6,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * Row-per-lane layouts for Q8_0, Q4_K, Q6_K and F16, the same idea as {@link Q4_0Packing}: groups of
+ * Row-per-lane layouts for Q8_0, Q4_K, Q6_K, F16 and BF16, the same idea as {@link Q4_0Packing}: groups of
  * {@value #ROWS} rows, and within a group, for each block (32 columns for Q8_0, a 256-column
  * super-block for the K-quants), every byte of the block stored 32 times in a row, once per row
  * ({@code [byte][row]}), so a 32-byte load gives the same byte of 32 rows and one 512-bit
@@ -15,7 +15,7 @@ import java.lang.foreign.ValueLayout;
  * Q8_0 (1088 bytes = 32 x 34): half d[32] | int8 qs[32][32]
  * Q4_K (4736 bytes):           half d[32] | half dmin[32] | uint8 sc[8][32] | uint8 m[8][32] | uint8 qs[128][32]
  * Q6_K (6720 bytes = 32 x 210): half d[32] | int8 sc[16][32] | {uint16 v[32], uint8 u[32]}[64]
- * F16 (64 bytes per column):    half w[32]
+ * F16, BF16 (64 bytes per column): half w[32]
  * </pre>
  * Q6_K's quants are stored in the order the kernel reads them, one 96-byte record of 32 rows
  * for each half h and j in 0..31 holding the quants of columns 128h + j, +32, +64, +96. In the
@@ -29,8 +29,8 @@ import java.lang.foreign.ValueLayout;
  * Q8_0 keeps exactly the file's bytes, transposed. Q4_K unpacks its 12 bytes of 6-bit
  * scales and mins into one byte each (16 instead of 12 bytes per row and super-block, 2.8% more
  * in all), because taking the 6-bit fields apart in the kernel would cost more than the bytes.
- * F16 keeps the file's halves, each column's 32 rows side by side, so that a prompt's tiles can
- * widen a run of columns to float once for every token ({@link PackedF16Kernels}).
+ * F16 and BF16 keep the file's 16-bit floats, each column's 32 rows side by side, so that a
+ * prompt's tiles can widen a run of columns to float once for every token ({@link PackedHalfKernels}).
  */
 public final class RowPacking {
     /** Rows per group: one row per 16-bit lane of a 512-bit vector. */
@@ -39,7 +39,7 @@ public final class RowPacking {
     static final int Q8_0_GROUP_BYTES = ROWS * 34;
     static final int Q4_K_GROUP_BYTES = ROWS * 148;
     static final int Q6_K_GROUP_BYTES = ROWS * 210;
-    static final int F16_GROUP_BYTES = ROWS * 2;
+    static final int HALF_GROUP_BYTES = ROWS * 2; // F16 and BF16
 
     // Offsets inside a Q4_K group block.
     static final int Q4_K_DMIN = 64;
@@ -56,18 +56,18 @@ public final class RowPacking {
     /** Whether {@code w} has a row-per-lane layout here: a supported type and whole row groups. */
     public static boolean supports(WeightMatrix w) {
         return switch (w.type()) {
-            case Q8_0, Q4_K, Q6_K, F16 -> w.rows() % ROWS == 0;
+            case Q8_0, Q4_K, Q6_K, F16, BF16 -> w.rows() % ROWS == 0;
             default -> false;
         };
     }
 
-    /** Bytes of one block (F16: one column) of one group of 32 rows. */
+    /** Bytes of one block (F16, BF16: one column) of one group of 32 rows. */
     static int groupBlockBytes(GgmlType type) {
         return switch (type) {
             case Q8_0 -> Q8_0_GROUP_BYTES;
             case Q4_K -> Q4_K_GROUP_BYTES;
             case Q6_K -> Q6_K_GROUP_BYTES;
-            case F16 -> F16_GROUP_BYTES;
+            case F16, BF16 -> HALF_GROUP_BYTES;
             default -> throw new IllegalArgumentException(type + " has no row-per-lane layout");
         };
     }
@@ -85,8 +85,8 @@ public final class RowPacking {
     /** Packs row groups [from, to) of {@code w} into {@code packed}. Thread-safe for disjoint ranges. */
     public static void packGroups(WeightMatrix w, MemorySegment packed, int from, int to) {
         GgmlType type = w.type();
-        if (type == GgmlType.F16) {
-            packF16Groups(w, packed, from, to);
+        if (type == GgmlType.F16 || type == GgmlType.BF16) {
+            packHalfGroups(w, packed, from, to);
             return;
         }
         int blocks = w.cols() / type.blockSize();
@@ -130,8 +130,8 @@ public final class RowPacking {
         }
     }
 
-    /** F16 row groups [from, to): {@code packed[g][col][row] = w[32g + row][col]}. */
-    private static void packF16Groups(WeightMatrix w, MemorySegment packed, int from, int to) {
+    /** F16 or BF16 row groups [from, to): {@code packed[g][col][row] = w[32g + row][col]}. */
+    private static void packHalfGroups(WeightMatrix w, MemorySegment packed, int from, int to) {
         int cols = w.cols();
         short[] src = new short[ROWS * cols];
         short[] dst = new short[ROWS * cols];

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * code, and the other way round.
  */
 class PackedWidthTest {
-    private static final GgmlType[] PACKED = {GgmlType.Q4_0, GgmlType.Q8_0, GgmlType.Q4_K, GgmlType.Q6_K, GgmlType.F16};
+    private static final GgmlType[] PACKED = {GgmlType.Q4_0, GgmlType.Q8_0, GgmlType.Q4_K, GgmlType.Q6_K, GgmlType.F16, GgmlType.BF16};
 
     @Test
     void bothWidthsGiveTheSameBits() throws IOException, InterruptedException {
