@@ -62,8 +62,8 @@ final class PanamaKernels extends Kernels {
      * Types given the {@link RowPacking} layout and its kernels ({@code -Dcove.rowPack=...},
      * a comma-separated list, to compare against the file-layout float kernels). Q8_0 is on by
      * default since its batched product got a 4-token tile: tinyllama Q8_0, 2 threads, pp128
-     * 77-79 vs 73.5 tok/s and tg64 29-40 vs 25 tok/s for the file layout; F16 since its prompts
-     * widen once per batch: pp128 80 vs 38 tok/s for the file layout (Zen 4).
+     * 77-79 vs 73.5 tok/s and tg64 29-40 vs 25 tok/s for the file layout; F16 and BF16 since their
+     * prompts widen once per batch: pp128 80 vs 38 tok/s for the file layout (Zen 4).
      */
     private static final java.util.Set<String> ROW_PACKED =
             java.util.Collections.unmodifiableSet(new java.util.TreeSet<>(

@@ -15,7 +15,7 @@ import java.lang.foreign.ValueLayout;
  * Q8_0 (1088 bytes = 32 x 34): half d[32] | int8 qs[32][32]
  * Q4_K (4736 bytes):           half d[32] | half dmin[32] | uint8 sc[8][32] | uint8 m[8][32] | uint8 qs[128][32]
  * Q6_K (6720 bytes = 32 x 210): half d[32] | int8 sc[16][32] | {uint16 v[32], uint8 u[32]}[64]
- * F16, BF16 (64 bytes per column): half w[32]
+ * F16, BF16 (64 bytes per column): uint16 w[32] (the file's bits)
  * </pre>
  * Q6_K's quants are stored in the order the kernel reads them, one 96-byte record of 32 rows
  * for each half h and j in 0..31 holding the quants of columns 128h + j, +32, +64, +96. In the
