@@ -1,6 +1,7 @@
 package dev.cove.core.kernel;
 
 import static jdk.incubator.vector.VectorOperators.LSHL;
+import static jdk.incubator.vector.VectorOperators.MAX;
 import static jdk.incubator.vector.VectorOperators.S2I;
 
 import dev.cove.core.tensor.GgmlType;
@@ -59,20 +60,52 @@ final class PackedHalfKernels {
     static void matVec(WeightMatrix w, Activations x, int t, float[] out, int outOffset, int rowStart, int rowEnd,
                        float[] scratch) {
         int cols = w.cols();
+        int first = rowStart / LANES;
+        int last = rowEnd / LANES;
         if (w.type() == GgmlType.BF16) {
-            System.arraycopy(x.values(), t * cols, scratch, 0, cols); // exact as shifted: no bias
-        } else if (!PanamaKernels.scaleForRawHalves(x.values(), t * cols, cols, scratch)) {
+            for (int u = first; u < last; u++) { // BF16's shifted bits are the float: x as it is
+                rawPassBf16(w, u, x.values(), t * cols, cols, out, outOffset);
+            }
+        } else if (scaleForRawHalves(x.values(), t * cols, cols, scratch)) {
+            for (int u = first; u < last; u++) {
+                rawPassF16(w, u, scratch, 0, cols, out, outOffset);
+            }
+        } else {
             // Activations of 2^15 and more (or NaN): the tile's exact widening, one token.
             matMul(w, x, t, 1, out, outOffset, 0, rowStart, rowEnd, scratch);
-            return;
         }
-        for (int u = rowStart / LANES; u < rowEnd / LANES; u++) {
-            if (w.type() == GgmlType.F16) {
-                rawPassF16(w, u, scratch, cols, out, outOffset);
-            } else {
-                rawPassBf16(w, u, scratch, cols, out, outOffset);
-            }
+    }
+
+    /**
+     * Writes x times 2^112 ({@link #HALF_BIAS}) to {@code scaled[0, n)} when every |x| is below
+     * 2^15, so that the product cannot overflow; returns whether it did. With the bias on the
+     * activations, a half's bits shifted into place ({@link #rawPassF16}) need no multiplication:
+     * scaling by a power of two is exact, so {@code fma(raw, x * 2^112, acc)} is
+     * {@code fma(raw * 2^112, x, acc)} to the bit, one multiplication fewer per 16 weights.
+     */
+    private static boolean scaleForRawHalves(float[] x, int xo, int n, float[] scaled) {
+        if (scaled.length < n) {
+            return false;
         }
+        FloatVector max = FloatVector.zero(F);
+        int i = 0;
+        for (; i + HALF <= n; i += HALF) {
+            max = max.max(FloatVector.fromArray(F, x, xo + i).abs());
+        }
+        float m = max.reduceLanes(MAX);
+        for (int j = i; j < n; j++) {
+            m = Math.max(m, Math.abs(x[xo + j]));
+        }
+        if (!(m < 0x1p15f)) { // NaN too
+            return false;
+        }
+        for (i = 0; i + HALF <= n; i += HALF) {
+            FloatVector.fromArray(F, x, xo + i).mul(HALF_BIAS).intoArray(scaled, i);
+        }
+        for (; i < n; i++) {
+            scaled[i] = x[xo + i] * HALF_BIAS;
+        }
+        return true;
     }
 
     /** Byte offset of column 0 of pass {@code u} (rows [LANES u, LANES u + LANES)). */
@@ -84,42 +117,42 @@ final class PackedHalfKernels {
     /**
      * F16 pass u (rows [LANES u, LANES u + LANES)) times x pre-scaled by 2^112: the halves' bits
      * shifted into a float's place without their bias give exactly the products of the widened
-     * weights and x ({@link PanamaKernels#scaleForRawHalves}). One pass at a time, one ascending
+     * weights and x ({@link #scaleForRawHalves}). One pass at a time, one ascending
      * stream: two passes of different groups at once (four FMA chains) read two streams a
      * group apart and ran at half speed from memory (1 thread, 32000 x 2048: 6.4 against 13.5-14.8 G
      * weights/s); four columns per iteration and half-width loads ran fastest (in L2 22.3 against
      * 17.0 for one column and full-width loads).
      */
-    private static void rawPassF16(WeightMatrix w, int u, float[] xs, int cols, float[] out, int outOffset) {
+    private static void rawPassF16(WeightMatrix w, int u, float[] xs, int xo, int cols, float[] out, int outOffset) {
         MemorySegment p = w.packed();
         long o = passOffset(cols, u);
         FloatVector a0 = FloatVector.zero(F);
         FloatVector a1 = a0;
         int k = 0;
         for (; k + 4 <= cols; k += 4, o += 4 * COLUMN_BYTES) {
-            FloatVector x0 = FloatVector.broadcast(F, xs[k]);
+            FloatVector x0 = FloatVector.broadcast(F, xs[xo + k]);
             ShortVector h0 = ShortVector.fromMemorySegment(H, p, o, LE);
             ShortVector h1 = ShortVector.fromMemorySegment(H, p, o + 2 * HALF, LE);
             a0 = ((IntVector) h0.convertShape(S2I, I, 0)).lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().fma(x0, a0);
             a1 = ((IntVector) h1.convertShape(S2I, I, 0)).lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().fma(x0, a1);
-            FloatVector x1 = FloatVector.broadcast(F, xs[k + 1]);
+            FloatVector x1 = FloatVector.broadcast(F, xs[xo + k + 1]);
             ShortVector h2 = ShortVector.fromMemorySegment(H, p, o + 1 * COLUMN_BYTES, LE);
             ShortVector h3 = ShortVector.fromMemorySegment(H, p, o + 1 * COLUMN_BYTES + 2 * HALF, LE);
             a0 = ((IntVector) h2.convertShape(S2I, I, 0)).lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().fma(x1, a0);
             a1 = ((IntVector) h3.convertShape(S2I, I, 0)).lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().fma(x1, a1);
-            FloatVector x2 = FloatVector.broadcast(F, xs[k + 2]);
+            FloatVector x2 = FloatVector.broadcast(F, xs[xo + k + 2]);
             ShortVector h4 = ShortVector.fromMemorySegment(H, p, o + 2 * COLUMN_BYTES, LE);
             ShortVector h5 = ShortVector.fromMemorySegment(H, p, o + 2 * COLUMN_BYTES + 2 * HALF, LE);
             a0 = ((IntVector) h4.convertShape(S2I, I, 0)).lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().fma(x2, a0);
             a1 = ((IntVector) h5.convertShape(S2I, I, 0)).lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().fma(x2, a1);
-            FloatVector x3 = FloatVector.broadcast(F, xs[k + 3]);
+            FloatVector x3 = FloatVector.broadcast(F, xs[xo + k + 3]);
             ShortVector h6 = ShortVector.fromMemorySegment(H, p, o + 3 * COLUMN_BYTES, LE);
             ShortVector h7 = ShortVector.fromMemorySegment(H, p, o + 3 * COLUMN_BYTES + 2 * HALF, LE);
             a0 = ((IntVector) h6.convertShape(S2I, I, 0)).lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().fma(x3, a0);
             a1 = ((IntVector) h7.convertShape(S2I, I, 0)).lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().fma(x3, a1);
         }
         for (; k < cols; k++, o += COLUMN_BYTES) {
-            FloatVector x0 = FloatVector.broadcast(F, xs[k]);
+            FloatVector x0 = FloatVector.broadcast(F, xs[xo + k]);
             ShortVector h0 = ShortVector.fromMemorySegment(H, p, o, LE);
             ShortVector h1 = ShortVector.fromMemorySegment(H, p, o + 2 * HALF, LE);
             a0 = ((IntVector) h0.convertShape(S2I, I, 0)).lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().fma(x0, a0);
@@ -134,36 +167,36 @@ final class PackedHalfKernels {
      * rather than the shift and mask as arguments: with them not constants the F16 pass ran at
      * 18.9 instead of 22.1-22.4 G weights/s in L2.
      */
-    private static void rawPassBf16(WeightMatrix w, int u, float[] xs, int cols, float[] out, int outOffset) {
+    private static void rawPassBf16(WeightMatrix w, int u, float[] xs, int xo, int cols, float[] out, int outOffset) {
         MemorySegment p = w.packed();
         long o = passOffset(cols, u);
         FloatVector a0 = FloatVector.zero(F);
         FloatVector a1 = a0;
         int k = 0;
         for (; k + 4 <= cols; k += 4, o += 4 * COLUMN_BYTES) {
-            FloatVector x0 = FloatVector.broadcast(F, xs[k]);
+            FloatVector x0 = FloatVector.broadcast(F, xs[xo + k]);
             ShortVector h0 = ShortVector.fromMemorySegment(H, p, o, LE);
             ShortVector h1 = ShortVector.fromMemorySegment(H, p, o + 2 * HALF, LE);
             a0 = ((IntVector) h0.convertShape(S2I, I, 0)).lanewise(LSHL, 16).reinterpretAsFloats().fma(x0, a0);
             a1 = ((IntVector) h1.convertShape(S2I, I, 0)).lanewise(LSHL, 16).reinterpretAsFloats().fma(x0, a1);
-            FloatVector x1 = FloatVector.broadcast(F, xs[k + 1]);
+            FloatVector x1 = FloatVector.broadcast(F, xs[xo + k + 1]);
             ShortVector h2 = ShortVector.fromMemorySegment(H, p, o + 1 * COLUMN_BYTES, LE);
             ShortVector h3 = ShortVector.fromMemorySegment(H, p, o + 1 * COLUMN_BYTES + 2 * HALF, LE);
             a0 = ((IntVector) h2.convertShape(S2I, I, 0)).lanewise(LSHL, 16).reinterpretAsFloats().fma(x1, a0);
             a1 = ((IntVector) h3.convertShape(S2I, I, 0)).lanewise(LSHL, 16).reinterpretAsFloats().fma(x1, a1);
-            FloatVector x2 = FloatVector.broadcast(F, xs[k + 2]);
+            FloatVector x2 = FloatVector.broadcast(F, xs[xo + k + 2]);
             ShortVector h4 = ShortVector.fromMemorySegment(H, p, o + 2 * COLUMN_BYTES, LE);
             ShortVector h5 = ShortVector.fromMemorySegment(H, p, o + 2 * COLUMN_BYTES + 2 * HALF, LE);
             a0 = ((IntVector) h4.convertShape(S2I, I, 0)).lanewise(LSHL, 16).reinterpretAsFloats().fma(x2, a0);
             a1 = ((IntVector) h5.convertShape(S2I, I, 0)).lanewise(LSHL, 16).reinterpretAsFloats().fma(x2, a1);
-            FloatVector x3 = FloatVector.broadcast(F, xs[k + 3]);
+            FloatVector x3 = FloatVector.broadcast(F, xs[xo + k + 3]);
             ShortVector h6 = ShortVector.fromMemorySegment(H, p, o + 3 * COLUMN_BYTES, LE);
             ShortVector h7 = ShortVector.fromMemorySegment(H, p, o + 3 * COLUMN_BYTES + 2 * HALF, LE);
             a0 = ((IntVector) h6.convertShape(S2I, I, 0)).lanewise(LSHL, 16).reinterpretAsFloats().fma(x3, a0);
             a1 = ((IntVector) h7.convertShape(S2I, I, 0)).lanewise(LSHL, 16).reinterpretAsFloats().fma(x3, a1);
         }
         for (; k < cols; k++, o += COLUMN_BYTES) {
-            FloatVector x0 = FloatVector.broadcast(F, xs[k]);
+            FloatVector x0 = FloatVector.broadcast(F, xs[xo + k]);
             ShortVector h0 = ShortVector.fromMemorySegment(H, p, o, LE);
             ShortVector h1 = ShortVector.fromMemorySegment(H, p, o + 2 * HALF, LE);
             a0 = ((IntVector) h0.convertShape(S2I, I, 0)).lanewise(LSHL, 16).reinterpretAsFloats().fma(x0, a0);

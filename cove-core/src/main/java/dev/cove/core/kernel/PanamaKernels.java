@@ -181,15 +181,9 @@ final class PanamaKernels extends Kernels {
                     out[outOffset + r] = dotF32(data, offset, xv, xo, cols);
                 }
             }
-            case F16 -> {
-                if (scaleForRawHalves(xv, xo, cols, scratch)) {
-                    for (int r = rowStart; r < rowEnd; r++, offset += rowBytes) {
-                        out[outOffset + r] = dotRawF16(data, offset, scratch, xv, xo, cols);
-                    }
-                } else {
-                    for (int r = rowStart; r < rowEnd; r++, offset += rowBytes) {
-                        out[outOffset + r] = dotF16(data, offset, xv, xo, cols);
-                    }
+            case F16 -> { // only matrices that are not row-packed (rows not whole groups, or repacking off)
+                for (int r = rowStart; r < rowEnd; r++, offset += rowBytes) {
+                    out[outOffset + r] = dotF16(data, offset, xv, xo, cols);
                 }
             }
             case BF16 -> {
@@ -256,61 +250,6 @@ final class PanamaKernels extends Kernels {
             FloatVector w1 = h1.lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS);
             a0 = w0.fma(FloatVector.fromArray(F, x, xo + i), a0);
             a1 = w1.fma(FloatVector.fromArray(F, x, xo + i + FL), a1);
-        }
-        float sum = laneSum(a0.add(a1));
-        for (; i < n; i++) {
-            sum += Float.float16ToFloat(w.get(HALF, offset + 2L * i)) * x[xo + i];
-        }
-        return sum;
-    }
-
-    /**
-     * Writes x times 2^112 ({@link #HALF_BIAS}) to {@code scaled[0, n)} when every |x| is below
-     * 2^15, so that the product cannot overflow; returns whether it did. With the bias on the
-     * activations, a half's bits shifted into place ({@link #dotRawF16}) need no multiplication:
-     * scaling by a power of two is exact, so {@code fma(raw, x * 2^112, acc)} is
-     * {@code fma(raw * 2^112, x, acc)} to the bit, one multiplication fewer per 16 weights.
-     */
-    static boolean scaleForRawHalves(float[] x, int xo, int n, float[] scaled) {
-        if (scaled.length < n) {
-            return false;
-        }
-        FloatVector max = FloatVector.zero(F);
-        int i = 0;
-        for (; i + FL <= n; i += FL) {
-            max = max.max(FloatVector.fromArray(F, x, xo + i).abs());
-        }
-        float m = max.reduceLanes(MAX);
-        for (int j = i; j < n; j++) {
-            m = Math.max(m, Math.abs(x[xo + j]));
-        }
-        if (!(m < 0x1p15f)) { // NaN too: the plain kernel then gives what it always gave
-            return false;
-        }
-        for (i = 0; i + FL <= n; i += FL) {
-            FloatVector.fromArray(F, x, xo + i).mul(HALF_BIAS).intoArray(scaled, i);
-        }
-        for (; i < n; i++) {
-            scaled[i] = x[xo + i] * HALF_BIAS;
-        }
-        return true;
-    }
-
-    /**
-     * {@link #dotF16} with x pre-scaled by {@link #scaleForRawHalves} into xs; the same bits. A
-     * second method rather than a scale argument: multiplying by a vector of ones would keep the
-     * multiplication this method exists to drop, and the plain one stays for activations of 2^15
-     * and more.
-     */
-    private static float dotRawF16(MemorySegment w, long offset, float[] xs, float[] x, int xo, int n) {
-        FloatVector a0 = FloatVector.zero(F);
-        FloatVector a1 = FloatVector.zero(F);
-        int i = 0;
-        for (; i + 2 * FL <= n; i += 2 * FL) {
-            IntVector h0 = (IntVector) ShortVector.fromMemorySegment(HS, w, offset + 2L * i, LE).convertShape(S2I, I, 0);
-            IntVector h1 = (IntVector) ShortVector.fromMemorySegment(HS, w, offset + 2L * (i + FL), LE).convertShape(S2I, I, 0);
-            a0 = h0.lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().fma(FloatVector.fromArray(F, xs, i), a0);
-            a1 = h1.lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().fma(FloatVector.fromArray(F, xs, i + FL), a1);
         }
         float sum = laneSum(a0.add(a1));
         for (; i < n; i++) {

@@ -1,7 +1,7 @@
 package dev.cove.core.model;
 
 import dev.cove.core.kernel.Kernels;
-import java.util.Arrays;
+import java.util.function.IntFunction;
 
 /**
  * The keys and values of every past position, per layer, sized to the requested context, not the
@@ -54,14 +54,19 @@ public abstract sealed class KvCache permits KvCache.Float32, KvCache.BFloat16, 
     abstract void resize(int newStride);
 
     /**
-     * A dimension-major array of {@code rows} rows of {@code from} positions copied into
-     * {@code fresh}, whose rows hold {@code to}.
+     * Each layer's array of {@code arrays} replaced by one made by {@code fresh} for
+     * {@code newStride} positions, the stored ones copied: {@code rows} runs of positions (the
+     * transposed keys: a row per component; position-major values: one row) of {@code width}
+     * elements per position.
      */
-    static <A> A restride(A old, A fresh, int rows, int from, int to) {
-        for (int j = 0; j < rows; j++) {
-            System.arraycopy(old, j * from, fresh, j * to, from);
+    final void regrow(Object[] arrays, IntFunction<Object> fresh, int rows, int width, int newStride) {
+        for (int l = 0; l < arrays.length; l++) {
+            Object grown = fresh.apply(rows * newStride * width);
+            for (int j = 0; j < rows; j++) {
+                System.arraycopy(arrays[l], j * stride * width, grown, j * newStride * width, stride * width);
+            }
+            arrays[l] = grown;
         }
-        return fresh;
     }
 
     public static KvCache of(KvCacheType type, ModelConfig config, int capacity) {
@@ -112,10 +117,8 @@ public abstract sealed class KvCache permits KvCache.Float32, KvCache.BFloat16, 
 
         @Override
         void resize(int newStride) {
-            for (int l = 0; l < layers; l++) {
-                keys[l] = restride(keys[l], new float[newStride * kvDim], kvDim, stride, newStride);
-                values[l] = Arrays.copyOf(values[l], newStride * kvDim);
-            }
+            regrow(keys, float[]::new, kvDim, 1, newStride);
+            regrow(values, float[]::new, 1, kvDim, newStride);
         }
 
         @Override
@@ -165,10 +168,8 @@ public abstract sealed class KvCache permits KvCache.Float32, KvCache.BFloat16, 
 
         @Override
         void resize(int newStride) {
-            for (int l = 0; l < layers; l++) {
-                keys[l] = restride(keys[l], new short[newStride * kvDim], kvDim, stride, newStride);
-                values[l] = Arrays.copyOf(values[l], newStride * kvDim);
-            }
+            regrow(keys, short[]::new, kvDim, 1, newStride);
+            regrow(values, short[]::new, 1, kvDim, newStride);
         }
 
         @Override
@@ -240,12 +241,10 @@ public abstract sealed class KvCache permits KvCache.Float32, KvCache.BFloat16, 
 
         @Override
         void resize(int newStride) {
-            for (int l = 0; l < layers; l++) {
-                keys[l] = restride(keys[l], new byte[newStride * kvDim], kvDim, stride, newStride);
-                keyScales[l] = restride(keyScales[l], new float[newStride * blocks], blocks, stride, newStride);
-                values[l] = Arrays.copyOf(values[l], newStride * kvDim);
-                valueScales[l] = Arrays.copyOf(valueScales[l], newStride * blocks);
-            }
+            regrow(keys, byte[]::new, kvDim, 1, newStride);
+            regrow(keyScales, float[]::new, blocks, 1, newStride);
+            regrow(values, byte[]::new, 1, kvDim, newStride);
+            regrow(valueScales, float[]::new, 1, blocks, newStride);
         }
 
         @Override
