@@ -40,7 +40,7 @@ public final class Q4_0Packing {
 
     /** Allocates the packed copy of {@code w} in {@code arena}, to be filled by {@link #packGroups}. */
     static MemorySegment allocate(WeightMatrix w, Arena arena) {
-        return arena.allocate(w.byteSize(), 64);
+        return FreshMemory.allocate(w.byteSize(), arena);
     }
 
     /** Packs row groups [from, to) of {@code w} into {@code packed}. Thread-safe for disjoint ranges. */

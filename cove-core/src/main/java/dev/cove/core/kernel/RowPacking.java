@@ -79,7 +79,7 @@ public final class RowPacking {
 
     static MemorySegment allocate(WeightMatrix w, Arena arena) {
         long groups = w.rows() / ROWS;
-        return arena.allocate(groups * (w.cols() / w.type().blockSize()) * groupBlockBytes(w.type()), 64);
+        return FreshMemory.allocate(groups * (w.cols() / w.type().blockSize()) * groupBlockBytes(w.type()), arena);
     }
 
     /** Packs row groups [from, to) of {@code w} into {@code packed}. Thread-safe for disjoint ranges. */
