@@ -322,7 +322,8 @@ public abstract class Kernels {
      * Runs the kernels that matrices of {@code types} use on small zero-filled inputs until the
      * JIT has compiled them, so that the first real tokens do not run vector code in the
      * interpreter (where every vector operation allocates and is a hundred times slower).
-     * Takes a fraction of a second; the default does nothing.
+     * Takes 1.5-2 s of one core (Q4_0), meant to run beside the model's load; it changes no result.
+     * The default does nothing.
      */
     public void warmUp(java.util.Set<dev.cove.core.tensor.GgmlType> types) {
     }

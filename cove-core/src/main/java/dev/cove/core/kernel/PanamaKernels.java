@@ -1217,62 +1217,85 @@ final class PanamaKernels extends Kernels {
     private static final FloatVector HALF_UP = FloatVector.broadcast(F, 0.5f);
     private static final FloatVector HALF_DOWN = FloatVector.broadcast(F, -0.5f);
 
+    // ---------------------------------------------------------------- warm-up
+
+    /**
+     * Calls of each kernel in the warm-up. C2 takes a kernel after some hundred calls (the
+     * launcher scales the thresholds to a tenth); 600 got every Q4_0 kernel compiled before a 7B
+     * model's first prompt, 150 left the tiles to compile during it.
+     */
+    private static final int WARM_UP_ROUNDS = 600;
+
+    /**
+     * The first rounds run in the interpreter, a hundred times slower, before C1 has compiled the
+     * kernels: on inputs a tenth of the size (the interpreter's rounds feed no profile C2 reads).
+     */
+    private static final int INTERPRETED_ROUNDS = 40;
+
     @Override
     public void warmUp(java.util.Set<GgmlType> types) {
         try (Arena arena = Arena.ofConfined()) {
-            int rows = 32;
             for (GgmlType type : types) {
-                int cols = type.blockSize() == 256 ? 256 : 128;
-                MemorySegment zeros = arena.allocate(rows * type.byteSize(cols), 64);
-                WeightMatrix w = prepare(new WeightMatrix("warm-up", type, zeros, 0, rows, cols), arena);
-                if (packGroups(w) > 0) {
-                    pack(w, 0, packGroups(w));
-                }
-                Activations x = new Activations(cols, 8);
-                x.setTokens(8);
-                x.quantize();
-                float[] out = new float[rows * 8];
-                float[] scratch = new float[scratchSize(cols)];
-                for (int i = 0; i < 800; i++) {
-                    matVec(w, x, 0, out, 0, 0, rows, scratch);
-                }
-                for (int i = 0; i < 150; i++) {
-                    matMul(w, x, out, rows, 0, rows, scratch);
+                // Shaped like a real model's matrices where C2 reads the profile: several row groups
+                // and eight blocks per row (four super-blocks for the K-quants). Compiled from rows
+                // of one block, the Q4_0 tile ran 40% slower on rows of 4096 columns.
+                WarmUpMatrix small = new WarmUpMatrix(this, type, Q4_0Packing.ROWS, Math.max(32, type.blockSize()), arena);
+                WarmUpMatrix shaped = new WarmUpMatrix(this, type, 4 * Q4_0Packing.ROWS,
+                        Math.max(256, 4 * type.blockSize()), arena);
+                for (int i = 0; i < WARM_UP_ROUNDS; i++) {
+                    (i < INTERPRETED_ROUNDS ? small : shaped).run(this, i);
                 }
             }
-            float[] a = new float[256];
-            float[] b = new float[256];
-            for (int i = 0; i < 1000; i++) {
-                dot(a, 0, b, 0, 256);
-                axpy(0.5f, a, 0, b, 0, 64);
-                add(a, 0, b, 0, 256);
-                rmsNorm(a, 0, b, 0, b, 256, 1e-5f);
-                swiGlu(a, 0, b, 0, 256);
-                softmax(a, 0, 200);
+        }
+        float[] a = new float[256];
+        float[] b = new float[256];
+        for (int i = 0; i < 1000; i++) {
+            dot(a, 0, b, 0, 256);
+            axpy(0.5f, a, 0, b, 0, 64);
+            add(a, 0, b, 0, 256);
+            rmsNorm(a, 0, b, 0, b, 256, 1e-5f);
+            swiGlu(a, 0, b, 0, 256);
+            softmax(a, 0, 200);
+        }
+        // Attention over a context of a few hundred positions, so that C2 compiles its main loops
+        // from a profile where they are hot: compiled from short contexts only (the first tokens
+        // of a chat), the long-context loops stay slow for the life of the process. The float
+        // cache only, the default; the 8- and 16-bit caches compile on first use.
+        int stride = 512;
+        int headDim = 128;
+        float[] keys = new float[headDim * stride];
+        float[] q = new float[4 * headDim];
+        float[] scores = new float[4 * stride];
+        float[] out = new float[4 * headDim];
+        for (int i = 0; i < 400; i++) {
+            int count = i < INTERPRETED_ROUNDS ? 8 : 301 + (i & 31);
+            attentionScores(q, 0, 4, keys, 0, stride, headDim, count, 0.125f, scores, 0, stride);
+            weightedSum(scores, 0, stride, 4, count, keys, 0, headDim, out, 0, headDim);
+        }
+    }
+
+    /** A zero matrix with activations of up to 16 tokens, for the warm-up. */
+    private record WarmUpMatrix(WeightMatrix w, Activations x, float[] out, float[] scratch) {
+
+        WarmUpMatrix(PanamaKernels k, GgmlType type, int rows, int cols, Arena arena) {
+            this(k.prepare(new WeightMatrix("warm-up", type, arena.allocate(rows * type.byteSize(cols), 64), 0, rows,
+                    cols), arena), new Activations(cols, 16), new float[rows * 16], new float[k.scratchSize(cols)]);
+            if (k.packGroups(w) > 0) {
+                k.pack(w, 0, k.packGroups(w));
             }
-            // Attention over a context of a few hundred positions, so that C2 compiles its main
-            // loops from a profile where they are hot: compiled from short contexts only (the first
-            // tokens of a chat), the long-context loops stay slow for the life of the process.
-            int stride = 512;
-            float[] keys = new float[64 * stride];
-            float[] q = new float[4 * 64];
-            float[] scores = new float[4 * stride];
-            float[] out = new float[4 * 64];
-            short[] halfKeys = new short[64 * stride];
-            for (int i = 0; i < 400; i++) {
-                attentionScores(q, 0, 4, keys, 0, stride, 64, 301 + (i & 31), 0.125f, scores, 0, stride);
-                weightedSum(scores, 0, stride, 4, 301 + (i & 31), keys, 0, 64, out, 0, 64);
+            float[] values = x.values();
+            for (int i = 0; i < values.length; i++) {
+                values[i] = (i % 7 - 3) * 0.25f; // not zeros: C2 would compile quantize for zero blocks only
             }
-            byte[] byteKeys = new byte[64 * stride];
-            float[] byteScales = new float[2 * stride];
-            for (int i = 0; i < 400; i++) {
-                attentionScoresQ8(q, 0, 4, byteKeys, 0, stride, byteScales, 0, 64, 301 + (i & 31), 0.125f, scores, 0, stride);
-                weightedSumQ8(scores, 0, stride, 4, 301 + (i & 31), byteKeys, 0, 64, byteScales, 0, 2, out, 0, 64);
-            }
-            for (int i = 0; i < 400; i++) {
-                attentionScoresBf16(q, 0, 4, halfKeys, 0, stride, 64, 301 + (i & 31), 0.125f, scores, 0, stride);
-                weightedSumBf16(scores, 0, stride, 4, 301 + (i & 31), halfKeys, 0, 64, out, 0, 64);
-            }
+        }
+
+        /** One round: 13 and 14 tokens take every tile a prompt does (8 + 4 + 1, 8 + 4 + 2), then one token. */
+        void run(PanamaKernels k, int round) {
+            x.setTokens(13 + (round & 1));
+            x.quantize();
+            // One row group is enough for the tiles (matMul loops over the groups outside them).
+            k.matMul(w, x, out, w.rows(), 0, Q4_0Packing.ROWS, scratch);
+            k.matVec(w, x, 0, out, 0, 0, w.rows(), scratch);
         }
     }
 

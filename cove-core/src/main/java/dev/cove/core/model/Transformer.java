@@ -41,12 +41,10 @@ public final class Transformer {
         this.config = config;
         this.family = config.family();
         this.kernels = kernels;
+        // The kernels compile beside the repacking (KernelWarmUp) instead of during the first prompt.
+        KernelWarmUp warmUp = KernelWarmUp.start(kernels, weights);
         this.weights = weights.prepared(kernels, pool);
-        // Off by default: measured on `cove run -n 16`, compiling on tiny inputs at load cost more
-        // (0.5-1 s) than it saved on the first tokens (0.3 s). -Dcove.warmUp=true turns it on.
-        if (Boolean.getBoolean("cove.warmUp")) {
-            kernels.warmUp(this.weights.matrixTypes());
-        }
+        warmUp.await();
         this.pool = pool;
         this.embeddingScale = family.scaledEmbeddings() ? (float) Math.sqrt(config.embeddingLength()) : 1f;
         this.ropesPerLayer = ropes(weights.ropeFactors());
