@@ -699,9 +699,12 @@ final class PackedKernels {
     /**
      * Half h of a Q6_K super-block (columns 128h + [0, 128), activation blocks kb + i, i in 0..3)
      * added to acc[0..32): the four runs of eight columns of each block (records 4l + 0..3,
-     * {@link RowPacking#q6_KRecord}) in one loop, 16 sums. With one run per call, the loop of
-     * eight ran only as long as C2's set-up around it (range checks, addresses), which held
-     * Q6_K at 60% of Q4_K's speed per weight.
+     * {@link RowPacking#q6_KRecord}), in two loops of eight sums each: the runs of the blocks' first
+     * group of 16 columns (records 4l, 4l + 1), whose scaled sums wait in acc[32..160), then those
+     * of the second (4l + 2, 4l + 3). With one run per call, the loop of eight ran only as long as
+     * C2's set-up around it (range checks, addresses), which held Q6_K at 60% of Q4_K's speed per
+     * weight; with all sixteen sums and the eight scale vectors in one loop, C2 kept a dozen of
+     * them on the stack, loaded and stored every iteration (AVX-512's 32 registers).
      */
     private static void q6_KHalf(MemorySegment p, long o, int h, Activations x, int k, int kb, float[] acc, int r) {
         short[] xq = x.quants();
@@ -709,6 +712,15 @@ final class PackedKernels {
         short[] x8 = x.eighthOffsets();
         // sums of q * x from minus 32 * sum x: sum (q - 32) x over eight columns, which fits in 16 bits
         int e = k / 8;
+        // The scales lie before the quants: loaded first, so that a miss on them overlaps the
+        // products instead of stalling after them (from memory, loaded after: half the speed).
+        // Column 128h + 32i + l is in group 8h + 2i + l / 16; each of the four cache lines holds
+        // block i's two groups, so the second loop's scales are in cache by then.
+        long sc = o + Q6_K_SC + 32L * 8 * h + r;
+        ByteVector lo0 = ByteVector.fromMemorySegment(B, p, sc + 0, LE);
+        ByteVector lo1 = ByteVector.fromMemorySegment(B, p, sc + 64, LE);
+        ByteVector lo2 = ByteVector.fromMemorySegment(B, p, sc + 128, LE);
+        ByteVector lo3 = ByteVector.fromMemorySegment(B, p, sc + 192, LE);
         ShortVector a0 = ShortVector.broadcast(S, (short) -x8[e + 0]);
         ShortVector a1 = ShortVector.broadcast(S, (short) -x8[e + 4]);
         ShortVector a2 = ShortVector.broadcast(S, (short) -x8[e + 8]);
@@ -717,26 +729,6 @@ final class PackedKernels {
         ShortVector b1 = ShortVector.broadcast(S, (short) -x8[e + 5]);
         ShortVector b2 = ShortVector.broadcast(S, (short) -x8[e + 9]);
         ShortVector b3 = ShortVector.broadcast(S, (short) -x8[e + 13]);
-        ShortVector c0 = ShortVector.broadcast(S, (short) -x8[e + 2]);
-        ShortVector c1 = ShortVector.broadcast(S, (short) -x8[e + 6]);
-        ShortVector c2 = ShortVector.broadcast(S, (short) -x8[e + 10]);
-        ShortVector c3 = ShortVector.broadcast(S, (short) -x8[e + 14]);
-        ShortVector d0 = ShortVector.broadcast(S, (short) -x8[e + 3]);
-        ShortVector d1 = ShortVector.broadcast(S, (short) -x8[e + 7]);
-        ShortVector d2 = ShortVector.broadcast(S, (short) -x8[e + 11]);
-        ShortVector d3 = ShortVector.broadcast(S, (short) -x8[e + 15]);
-        // The scales lie before the quants: loaded first, so that a miss on them overlaps the
-        // products instead of stalling after them (from memory, loaded after: half the speed).
-        // Column 128h + 32i + l is in group 8h + 2i + l / 16.
-        long sc = o + Q6_K_SC + 32L * 8 * h + r;
-        ByteVector lo0 = ByteVector.fromMemorySegment(B, p, sc + 0, LE);
-        ByteVector hi0 = ByteVector.fromMemorySegment(B, p, sc + 32, LE);
-        ByteVector lo1 = ByteVector.fromMemorySegment(B, p, sc + 64, LE);
-        ByteVector hi1 = ByteVector.fromMemorySegment(B, p, sc + 96, LE);
-        ByteVector lo2 = ByteVector.fromMemorySegment(B, p, sc + 128, LE);
-        ByteVector hi2 = ByteVector.fromMemorySegment(B, p, sc + 160, LE);
-        ByteVector lo3 = ByteVector.fromMemorySegment(B, p, sc + 192, LE);
-        ByteVector hi3 = ByteVector.fromMemorySegment(B, p, sc + 224, LE);
         long q = o + Q6_K_Q + 96L * 32 * h;
         for (int l = 0; l < 8; l++) {
             long qa = q + 96L * (4 * l + 0);
@@ -753,6 +745,32 @@ final class PackedKernels {
             b1 = b1.add(vb.lanewise(LSHR, 6).and(LOW6).mul(ShortVector.broadcast(S, xq[k + 40 + l])));
             b2 = b2.add(vb.lanewise(LSHR, 12).or(ub.lanewise(LSHL, 4)).and(LOW6).mul(ShortVector.broadcast(S, xq[k + 72 + l])));
             b3 = b3.add(ub.lanewise(LSHR, 2).mul(ShortVector.broadcast(S, xq[k + 104 + l])));
+        }
+        // The first groups' scaled sums, (a + b) * scale, in acc[32 + 32i + row]
+        for (int part = 0; part < 2; part++) {
+            int c = r + HALF * part;
+            (((FloatVector) a0.convertShape(S2F, F, part)).add((FloatVector) b0.convertShape(S2F, F, part))
+                    .mul((FloatVector) ((ShortVector) lo0.convertShape(B2S, S, 0)).convertShape(S2F, F, part))).intoArray(acc, 32 + c);
+            (((FloatVector) a1.convertShape(S2F, F, part)).add((FloatVector) b1.convertShape(S2F, F, part))
+                    .mul((FloatVector) ((ShortVector) lo1.convertShape(B2S, S, 0)).convertShape(S2F, F, part))).intoArray(acc, 64 + c);
+            (((FloatVector) a2.convertShape(S2F, F, part)).add((FloatVector) b2.convertShape(S2F, F, part))
+                    .mul((FloatVector) ((ShortVector) lo2.convertShape(B2S, S, 0)).convertShape(S2F, F, part))).intoArray(acc, 96 + c);
+            (((FloatVector) a3.convertShape(S2F, F, part)).add((FloatVector) b3.convertShape(S2F, F, part))
+                    .mul((FloatVector) ((ShortVector) lo3.convertShape(B2S, S, 0)).convertShape(S2F, F, part))).intoArray(acc, 128 + c);
+        }
+        ByteVector hi0 = ByteVector.fromMemorySegment(B, p, sc + 32, LE);
+        ByteVector hi1 = ByteVector.fromMemorySegment(B, p, sc + 96, LE);
+        ByteVector hi2 = ByteVector.fromMemorySegment(B, p, sc + 160, LE);
+        ByteVector hi3 = ByteVector.fromMemorySegment(B, p, sc + 224, LE);
+        ShortVector c0 = ShortVector.broadcast(S, (short) -x8[e + 2]);
+        ShortVector c1 = ShortVector.broadcast(S, (short) -x8[e + 6]);
+        ShortVector c2 = ShortVector.broadcast(S, (short) -x8[e + 10]);
+        ShortVector c3 = ShortVector.broadcast(S, (short) -x8[e + 14]);
+        ShortVector d0 = ShortVector.broadcast(S, (short) -x8[e + 3]);
+        ShortVector d1 = ShortVector.broadcast(S, (short) -x8[e + 7]);
+        ShortVector d2 = ShortVector.broadcast(S, (short) -x8[e + 11]);
+        ShortVector d3 = ShortVector.broadcast(S, (short) -x8[e + 15]);
+        for (int l = 0; l < 8; l++) {
             long qc = q + 96L * (4 * l + 2);
             ShortVector vc = ShortVector.fromMemorySegment(S, p, qc + 2L * r, LE);
             ShortVector uc = ((ShortVector) ByteVector.fromMemorySegment(B, p, qc + 64 + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0));
@@ -768,32 +786,24 @@ final class PackedKernels {
             d2 = d2.add(vd.lanewise(LSHR, 12).or(ud.lanewise(LSHL, 4)).and(LOW6).mul(ShortVector.broadcast(S, xq[k + 88 + l])));
             d3 = d3.add(ud.lanewise(LSHR, 2).mul(ShortVector.broadcast(S, xq[k + 120 + l])));
         }
-        // Block i's sum, the scales times its runs' sums, is an integer below 2^24, exact in float
-        // whatever the order; it is scaled by d * dx and added to acc in block order, as the
-        // prompt's floatTile adds it.
+        // Block i's sum, first groups' plus second groups' (c + d) * scale, is an integer below
+        // 2^24, exact in float whatever the order; it is scaled by d * dx and added to acc in
+        // block order, as the prompt's floatTile adds it.
         for (int part = 0; part < 2; part++) {
             int c = r + HALF * part;
             FloatVector rowScale = ((IntVector) ShortVector.fromMemorySegment(H, p, o + 2L * c, LE).convertShape(S2I, I, 0)).lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS);
             FloatVector acc0 = FloatVector.fromArray(F, acc, c);
-            FloatVector flo0 = (FloatVector) ((ShortVector) lo0.convertShape(B2S, S, 0)).convertShape(S2F, F, part);
-            FloatVector fhi0 = (FloatVector) ((ShortVector) hi0.convertShape(B2S, S, 0)).convertShape(S2F, F, part);
-            FloatVector sum0 = ((FloatVector) a0.convertShape(S2F, F, part)).add((FloatVector) b0.convertShape(S2F, F, part)).mul(flo0)
-                    .add(((FloatVector) c0.convertShape(S2F, F, part)).add((FloatVector) d0.convertShape(S2F, F, part)).mul(fhi0));
+            FloatVector sum0 = FloatVector.fromArray(F, acc, 32 + c).add(((FloatVector) c0.convertShape(S2F, F, part)).add((FloatVector) d0.convertShape(S2F, F, part))
+                    .mul((FloatVector) ((ShortVector) hi0.convertShape(B2S, S, 0)).convertShape(S2F, F, part)));
             acc0 = sum0.fma(rowScale.mul(xd[kb + 0]), acc0);
-            FloatVector flo1 = (FloatVector) ((ShortVector) lo1.convertShape(B2S, S, 0)).convertShape(S2F, F, part);
-            FloatVector fhi1 = (FloatVector) ((ShortVector) hi1.convertShape(B2S, S, 0)).convertShape(S2F, F, part);
-            FloatVector sum1 = ((FloatVector) a1.convertShape(S2F, F, part)).add((FloatVector) b1.convertShape(S2F, F, part)).mul(flo1)
-                    .add(((FloatVector) c1.convertShape(S2F, F, part)).add((FloatVector) d1.convertShape(S2F, F, part)).mul(fhi1));
+            FloatVector sum1 = FloatVector.fromArray(F, acc, 64 + c).add(((FloatVector) c1.convertShape(S2F, F, part)).add((FloatVector) d1.convertShape(S2F, F, part))
+                    .mul((FloatVector) ((ShortVector) hi1.convertShape(B2S, S, 0)).convertShape(S2F, F, part)));
             acc0 = sum1.fma(rowScale.mul(xd[kb + 1]), acc0);
-            FloatVector flo2 = (FloatVector) ((ShortVector) lo2.convertShape(B2S, S, 0)).convertShape(S2F, F, part);
-            FloatVector fhi2 = (FloatVector) ((ShortVector) hi2.convertShape(B2S, S, 0)).convertShape(S2F, F, part);
-            FloatVector sum2 = ((FloatVector) a2.convertShape(S2F, F, part)).add((FloatVector) b2.convertShape(S2F, F, part)).mul(flo2)
-                    .add(((FloatVector) c2.convertShape(S2F, F, part)).add((FloatVector) d2.convertShape(S2F, F, part)).mul(fhi2));
+            FloatVector sum2 = FloatVector.fromArray(F, acc, 96 + c).add(((FloatVector) c2.convertShape(S2F, F, part)).add((FloatVector) d2.convertShape(S2F, F, part))
+                    .mul((FloatVector) ((ShortVector) hi2.convertShape(B2S, S, 0)).convertShape(S2F, F, part)));
             acc0 = sum2.fma(rowScale.mul(xd[kb + 2]), acc0);
-            FloatVector flo3 = (FloatVector) ((ShortVector) lo3.convertShape(B2S, S, 0)).convertShape(S2F, F, part);
-            FloatVector fhi3 = (FloatVector) ((ShortVector) hi3.convertShape(B2S, S, 0)).convertShape(S2F, F, part);
-            FloatVector sum3 = ((FloatVector) a3.convertShape(S2F, F, part)).add((FloatVector) b3.convertShape(S2F, F, part)).mul(flo3)
-                    .add(((FloatVector) c3.convertShape(S2F, F, part)).add((FloatVector) d3.convertShape(S2F, F, part)).mul(fhi3));
+            FloatVector sum3 = FloatVector.fromArray(F, acc, 128 + c).add(((FloatVector) c3.convertShape(S2F, F, part)).add((FloatVector) d3.convertShape(S2F, F, part))
+                    .mul((FloatVector) ((ShortVector) hi3.convertShape(B2S, S, 0)).convertShape(S2F, F, part)));
             acc0 = sum3.fma(rowScale.mul(xd[kb + 3]), acc0);
             acc0.intoArray(acc, c);
         }
