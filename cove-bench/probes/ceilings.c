@@ -32,50 +32,34 @@ static volatile int sink;
 
 #define SUM8(add, a) add(add(add(a[0], a[1]), add(a[2], a[3])), add(add(a[4], a[5]), add(a[6], a[7])))
 
-/* Cove's 16-bit products: zero-extend 32 bytes to shorts, 8 x (word broadcast, vpmullw, vpaddw). */
-static double mullw(void) {
-    __m512i a[8], nib = _mm512_set1_epi16(15);
-    for (int t = 0; t < 8; t++) a[t] = _mm512_setzero_si512();
-    double s = now();
-    for (long i = 0; i < ITERS; i++) {
-        __m512i w = _mm512_and_si512(_mm512_cvtepu8_epi16(_mm256_loadu_si256((void *) (wq + 32 * (i & 255)))), nib);
-        const short *x = xs + 8 * (i & 127);
-        for (int t = 0; t < 8; t++) a[t] = _mm512_add_epi16(a[t], _mm512_mullo_epi16(w, _mm512_set1_epi16(x[t])));
+/*
+ * One weight vector per column (32 nibbles zero-extended to shorts), 8 broadcast activations of
+ * type X_T from XS, each ACCUMULATE(a, w, broadcast) into its own sum; FOLD adds the 8 sums at the end.
+ */
+#define WIDENED_NIBBLES_LOOP(NAME, X_T, XS, BROADCAST, ACCUMULATE, FOLD)                                     \
+    static double NAME(void) {                                                                               \
+        __m512i a[8], nib = _mm512_set1_epi16(15);                                                           \
+        for (int t = 0; t < 8; t++) a[t] = _mm512_setzero_si512();                                           \
+        double s = now();                                                                                    \
+        for (long i = 0; i < ITERS; i++) {                                                                   \
+            __m512i w = _mm512_and_si512(_mm512_cvtepu8_epi16(_mm256_loadu_si256((void *) (wq + 32 * (i & 255)))), nib); \
+            const X_T *x = XS + 8 * (i & 127);                                                               \
+            for (int t = 0; t < 8; t++) a[t] = ACCUMULATE(a[t], w, BROADCAST(x[t]));                         \
+        }                                                                                                    \
+        s = now() - s;                                                                                       \
+        sink = _mm512_reduce_add_epi32(SUM8(FOLD, a));                                                       \
+        return 256.0 * ITERS / s / 1e9;                                                                      \
     }
-    s = now() - s;
-    sink = _mm512_reduce_add_epi32(SUM8(_mm512_add_epi16, a));
-    return 256.0 * ITERS / s / 1e9;
-}
 
+#define MULLW_ADDW(a, w, x) _mm512_add_epi16(a, _mm512_mullo_epi16(w, x))
+#define MADDWD_ADDD(a, w, x) _mm512_add_epi32(a, _mm512_madd_epi16(w, x))
+
+/* Cove's 16-bit products: 8 x (word broadcast, vpmullw, vpaddw). */
+WIDENED_NIBBLES_LOOP(mullw, short, xs, _mm512_set1_epi16, MULLW_ADDW, _mm512_add_epi16)
 /* vpmaddwd + vpaddd: pairs of 16-bit products summed into 32 bits (no Vector API operation). */
-static double maddwd(void) {
-    __m512i a[8], nib = _mm512_set1_epi16(15);
-    for (int t = 0; t < 8; t++) a[t] = _mm512_setzero_si512();
-    double s = now();
-    for (long i = 0; i < ITERS; i++) {
-        __m512i w = _mm512_and_si512(_mm512_cvtepu8_epi16(_mm256_loadu_si256((void *) (wq + 32 * (i & 255)))), nib);
-        const int *x = xi + 8 * (i & 127);
-        for (int t = 0; t < 8; t++) a[t] = _mm512_add_epi32(a[t], _mm512_madd_epi16(w, _mm512_set1_epi32(x[t])));
-    }
-    s = now() - s;
-    sink = _mm512_reduce_add_epi32(SUM8(_mm512_add_epi32, a));
-    return 256.0 * ITERS / s / 1e9;
-}
-
+WIDENED_NIBBLES_LOOP(maddwd, int, xi, _mm512_set1_epi32, MADDWD_ADDD, _mm512_add_epi32)
 /* AVX512-VNNI vpdpwssd: the multiply, the pair sum and the accumulation in one instruction. */
-static double dpwssd(void) {
-    __m512i a[8], nib = _mm512_set1_epi16(15);
-    for (int t = 0; t < 8; t++) a[t] = _mm512_setzero_si512();
-    double s = now();
-    for (long i = 0; i < ITERS; i++) {
-        __m512i w = _mm512_and_si512(_mm512_cvtepu8_epi16(_mm256_loadu_si256((void *) (wq + 32 * (i & 255)))), nib);
-        const int *x = xi + 8 * (i & 127);
-        for (int t = 0; t < 8; t++) a[t] = _mm512_dpwssd_epi32(a[t], w, _mm512_set1_epi32(x[t]));
-    }
-    s = now() - s;
-    sink = _mm512_reduce_add_epi32(SUM8(_mm512_add_epi32, a));
-    return 256.0 * ITERS / s / 1e9;
-}
+WIDENED_NIBBLES_LOOP(dpwssd, int, xi, _mm512_set1_epi32, _mm512_dpwssd_epi32, _mm512_add_epi32)
 
 /*
  * vpdpwssd the way C2 emits it: from the loop out[i] += a[2i] * b[2i] + a[2i + 1] * b[2i + 1]

@@ -675,7 +675,8 @@ final class PackedKernels {
      * {@code -32 * sum(x)} of those columns ({@link Activations#eighthOffsets}; the sum of q * x
      * may wrap on the way, the result is exact), then converted, multiplied by their group's
      * scale and summed per block of 32 columns, still exact; each block's sum is scaled by
-     * {@code d * dx} and added to acc[0..32), as the prompt's {@link #floatTile} adds it.
+     * {@code d * dx} and added to acc[0..32), as the prompt's {@link #floatTile} adds it
+     * ({@link #q6_KHalf} also uses acc[32..160)).
      */
     private static void q6_K(WeightMatrix w, Activations x, int t, float[] out, int outOffset, int g, float[] acc) {
         MemorySegment p = w.packed();
