@@ -1,10 +1,5 @@
 package dev.cove.core.kernel;
 
-import static dev.cove.core.kernel.RowPacking.Q4_K_DMIN;
-import static dev.cove.core.kernel.RowPacking.Q4_K_GROUP_BYTES;
-import static dev.cove.core.kernel.RowPacking.Q4_K_M;
-import static dev.cove.core.kernel.RowPacking.Q4_K_QS;
-import static dev.cove.core.kernel.RowPacking.Q4_K_SC;
 import static dev.cove.core.kernel.RowPacking.Q6_K_GROUP_BYTES;
 import static dev.cove.core.kernel.RowPacking.Q6_K_Q;
 import static dev.cove.core.kernel.RowPacking.Q6_K_SC;
@@ -35,11 +30,11 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Matrix-matrix products take one group of 32 rows at a time (its weights stay in L2 across
  * the tokens, so memory traffic is one pass over the weights per batch) and run tiles of four
- * tokens ({@link #floatTile}, for Q8_0 and Q6_K on weights widened to float once per chunk, and
- * {@link #q4_KTile}; two or three tokens run a
- * tile with the last token repeated), which load and unpack each weight vector once for four
- * tokens. Every tile gives the matrix-vector kernel's result bit for bit, so a batched prompt
- * gives what one token at a time gives (BatchedForwardTest).
+ * tokens ({@link #floatTile}, for Q8_0 and Q6_K on weights widened to float once per chunk;
+ * two or three tokens run a tile with the last token repeated), which load and unpack each
+ * weight vector once for four tokens; Q4_K's kernels are {@link PackedQ4_KKernels}. Every tile
+ * gives the matrix-vector kernel's result bit for bit, so a batched prompt gives what one token
+ * at a time gives (BatchedForwardTest).
  */
 final class PackedKernels {
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
@@ -75,8 +70,8 @@ final class PackedKernels {
     }
 
     /**
-     * Scratch floats the kernels need: the K-quant accumulators (at most 768), or the weights
-     * widened for {@link #floatTile} (Q8_0: 4 blocks, Q6_K: half a super-block, 4096).
+     * Scratch floats the kernels need: the K-quant accumulators and factors (at most 768), or
+     * the weights widened for {@link #floatTile} (Q8_0: 4 blocks, Q6_K: half a super-block, 4096).
      */
     static final int SCRATCH = 4 * 32 * 32;
 
@@ -119,13 +114,12 @@ final class PackedKernels {
             }
             return;
         }
-        boolean q4k = w.type() == dev.cove.core.tensor.GgmlType.Q4_K && scratch.length >= 768;
         for (int g = rowStart / RowPacking.ROWS; g < rowEnd / RowPacking.ROWS; g++) {
-            int t = 0;
-            for (; q4k && tokens - t >= 2; t += 4) {
-                q4_KTile(w, x, t, Math.min(4, tokens - t), out, outStride, g, scratch);
+            if (w.type() == dev.cove.core.tensor.GgmlType.Q4_K) {
+                PackedQ4_KKernels.matMul(w, x, out, outStride, g, scratch);
+                continue;
             }
-            for (; t < tokens; t++) {
+            for (int t = 0; t < tokens; t++) {
                 group(w, x, t, out, t * outStride, g, scratch);
             }
         }
@@ -310,7 +304,7 @@ final class PackedKernels {
     private static void group(WeightMatrix w, Activations x, int t, float[] out, int outOffset, int g, float[] scratch) {
         switch (w.type()) {
             case Q8_0 -> q8_0(w, x, t, out, outOffset, g);
-            case Q4_K -> q4_K(w, x, t, out, outOffset, g, scratch);
+            case Q4_K -> PackedQ4_KKernels.matVec(w, x, t, out, outOffset, g, scratch);
             case Q6_K -> q6_K(w, x, t, out, outOffset, g, scratch);
             default -> throw new IllegalArgumentException(w.type() + " is not row-packed");
         }
@@ -397,274 +391,6 @@ final class PackedKernels {
         acc1.intoArray(out, o0 + HALF);
         acc2.intoArray(out, o0 + LANES);
         acc3.intoArray(out, o0 + LANES + HALF);
-    }
-
-    /**
-     * Q4_K: {@code w = d * sc_j * q - dmin * m_j} per group j of 32, q in 0..15. The 16-bit sum
-     * starts at {@code -8 * sum(x)} (the activations' block offset), so it accumulates
-     * {@code sum (q - 8) x}, which fits (8 * 127 * 32 = 32512) even where intermediate sums wrap;
-     * {@code 8 * sum(x)} is added back in float. Per super-block the group sums are scaled by
-     * sc_j and the activation scale, then by d once; the min term likewise by dmin.
-     *
-     * <p>Every vector expression is written out in place: small helper methods returning
-     * vectors (load-and-widen, convert) were not always inlined ("callee uses too much stack"),
-     * and each vector crossing a call that is not inlined is boxed: that made this kernel 3-10x
-     * slower with megabytes of garbage per product. The float accumulators live in {@code acc}
-     * (scratch) between chunks of 64 columns, so each compiled loop stays as simple as Q4_0's.
-     */
-    private static void q4_K(WeightMatrix w, Activations x, int t, float[] out, int outOffset, int g, float[] acc) {
-        MemorySegment p = w.packed();
-        int nsb = w.cols() / 256;
-        int qBase = t * w.cols();
-        int sBase = t * (w.cols() / 32);
-        long gBase = (long) g * nsb * Q4_K_GROUP_BYTES;
-        if (LANES == 16) {
-            java.util.Arrays.fill(acc, 0, 128, 0f);
-            for (int sb = 0; sb < nsb; sb++) {
-                long o = gBase + (long) sb * Q4_K_GROUP_BYTES;
-                for (int c = 0; c < 4; c++) {
-                    q4_KChunkHalves(p, o, c, x, qBase + 256 * sb + 64 * c, sBase + 8 * sb + 2 * c, acc);
-                }
-                scaleSuperBlock(p, o, o + Q4_K_DMIN, acc, 0, 0);
-                scaleSuperBlock(p, o, o + Q4_K_DMIN, acc, 0, 16);
-            }
-            for (int r = 0; r < 32; r += HALF) {
-                FloatVector.fromArray(F, acc, 64 + r).sub(FloatVector.fromArray(F, acc, 96 + r)).intoArray(out, outOffset + 32 * g + r);
-            }
-            return;
-        }
-        for (int r = 0; r < RowPacking.ROWS; r += LANES) {
-            java.util.Arrays.fill(acc, 0, 128, 0f);
-            for (int sb = 0; sb < nsb; sb++) {
-                long o = gBase + (long) sb * Q4_K_GROUP_BYTES;
-                for (int c = 0; c < 4; c++) {
-                    q4_KChunk(p, o, c, x, qBase + 256 * sb + 64 * c, sBase + 8 * sb + 2 * c, acc, r);
-                }
-                scaleSuperBlock(p, o, o + Q4_K_DMIN, acc, 0, r);
-            }
-            int o0 = outOffset + 32 * g + r;
-            FloatVector.fromArray(F, acc, 64 + r).sub(FloatVector.fromArray(F, acc, 96 + r)).intoArray(out, o0);
-            FloatVector.fromArray(F, acc, 64 + r + HALF).sub(FloatVector.fromArray(F, acc, 96 + r + HALF)).intoArray(out, o0 + HALF);
-        }
-    }
-
-    /**
-     * Chunk c of a Q4_K super-block: byte l holds column 64c + l (low nibble, group 2c) and
-     * 64c + 32 + l (high nibble, group 2c + 1). Adds the groups' scaled sums to acc[0..32) and
-     * their min terms to acc[32..64).
-     */
-    private static void q4_KChunk(MemorySegment p, long o, int c, Activations x, int k, int kb, float[] acc, int r) {
-        short[] xq = x.quants();
-        float[] xd = x.scales();
-        short[] xoff = x.offsets();
-        ShortVector lo = ShortVector.broadcast(S, (short) -xoff[kb]);
-        ShortVector hi = ShortVector.broadcast(S, (short) -xoff[kb + 1]);
-        // The scales and mins lie before the quants in memory: loaded first, so that a cache miss
-        // on them overlaps the products instead of stalling after them.
-        long sc = o + Q4_K_SC + 64L * c;
-        long mn = o + Q4_K_M + 64L * c;
-        ShortVector scLo = ((ShortVector) ByteVector.fromMemorySegment(B, p, sc + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0));
-        ShortVector scHi = ((ShortVector) ByteVector.fromMemorySegment(B, p, sc + 32 + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0));
-        ShortVector mLo = ((ShortVector) ByteVector.fromMemorySegment(B, p, mn + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0));
-        ShortVector mHi = ((ShortVector) ByteVector.fromMemorySegment(B, p, mn + 32 + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0));
-        long qo = o + Q4_K_QS + 32L * 32 * c;
-        for (int l = 0; l < 32; l++) {
-            ShortVector q = (ShortVector) ByteVector.fromMemorySegment(B, p, qo + 32L * l + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0);
-            lo = lo.add(q.and(LOW4).mul(ShortVector.broadcast(S, xq[k + l])));
-            hi = hi.add(q.lanewise(LSHR, 4).mul(ShortVector.broadcast(S, xq[k + 32 + l])));
-        }
-        float sumLo = xoff[kb] / 8; // exact: the offset is 8 * sum(x) and fits in 16 bits
-        float sumHi = xoff[kb + 1] / 8;
-        float dxLo = xd[kb];
-        float dxHi = xd[kb + 1];
-        for (int part = 0; part < 2; part++) {
-            FloatVector a = FloatVector.fromArray(F, acc, r + HALF * part);
-            a = ((FloatVector) lo.convertShape(S2F, F, part)).add(8 * sumLo).mul(((FloatVector) scLo.convertShape(S2F, F, part))).fma(FloatVector.broadcast(F, dxLo), a);
-            a = ((FloatVector) hi.convertShape(S2F, F, part)).add(8 * sumHi).mul(((FloatVector) scHi.convertShape(S2F, F, part))).fma(FloatVector.broadcast(F, dxHi), a);
-            a.intoArray(acc, r + HALF * part);
-            FloatVector m = FloatVector.fromArray(F, acc, 32 + r + HALF * part);
-            m = ((FloatVector) mLo.convertShape(S2F, F, part)).fma(FloatVector.broadcast(F, dxLo * sumLo), m);
-            m = ((FloatVector) mHi.convertShape(S2F, F, part)).fma(FloatVector.broadcast(F, dxHi * sumHi), m);
-            m.intoArray(acc, 32 + r + HALF * part);
-        }
-    }
-
-    /**
-     * {@link #q4_KChunk} for both halves of the group at once (AVX2): each broadcast activation
-     * serves 32 rows. The scales are loaded after the products here, to keep the sixteen
-     * registers for the four sums. The same sums as two passes.
-     */
-    private static void q4_KChunkHalves(MemorySegment p, long o, int c, Activations x, int k, int kb, float[] acc) {
-        short[] xq = x.quants();
-        float[] xd = x.scales();
-        short[] xoff = x.offsets();
-        ShortVector lo0 = ShortVector.broadcast(S, (short) -xoff[kb]);
-        ShortVector hi0 = ShortVector.broadcast(S, (short) -xoff[kb + 1]);
-        ShortVector lo1 = lo0;
-        ShortVector hi1 = hi0;
-        long qo = o + Q4_K_QS + 32L * 32 * c;
-        for (int l = 0; l < 32; l++) {
-            ShortVector q0 = (ShortVector) ByteVector.fromMemorySegment(B, p, qo + 32L * l, LE).convertShape(ZERO_EXTEND_B2S, S, 0);
-            ShortVector q1 = (ShortVector) ByteVector.fromMemorySegment(B, p, qo + 32L * l + 16, LE).convertShape(ZERO_EXTEND_B2S, S, 0);
-            ShortVector xl = ShortVector.broadcast(S, xq[k + l]);
-            ShortVector xh = ShortVector.broadcast(S, xq[k + 32 + l]);
-            lo0 = lo0.add(q0.and(LOW4).mul(xl));
-            hi0 = hi0.add(q0.lanewise(LSHR, 4).mul(xh));
-            lo1 = lo1.add(q1.and(LOW4).mul(xl));
-            hi1 = hi1.add(q1.lanewise(LSHR, 4).mul(xh));
-        }
-        float sumLo = xoff[kb] / 8; // exact: the offset is 8 * sum(x) and fits in 16 bits
-        float sumHi = xoff[kb + 1] / 8;
-        float dxLo = xd[kb];
-        float dxHi = xd[kb + 1];
-        long sc = o + Q4_K_SC + 64L * c;
-        long mn = o + Q4_K_M + 64L * c;
-        for (int h = 0; h < 2; h++) {
-            int r = 16 * h;
-            ShortVector lo = h == 0 ? lo0 : lo1;
-            ShortVector hi = h == 0 ? hi0 : hi1;
-            ShortVector scLo = ((ShortVector) ByteVector.fromMemorySegment(B, p, sc + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0));
-            ShortVector scHi = ((ShortVector) ByteVector.fromMemorySegment(B, p, sc + 32 + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0));
-            ShortVector mLo = ((ShortVector) ByteVector.fromMemorySegment(B, p, mn + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0));
-            ShortVector mHi = ((ShortVector) ByteVector.fromMemorySegment(B, p, mn + 32 + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0));
-            for (int part = 0; part < 2; part++) {
-                FloatVector a = FloatVector.fromArray(F, acc, r + HALF * part);
-                a = ((FloatVector) lo.convertShape(S2F, F, part)).add(8 * sumLo).mul(((FloatVector) scLo.convertShape(S2F, F, part))).fma(FloatVector.broadcast(F, dxLo), a);
-                a = ((FloatVector) hi.convertShape(S2F, F, part)).add(8 * sumHi).mul(((FloatVector) scHi.convertShape(S2F, F, part))).fma(FloatVector.broadcast(F, dxHi), a);
-                a.intoArray(acc, r + HALF * part);
-                FloatVector m = FloatVector.fromArray(F, acc, 32 + r + HALF * part);
-                m = ((FloatVector) mLo.convertShape(S2F, F, part)).fma(FloatVector.broadcast(F, dxLo * sumLo), m);
-                m = ((FloatVector) mHi.convertShape(S2F, F, part)).fma(FloatVector.broadcast(F, dxHi * sumHi), m);
-                m.intoArray(acc, 32 + r + HALF * part);
-            }
-        }
-    }
-
-    /**
-     * End of a Q4_K super-block, on acc[a0 .. a0 + 128) for the pass's rows from r: acc[64..96) +=
-     * acc[0..32) * d (halves at {@code d}), acc[96..128) += acc[32..64) * dmin (halves at
-     * {@code dmin}), and the per-super-block sums reset.
-     */
-    private static void scaleSuperBlock(MemorySegment p, long d, long dmin, float[] acc, int a0, int r) {
-        for (int part = 0; part < 2; part++) {
-            FloatVector.fromArray(F, acc, a0 + r + HALF * part).fma(((IntVector) ShortVector.fromMemorySegment(H, p, d + 2L * (r + HALF * part), LE).convertShape(S2I, I, 0)).lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS), FloatVector.fromArray(F, acc, a0 + 64 + r + HALF * part))
-                    .intoArray(acc, a0 + 64 + r + HALF * part);
-            FloatVector.fromArray(F, acc, a0 + 32 + r + HALF * part).fma(((IntVector) ShortVector.fromMemorySegment(H, p, dmin + 2L * (r + HALF * part), LE).convertShape(S2I, I, 0)).lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS), FloatVector.fromArray(F, acc, a0 + 96 + r + HALF * part))
-                    .intoArray(acc, a0 + 96 + r + HALF * part);
-        }
-        // only this pass's rows: with AVX2's both-halves kernels the other half's sums are pending
-        java.util.Arrays.fill(acc, a0 + r, a0 + r + LANES, 0f);
-        java.util.Arrays.fill(acc, a0 + 32 + r, a0 + 32 + r + LANES, 0f);
-    }
-
-    /**
-     * Q4_K times {@code n} (2 to 4) tokens from t0: as {@link #q4_K} token by token, bit for bit,
-     * but each chunk's weight vectors are loaded and split into nibbles once for four tokens.
-     * The 16-bit sums go through {@code acc[512..768)} as floats; token i accumulates in
-     * {@code acc[128 i .. 128 i + 128)}. Fewer than four tokens repeat the last one, unstored.
-     */
-    private static void q4_KTile(WeightMatrix w, Activations x, int t0, int n, float[] out, int outStride, int g,
-                                 float[] acc) {
-        for (int r = 0; r < RowPacking.ROWS; r += LANES) {
-            q4_KTile(w, x, t0, n, out, outStride, g, acc, r);
-        }
-    }
-
-    /** {@link #q4_KTile} for rows [r, r + LANES) of the group. */
-    private static void q4_KTile(WeightMatrix w, Activations x, int t0, int n, float[] out, int outStride, int g,
-                                 float[] acc, int r) {
-        MemorySegment p = w.packed();
-        int cols = w.cols();
-        int nsb = cols / 256;
-        int nb = cols / 32;
-        short[] xq = x.quants();
-        float[] xd = x.scales();
-        short[] xoff = x.offsets();
-        int u1 = Math.min(1, n - 1);
-        int u2 = Math.min(2, n - 1);
-        int u3 = Math.min(3, n - 1);
-        java.util.Arrays.fill(acc, 0, 512, 0f);
-        long gBase = (long) g * nsb * Q4_K_GROUP_BYTES;
-        for (int sb = 0; sb < nsb; sb++) {
-            long o = gBase + (long) sb * Q4_K_GROUP_BYTES;
-            for (int c = 0; c < 4; c++) {
-                int kb0 = t0 * nb + 8 * sb + 2 * c;
-                int kb1 = kb0 + nb * u1;
-                int kb2 = kb0 + nb * u2;
-                int kb3 = kb0 + nb * u3;
-                int k0 = t0 * cols + 256 * sb + 64 * c;
-                int k1 = k0 + cols * u1;
-                int k2 = k0 + cols * u2;
-                int k3 = k0 + cols * u3;
-                ShortVector lo0 = ShortVector.broadcast(S, (short) -xoff[kb0]);
-                ShortVector hi0 = ShortVector.broadcast(S, (short) -xoff[kb0 + 1]);
-                ShortVector lo1 = ShortVector.broadcast(S, (short) -xoff[kb1]);
-                ShortVector hi1 = ShortVector.broadcast(S, (short) -xoff[kb1 + 1]);
-                ShortVector lo2 = ShortVector.broadcast(S, (short) -xoff[kb2]);
-                ShortVector hi2 = ShortVector.broadcast(S, (short) -xoff[kb2 + 1]);
-                ShortVector lo3 = ShortVector.broadcast(S, (short) -xoff[kb3]);
-                ShortVector hi3 = ShortVector.broadcast(S, (short) -xoff[kb3 + 1]);
-                // scales and mins first, as in q4_KChunk
-                long scOff = o + Q4_K_SC + 64L * c;
-                long mn = o + Q4_K_M + 64L * c;
-                ShortVector scLo = ((ShortVector) ByteVector.fromMemorySegment(B, p, scOff + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0));
-                ShortVector scHi = ((ShortVector) ByteVector.fromMemorySegment(B, p, scOff + 32 + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0));
-                ShortVector mLo = ((ShortVector) ByteVector.fromMemorySegment(B, p, mn + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0));
-                ShortVector mHi = ((ShortVector) ByteVector.fromMemorySegment(B, p, mn + 32 + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0));
-                long qo = o + Q4_K_QS + 32L * 32 * c;
-                for (int l = 0; l < 32; l++) {
-                    ShortVector q = (ShortVector) ByteVector.fromMemorySegment(B, p, qo + 32L * l + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0);
-                    ShortVector ql = q.and(LOW4);
-                    ShortVector qh = q.lanewise(LSHR, 4);
-                    lo0 = lo0.add(ql.mul(ShortVector.broadcast(S, xq[k0 + l])));
-                    hi0 = hi0.add(qh.mul(ShortVector.broadcast(S, xq[k0 + 32 + l])));
-                    lo1 = lo1.add(ql.mul(ShortVector.broadcast(S, xq[k1 + l])));
-                    hi1 = hi1.add(qh.mul(ShortVector.broadcast(S, xq[k1 + 32 + l])));
-                    lo2 = lo2.add(ql.mul(ShortVector.broadcast(S, xq[k2 + l])));
-                    hi2 = hi2.add(qh.mul(ShortVector.broadcast(S, xq[k2 + 32 + l])));
-                    lo3 = lo3.add(ql.mul(ShortVector.broadcast(S, xq[k3 + l])));
-                    hi3 = hi3.add(qh.mul(ShortVector.broadcast(S, xq[k3 + 32 + l])));
-                }
-                for (int part = 0; part < 2; part++) {
-                    ((FloatVector) lo0.convertShape(S2F, F, part)).intoArray(acc, 512 + r + HALF * part);
-                    ((FloatVector) hi0.convertShape(S2F, F, part)).intoArray(acc, 512 + 32 + r + HALF * part);
-                    ((FloatVector) lo1.convertShape(S2F, F, part)).intoArray(acc, 576 + r + HALF * part);
-                    ((FloatVector) hi1.convertShape(S2F, F, part)).intoArray(acc, 576 + 32 + r + HALF * part);
-                    ((FloatVector) lo2.convertShape(S2F, F, part)).intoArray(acc, 640 + r + HALF * part);
-                    ((FloatVector) hi2.convertShape(S2F, F, part)).intoArray(acc, 640 + 32 + r + HALF * part);
-                    ((FloatVector) lo3.convertShape(S2F, F, part)).intoArray(acc, 704 + r + HALF * part);
-                    ((FloatVector) hi3.convertShape(S2F, F, part)).intoArray(acc, 704 + 32 + r + HALF * part);
-                }
-                for (int i = 0; i < n; i++) {
-                    int kb = kb0 + nb * i;
-                    int a0 = 128 * i;
-                    int sOff = 512 + 64 * i;
-                    float sumLo = xoff[kb] / 8;
-                    float sumHi = xoff[kb + 1] / 8;
-                    float dxLo = xd[kb];
-                    float dxHi = xd[kb + 1];
-                    for (int part = 0; part < 2; part++) {
-                        FloatVector a = FloatVector.fromArray(F, acc, a0 + r + HALF * part);
-                        a = FloatVector.fromArray(F, acc, sOff + r + HALF * part).add(8 * sumLo).mul(((FloatVector) scLo.convertShape(S2F, F, part))).fma(FloatVector.broadcast(F, dxLo), a);
-                        a = FloatVector.fromArray(F, acc, sOff + 32 + r + HALF * part).add(8 * sumHi).mul(((FloatVector) scHi.convertShape(S2F, F, part))).fma(FloatVector.broadcast(F, dxHi), a);
-                        a.intoArray(acc, a0 + r + HALF * part);
-                        FloatVector m = FloatVector.fromArray(F, acc, a0 + 32 + r + HALF * part);
-                        m = ((FloatVector) mLo.convertShape(S2F, F, part)).fma(FloatVector.broadcast(F, dxLo * sumLo), m);
-                        m = ((FloatVector) mHi.convertShape(S2F, F, part)).fma(FloatVector.broadcast(F, dxHi * sumHi), m);
-                        m.intoArray(acc, a0 + 32 + r + HALF * part);
-                    }
-                }
-            }
-            for (int i = 0; i < n; i++) {
-                scaleSuperBlock(p, o, o + Q4_K_DMIN, acc, 128 * i, r);
-            }
-        }
-        for (int i = 0; i < n; i++) {
-            int a0 = 128 * i + r;
-            int o0 = (t0 + i) * outStride + 32 * g + r;
-            FloatVector.fromArray(F, acc, a0 + 64).sub(FloatVector.fromArray(F, acc, a0 + 96)).intoArray(out, o0);
-            FloatVector.fromArray(F, acc, a0 + 64 + HALF).sub(FloatVector.fromArray(F, acc, a0 + 96 + HALF)).intoArray(out, o0 + HALF);
-        }
     }
 
     /**

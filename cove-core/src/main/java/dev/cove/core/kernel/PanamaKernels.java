@@ -146,7 +146,7 @@ final class PanamaKernels extends Kernels {
 
     @Override
     public boolean readsQuantsByColumn(WeightMatrix w) {
-        return w.packed() != null && w.type() == GgmlType.Q4_0; // the packed Q4_0 tiles
+        return w.packed() != null && (w.type() == GgmlType.Q4_0 || w.type() == GgmlType.Q4_K); // their tiles
     }
 
     @Override
