@@ -36,9 +36,10 @@ import jdk.incubator.vector.VectorSpecies;
  * time gives, bit for bit.
  *
  * <p>Chunk c of a super-block holds columns 64c + l (low nibbles: sub-block 2c) and 64c + 32 + l
- * (high nibbles: sub-block 2c + 1) in byte l; the matrix-vector kernel splits each loaded byte into
- * both, the tiles run one loop per nibble, so their eight (or four) sums and sixteen (or eight)
- * float accumulators fit the registers.
+ * (high nibbles: sub-block 2c + 1) in byte l. The matrix-vector kernels and the four-token tile
+ * split each loaded byte into both; the eight-token tile runs one loop per nibble, so that its
+ * eight 16-bit sums and sixteen float accumulators fit the registers (in one loop, as in the
+ * Q4_0 tiles, C2 moved broadcasts through general registers).
  *
  * <p>Every vector expression is written out in place, as in {@link PackedQ4_0Kernels}: helper
  * methods returning vectors were not always inlined, and a vector crossing a call that is not
@@ -71,11 +72,12 @@ final class PackedQ4_KKernels {
 
     /**
      * The factors of super-block o's eight sub-blocks for rows [r, r + LANES), into
-     * {@code acc[SCALES ..)} and {@code acc[OFFSETS ..)}. Computed at the start of each
-     * super-block: its scales lie before its quants, so reading them first keeps the reads in
-     * address order (the matrix-vector kernel streams the weights from memory; reading them
-     * after the products stalled it, 27 against 45 tok/s), and every token of a tile then reads
-     * the factors from L1.
+     * {@code acc[SCALES ..)} and {@code acc[OFFSETS ..)}, for the AVX2 matrix-vector kernel, whose
+     * sixteen registers hold no more than its sums. Computed at the start of each super-block: its
+     * scales lie before its quants, so reading them first keeps the reads in address order (the
+     * weights stream from memory there; reading the scales after the products stalled an
+     * earlier version, 27 against 45 tok/s). The tiles compute the same factors in registers: a
+     * call inside their loops spills every accumulator.
      */
     private static void factors(MemorySegment p, long o, int r, float[] acc) {
         FloatVector d0 = ((IntVector) ShortVector.fromMemorySegment(H, p, o + 2L * r, LE).convertShape(S2I, I, 0)).lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS);
@@ -117,9 +119,9 @@ final class PackedQ4_KKernels {
     }
 
     /**
-     * Row group g times token t. The float accumulators of the group's 32 rows live in
-     * {@code acc[0..32)} between sub-blocks; with AVX2 each loaded byte serves both halves of the
-     * group, so each broadcast activation serves 32 rows on either width.
+     * Row group g times token t: {@link #matVec32} with AVX-512. With AVX2 the float accumulators
+     * of the group's 32 rows live in {@code acc[0..32)} between sub-blocks, and each loaded byte
+     * serves both halves of the group, so that each broadcast activation serves 32 rows.
      */
     static void matVec(WeightMatrix w, Activations x, int t, float[] out, int outOffset, int g, float[] acc) {
         if (LANES == 32) {
@@ -149,23 +151,15 @@ final class PackedQ4_KKernels {
                 ShortVector lo1 = lo0;
                 ShortVector hi1 = hi0;
                 long qo = o + Q4_K_QS + 32L * 32 * c;
-                if (LANES == 32) {
-                    for (int l = 0; l < 32; l++) {
-                        ShortVector q = (ShortVector) ByteVector.fromMemorySegment(B, p, qo + 32L * l, LE).convertShape(ZERO_EXTEND_B2S, S, 0);
-                        lo0 = lo0.add(q.and(LOW4).mul(ShortVector.broadcast(S, xq[k + l])));
-                        hi0 = hi0.add(q.lanewise(LSHR, 4).mul(ShortVector.broadcast(S, xq[k + 32 + l])));
-                    }
-                } else {
-                    for (int l = 0; l < 32; l++) {
-                        ShortVector q0 = (ShortVector) ByteVector.fromMemorySegment(B, p, qo + 32L * l, LE).convertShape(ZERO_EXTEND_B2S, S, 0);
-                        ShortVector q1 = (ShortVector) ByteVector.fromMemorySegment(B, p, qo + 32L * l + 16, LE).convertShape(ZERO_EXTEND_B2S, S, 0);
-                        ShortVector xl = ShortVector.broadcast(S, xq[k + l]);
-                        ShortVector xh = ShortVector.broadcast(S, xq[k + 32 + l]);
-                        lo0 = lo0.add(q0.and(LOW4).mul(xl));
-                        hi0 = hi0.add(q0.lanewise(LSHR, 4).mul(xh));
-                        lo1 = lo1.add(q1.and(LOW4).mul(xl));
-                        hi1 = hi1.add(q1.lanewise(LSHR, 4).mul(xh));
-                    }
+                for (int l = 0; l < 32; l++) {
+                    ShortVector q0 = (ShortVector) ByteVector.fromMemorySegment(B, p, qo + 32L * l, LE).convertShape(ZERO_EXTEND_B2S, S, 0);
+                    ShortVector q1 = (ShortVector) ByteVector.fromMemorySegment(B, p, qo + 32L * l + 16, LE).convertShape(ZERO_EXTEND_B2S, S, 0);
+                    ShortVector xl = ShortVector.broadcast(S, xq[k + l]);
+                    ShortVector xh = ShortVector.broadcast(S, xq[k + 32 + l]);
+                    lo0 = lo0.add(q0.and(LOW4).mul(xl));
+                    hi0 = hi0.add(q0.lanewise(LSHR, 4).mul(xh));
+                    lo1 = lo1.add(q1.and(LOW4).mul(xl));
+                    hi1 = hi1.add(q1.lanewise(LSHR, 4).mul(xh));
                 }
                 float dxLo = xd[kb];
                 float dxHi = xd[kb + 1];
