@@ -5,6 +5,7 @@ import static dev.cove.core.kernel.RowPacking.Q4_K_GROUP_BYTES;
 import static dev.cove.core.kernel.RowPacking.Q4_K_M;
 import static dev.cove.core.kernel.RowPacking.Q4_K_QS;
 import static dev.cove.core.kernel.RowPacking.Q4_K_SC;
+import static jdk.incubator.vector.VectorOperators.B2F;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LSHR;
 import static jdk.incubator.vector.VectorOperators.S2F;
@@ -41,6 +42,13 @@ import jdk.incubator.vector.VectorSpecies;
  * eight 16-bit sums and sixteen float accumulators fit the registers (in one loop, as in the
  * Q4_0 tiles, C2 moved broadcasts through general registers).
  *
+ * <p>The byte-sized scales and mins are widened straight to floats ({@code B2F} from a quarter-width
+ * vector: one {@code vpmovsxbd} and one convert) where registers allow. Converting the upper half
+ * of a vector of shorts ({@code convertShape(S2F, F, 1)}) puts a cross-lane shuffle before the
+ * widening: five instructions with AVX2 (vperm2i128, two vpshufb, two vpblendvb), two with
+ * AVX-512 (vpermw, vpblendmw). With those, an earlier AVX2 matrix-vector kernel spent 18% of its
+ * time computing the factors.
+ *
  * <p>Every vector expression is written out in place, as in {@link PackedQ4_0Kernels}: helper
  * methods returning vectors were not always inlined, and a vector crossing a call that is not
  * inlined is boxed.
@@ -55,14 +63,16 @@ final class PackedQ4_KKernels {
     private static final VectorSpecies<Float> F = PackedWidth.FLOATS;
     private static final VectorSpecies<Integer> I = PackedWidth.INTS;
     private static final VectorSpecies<Short> H = PackedWidth.SCALES;
+    private static final VectorSpecies<Byte> FB = PackedWidth.FLOAT_BYTES;
     private static final int HALF = F.length();
     private static final ShortVector LOW4 = ShortVector.broadcast(S, (short) 0xF);
 
     private PackedQ4_KKernels() {
     }
 
-    // Scratch: float accumulators at [0, 128) (the matrix-vector kernel's 32 rows, the four-token
-    // tile's 4 x 32), then one super-block's factors for its eight sub-blocks j and 32 rows.
+    // Scratch: float accumulators at [0, 128) (the AVX2 matrix-vector kernel's 32 rows, the
+    // four-token tile's 4 x 32), then one super-block's factors for its eight sub-blocks j and
+    // 32 rows (AVX2 matrix-vector kernel).
     /** {@code d sc_j} of row r at {@code SCALES + 32 j + r}. */
     private static final int SCALES = 4 * RowPacking.ROWS;
     /** {@code 8 d sc_j - dmin m_j} of row r at {@code OFFSETS + 32 j + r}. */
@@ -71,29 +81,24 @@ final class PackedQ4_KKernels {
     static final int SCRATCH = OFFSETS + 8 * RowPacking.ROWS;
 
     /**
-     * The factors of super-block o's eight sub-blocks for rows [r, r + LANES), into
-     * {@code acc[SCALES ..)} and {@code acc[OFFSETS ..)}, for the AVX2 matrix-vector kernel, whose
-     * sixteen registers hold no more than its sums. Computed at the start of each super-block: its
-     * scales lie before its quants, so reading them first keeps the reads in address order (the
-     * weights stream from memory there; reading the scales after the products stalled an
-     * earlier version, 27 against 45 tok/s). The tiles compute the same factors in registers: a
-     * call inside their loops spills every accumulator.
+     * The factors of super-block o's eight sub-blocks and 32 rows, into {@code acc[SCALES ..)} and
+     * {@code acc[OFFSETS ..)}, for the AVX2 matrix-vector kernel, whose sixteen registers hold no
+     * more than its sums. At the start of each super-block: its scales and mins lie between d
+     * and the quants, so reading them first keeps the reads in address order. Where the weights
+     * stream from memory that matters: reading each chunk's scales after its quants instead, the
+     * 1.1B Q4_K_M file generated 19 tok/s on two AVX2 threads against 24-25 in this order, while
+     * in cache the two ran alike (19-21 G weights/s).
      */
-    private static void factors(MemorySegment p, long o, int r, float[] acc) {
-        FloatVector d0 = ((IntVector) ShortVector.fromMemorySegment(H, p, o + 2L * r, LE).convertShape(S2I, I, 0)).lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS);
-        FloatVector d1 = ((IntVector) ShortVector.fromMemorySegment(H, p, o + 2L * (r + HALF), LE).convertShape(S2I, I, 0)).lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS);
-        FloatVector m0 = ((IntVector) ShortVector.fromMemorySegment(H, p, o + Q4_K_DMIN + 2L * r, LE).convertShape(S2I, I, 0)).lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS);
-        FloatVector m1 = ((IntVector) ShortVector.fromMemorySegment(H, p, o + Q4_K_DMIN + 2L * (r + HALF), LE).convertShape(S2I, I, 0)).lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS);
-        for (int j = 0; j < 8; j++) {
-            ShortVector sc = (ShortVector) ByteVector.fromMemorySegment(B, p, o + Q4_K_SC + 32L * j + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0);
-            ShortVector m = (ShortVector) ByteVector.fromMemorySegment(B, p, o + Q4_K_M + 32L * j + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0);
-            int a = 32 * j + r;
-            FloatVector dsc0 = d0.mul((FloatVector) sc.convertShape(S2F, F, 0));
-            FloatVector dsc1 = d1.mul((FloatVector) sc.convertShape(S2F, F, 1));
-            dsc0.intoArray(acc, SCALES + a);
-            dsc1.intoArray(acc, SCALES + a + HALF);
-            dsc0.mul(8f).sub(m0.mul((FloatVector) m.convertShape(S2F, F, 0))).intoArray(acc, OFFSETS + a);
-            dsc1.mul(8f).sub(m1.mul((FloatVector) m.convertShape(S2F, F, 1))).intoArray(acc, OFFSETS + a + HALF);
+    private static void factors(MemorySegment p, long o, float[] acc) {
+        for (int row = 0; row < RowPacking.ROWS; row += HALF) {
+            FloatVector d = ((IntVector) ShortVector.fromMemorySegment(H, p, o + 2L * row, LE).convertShape(S2I, I, 0)).lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS);
+            FloatVector dmin = ((IntVector) ShortVector.fromMemorySegment(H, p, o + Q4_K_DMIN + 2L * row, LE).convertShape(S2I, I, 0)).lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS);
+            for (int j = 0; j < 8; j++) {
+                int a = 32 * j + row;
+                FloatVector dsc = d.mul((FloatVector) ByteVector.fromMemorySegment(FB, p, o + Q4_K_SC + a, LE).convertShape(B2F, F, 0));
+                dsc.intoArray(acc, SCALES + a);
+                dsc.mul(8f).sub(dmin.mul((FloatVector) ByteVector.fromMemorySegment(FB, p, o + Q4_K_M + a, LE).convertShape(B2F, F, 0))).intoArray(acc, OFFSETS + a);
+            }
         }
     }
 
@@ -140,9 +145,7 @@ final class PackedQ4_KKernels {
         java.util.Arrays.fill(acc, 0, RowPacking.ROWS, 0f);
         for (int sb = 0; sb < nsb; sb++) {
             long o = gBase + (long) sb * Q4_K_GROUP_BYTES;
-            for (int r = 0; r < RowPacking.ROWS; r += LANES) {
-                factors(p, o, r, acc);
-            }
+            factors(p, o, acc);
             for (int c = 0; c < 4; c++) {
                 int kb = sBase + 8 * sb + 2 * c;
                 int k = qBase + 256 * sb + 64 * c;
@@ -163,22 +166,16 @@ final class PackedQ4_KKernels {
                 }
                 float dxLo = xd[kb];
                 float dxHi = xd[kb + 1];
-                float dxsLo = dxLo * (xoff[kb] / 8); // exact: the offset is 8 * sum(x) and fits in 16 bits
-                float dxsHi = dxHi * (xoff[kb + 1] / 8);
+                FloatVector dxsLo = FloatVector.broadcast(F, dxLo * (xoff[kb] / 8)); // exact: the offset is 8 * sum(x) and fits in 16 bits
+                FloatVector dxsHi = FloatVector.broadcast(F, dxHi * (xoff[kb + 1] / 8));
                 for (int r = 0; r < RowPacking.ROWS; r += LANES) {
                     ShortVector lo = r == 0 ? lo0 : lo1;
                     ShortVector hi = r == 0 ? hi0 : hi1;
                     for (int part = 0; part < 2; part++) {
                         int row = r + HALF * part;
-                        FloatVector dscLo = FloatVector.fromArray(F, acc, SCALES + 64 * c + row);
-                        FloatVector cLo = FloatVector.fromArray(F, acc, OFFSETS + 64 * c + row);
-                        FloatVector dscHi = FloatVector.fromArray(F, acc, SCALES + 64 * c + 32 + row);
-                        FloatVector cHi = FloatVector.fromArray(F, acc, OFFSETS + 64 * c + 32 + row);
                         FloatVector f = FloatVector.fromArray(F, acc, row);
-                        f = ((FloatVector) lo.convertShape(S2F, F, part)).fma(dscLo.mul(dxLo), f);
-                        f = cLo.fma(FloatVector.broadcast(F, dxsLo), f);
-                        f = ((FloatVector) hi.convertShape(S2F, F, part)).fma(dscHi.mul(dxHi), f);
-                        f = cHi.fma(FloatVector.broadcast(F, dxsHi), f);
+                        f = FloatVector.fromArray(F, acc, OFFSETS + 64 * c + row).fma(dxsLo, ((FloatVector) lo.convertShape(S2F, F, part)).fma(FloatVector.fromArray(F, acc, SCALES + 64 * c + row).mul(dxLo), f));
+                        f = FloatVector.fromArray(F, acc, OFFSETS + 64 * c + 32 + row).fma(dxsHi, ((FloatVector) hi.convertShape(S2F, F, part)).fma(FloatVector.fromArray(F, acc, SCALES + 64 * c + 32 + row).mul(dxHi), f));
                         f.intoArray(acc, row);
                     }
                 }
@@ -213,10 +210,16 @@ final class PackedQ4_KKernels {
             for (int c = 0; c < 4; c++) {
                 int kb = sBase + 8 * sb + 2 * c;
                 int k = qBase + 256 * sb + 64 * c;
-                ShortVector scLo = (ShortVector) ByteVector.fromMemorySegment(B, p, o + Q4_K_SC + 64L * c, LE).convertShape(ZERO_EXTEND_B2S, S, 0);
-                ShortVector scHi = (ShortVector) ByteVector.fromMemorySegment(B, p, o + Q4_K_SC + 64L * c + 32, LE).convertShape(ZERO_EXTEND_B2S, S, 0);
-                ShortVector mLo = (ShortVector) ByteVector.fromMemorySegment(B, p, o + Q4_K_M + 64L * c, LE).convertShape(ZERO_EXTEND_B2S, S, 0);
-                ShortVector mHi = (ShortVector) ByteVector.fromMemorySegment(B, p, o + Q4_K_M + 64L * c + 32, LE).convertShape(ZERO_EXTEND_B2S, S, 0);
+                long sc = o + Q4_K_SC + 64L * c;
+                long mn = o + Q4_K_M + 64L * c;
+                FloatVector scLo0 = (FloatVector) ByteVector.fromMemorySegment(FB, p, sc, LE).convertShape(B2F, F, 0);
+                FloatVector scLo1 = (FloatVector) ByteVector.fromMemorySegment(FB, p, sc + HALF, LE).convertShape(B2F, F, 0);
+                FloatVector scHi0 = (FloatVector) ByteVector.fromMemorySegment(FB, p, sc + 32, LE).convertShape(B2F, F, 0);
+                FloatVector scHi1 = (FloatVector) ByteVector.fromMemorySegment(FB, p, sc + 32 + HALF, LE).convertShape(B2F, F, 0);
+                FloatVector mLo0 = (FloatVector) ByteVector.fromMemorySegment(FB, p, mn, LE).convertShape(B2F, F, 0);
+                FloatVector mLo1 = (FloatVector) ByteVector.fromMemorySegment(FB, p, mn + HALF, LE).convertShape(B2F, F, 0);
+                FloatVector mHi0 = (FloatVector) ByteVector.fromMemorySegment(FB, p, mn + 32, LE).convertShape(B2F, F, 0);
+                FloatVector mHi1 = (FloatVector) ByteVector.fromMemorySegment(FB, p, mn + 32 + HALF, LE).convertShape(B2F, F, 0);
                 ShortVector lo = ShortVector.broadcast(S, (short) -xoff[kb]);
                 ShortVector hi = ShortVector.broadcast(S, (short) -xoff[kb + 1]);
                 long qo = o + Q4_K_QS + 32L * 32 * c;
@@ -229,17 +232,17 @@ final class PackedQ4_KKernels {
                 float dxHi = xd[kb + 1];
                 FloatVector dxsLo = FloatVector.broadcast(F, dxLo * (xoff[kb] / 8));
                 FloatVector dxsHi = FloatVector.broadcast(F, dxHi * (xoff[kb + 1] / 8));
-                FloatVector dsc = d0.mul((FloatVector) scLo.convertShape(S2F, F, 0));
-                FloatVector off = dsc.mul(8f).sub(n0.mul((FloatVector) mLo.convertShape(S2F, F, 0)));
+                FloatVector dsc = d0.mul(scLo0);
+                FloatVector off = dsc.mul(8f).sub(n0.mul(mLo0));
                 f0 = off.fma(dxsLo, ((FloatVector) lo.convertShape(S2F, F, 0)).fma(dsc.mul(dxLo), f0));
-                dsc = d0.mul((FloatVector) scHi.convertShape(S2F, F, 0));
-                off = dsc.mul(8f).sub(n0.mul((FloatVector) mHi.convertShape(S2F, F, 0)));
+                dsc = d0.mul(scHi0);
+                off = dsc.mul(8f).sub(n0.mul(mHi0));
                 f0 = off.fma(dxsHi, ((FloatVector) hi.convertShape(S2F, F, 0)).fma(dsc.mul(dxHi), f0));
-                dsc = d1.mul((FloatVector) scLo.convertShape(S2F, F, 1));
-                off = dsc.mul(8f).sub(n1.mul((FloatVector) mLo.convertShape(S2F, F, 1)));
+                dsc = d1.mul(scLo1);
+                off = dsc.mul(8f).sub(n1.mul(mLo1));
                 f1 = off.fma(dxsLo, ((FloatVector) lo.convertShape(S2F, F, 1)).fma(dsc.mul(dxLo), f1));
-                dsc = d1.mul((FloatVector) scHi.convertShape(S2F, F, 1));
-                off = dsc.mul(8f).sub(n1.mul((FloatVector) mHi.convertShape(S2F, F, 1)));
+                dsc = d1.mul(scHi1);
+                off = dsc.mul(8f).sub(n1.mul(mHi1));
                 f1 = off.fma(dxsHi, ((FloatVector) hi.convertShape(S2F, F, 1)).fma(dsc.mul(dxHi), f1));
             }
         }
@@ -315,7 +318,9 @@ final class PackedQ4_KKernels {
                         s7 = s7.add(q.mul(ShortVector.broadcast(S, xc[xi + 7])));
                     }
                 }
-                // the factors as factors() computes them, in registers: a call here would spill the accumulators
+                // the factors, in registers: a call here would spill the accumulators. Scales and mins
+                // as shorts, split by convertShape: with B2F's four loads here the tile ran at 51
+                // against 59 G weights/s (sixteen accumulators leave few registers)
                 ShortVector sc = (ShortVector) ByteVector.fromMemorySegment(B, p, o + Q4_K_SC + 32L * (j % 8) + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0);
                 ShortVector mn = (ShortVector) ByteVector.fromMemorySegment(B, p, o + Q4_K_M + 32L * (j % 8) + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0);
                 FloatVector d0 = ((IntVector) ShortVector.fromMemorySegment(H, p, o + 2L * r, LE).convertShape(S2I, I, 0)).lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS);
@@ -427,19 +432,17 @@ final class PackedQ4_KKernels {
                     lo3 = lo3.add(ql.mul(ShortVector.broadcast(S, xc[xl + u3])));
                     hi3 = hi3.add(qh.mul(ShortVector.broadcast(S, xc[xh + u3])));
                 }
-                // the factors as factors() computes them (a call here would spill the sums)
-                ShortVector scLo = (ShortVector) ByteVector.fromMemorySegment(B, p, o + Q4_K_SC + 32L * (jj % 8) + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0);
-                ShortVector scHi = (ShortVector) ByteVector.fromMemorySegment(B, p, o + Q4_K_SC + 32L * (jj % 8 + 1) + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0);
-                ShortVector mLo = (ShortVector) ByteVector.fromMemorySegment(B, p, o + Q4_K_M + 32L * (jj % 8) + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0);
-                ShortVector mHi = (ShortVector) ByteVector.fromMemorySegment(B, p, o + Q4_K_M + 32L * (jj % 8 + 1) + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0);
+                // the factors, in registers (a call here would spill the sums)
+                long sc = o + Q4_K_SC + 32L * (jj % 8);
+                long mn = o + Q4_K_M + 32L * (jj % 8);
                 for (int part = 0; part < 2; part++) {
                     int row = r + HALF * part;
                     FloatVector d = ((IntVector) ShortVector.fromMemorySegment(H, p, o + 2L * row, LE).convertShape(S2I, I, 0)).lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS);
                     FloatVector dmin = ((IntVector) ShortVector.fromMemorySegment(H, p, o + Q4_K_DMIN + 2L * row, LE).convertShape(S2I, I, 0)).lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS);
-                    FloatVector dscLo = d.mul((FloatVector) scLo.convertShape(S2F, F, part));
-                    FloatVector cLo = dscLo.mul(8f).sub(dmin.mul((FloatVector) mLo.convertShape(S2F, F, part)));
-                    FloatVector dscHi = d.mul((FloatVector) scHi.convertShape(S2F, F, part));
-                    FloatVector cHi = dscHi.mul(8f).sub(dmin.mul((FloatVector) mHi.convertShape(S2F, F, part)));
+                    FloatVector dscLo = d.mul((FloatVector) ByteVector.fromMemorySegment(FB, p, sc + row, LE).convertShape(B2F, F, 0));
+                    FloatVector cLo = dscLo.mul(8f).sub(dmin.mul((FloatVector) ByteVector.fromMemorySegment(FB, p, mn + row, LE).convertShape(B2F, F, 0)));
+                    FloatVector dscHi = d.mul((FloatVector) ByteVector.fromMemorySegment(FB, p, sc + 32 + row, LE).convertShape(B2F, F, 0));
+                    FloatVector cHi = dscHi.mul(8f).sub(dmin.mul((FloatVector) ByteVector.fromMemorySegment(FB, p, mn + 32 + row, LE).convertShape(B2F, F, 0)));
                     float dxLo;
                     float dxHi;
                     FloatVector f;

@@ -17,6 +17,8 @@ final class PackedWidth {
     /** Half the rows of a vector of shorts as floats or ints (one converts to two). */
     static final VectorSpecies<Float> FLOATS = VectorSpecies.of(float.class, SHORTS.vectorShape());
     static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, SHORTS.vectorShape());
+    /** One byte per lane of {@link #FLOATS}: byte-sized factors (Q4_K's scales and mins) widened straight to floats. */
+    static final VectorSpecies<Byte> FLOAT_BYTES = VectorSpecies.of(byte.class, VectorShape.forBitSize(SHORTS.vectorBitSize() / 4));
     /** The scales (halves) of half the rows. */
     static final VectorSpecies<Short> SCALES = VectorSpecies.of(short.class, VectorShape.forBitSize(SHORTS.vectorBitSize() / 2));
 
