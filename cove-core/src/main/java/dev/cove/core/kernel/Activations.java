@@ -20,6 +20,7 @@ public final class Activations {
     private final short[] offsets;   // [token * blocks + b]: 8 * sum of the block's quants, mod 2^16
     private final short[] eighthOffsets; // [token * width / 8 + i]: 32 * sum of quants [8i, 8i + 8)
     private final float[] floatQuants; // [token * width + k]: the quants as floats
+    private final float[] scaledSums; // [token * blocks + b]: scale * sum of the block's quants
     private int tokens = 1;
 
     public Activations(int width, int capacity) {
@@ -37,6 +38,7 @@ public final class Activations {
         this.offsets = quantizable ? new short[blocks * capacity] : null;
         this.eighthOffsets = quantizable ? new short[values.length / 8] : null;
         this.floatQuants = quantizable ? new float[values.length] : null;
+        this.scaledSums = quantizable ? new float[blocks * capacity] : null;
     }
 
     /** Wraps an existing array of one token (its length is the width). */
@@ -55,6 +57,7 @@ public final class Activations {
         this.offsets = quantizable ? new short[width / BLOCK] : null;
         this.eighthOffsets = quantizable ? new short[width / 8] : null;
         this.floatQuants = quantizable ? new float[width] : null;
+        this.scaledSums = quantizable ? new float[width / BLOCK] : null;
     }
 
     public int width() {
@@ -118,6 +121,15 @@ public final class Activations {
     }
 
     /**
+     * Each block's {@code scale * sum of its quants}, {@code [token * blocks + b]}: the activation
+     * factor of the min term of K-quants (Q4_K's {@code dmin m_j} part), as the kernels computed it
+     * per block and token ({@code scale * (offset / 8)}, the sum exact in an int), so the same bits.
+     */
+    float[] scaledSums() {
+        return scaledSums;
+    }
+
+    /**
      * The quants as floats, for float kernels whose block sums (at most 32 * 127 * 128 < 2^24)
      * are then exact integers: the same sums as the integer kernels', bit for bit.
      */
@@ -146,8 +158,16 @@ public final class Activations {
         }
         Kernels.get().quantize(this, from, to);
         sumEighths(from, to);
+        scaleSums(from, to);
         if (byColumn && quantsByColumn != null) {
             transposeQuants(from, to);
+        }
+    }
+
+    private void scaleSums(int from, int to) {
+        int blocks = width / BLOCK;
+        for (int i = from * blocks; i < to * blocks; i++) {
+            scaledSums[i] = scales[i] * (offsets[i] / 8); // exact: the offset is 8 * sum and fits in 16 bits
         }
     }
 

@@ -31,10 +31,16 @@ import jdk.incubator.vector.VectorSpecies;
  *           = s * (d sc_j * dx)  +  (8 d sc_j - dmin m_j) * (dx sum(x))
  * </pre>
  * two FMAs per sub-block and token into float accumulators that stay in registers, as the Q4_0
- * tiles do; the per-row factors {@code d sc_j} and {@code 8 d sc_j - dmin m_j} are computed once
- * per sub-block for all the tokens of a tile. Every path (matrix-vector, tiles of 8 and of 2 to 4
- * tokens) does these float operations in the same order, so a batch gives what one token at a
- * time gives, bit for bit.
+ * tiles do. {@code dx sum(x)} comes ready from {@link Activations#scaledSums()} (computing it per
+ * tile and token cost the eight-token tile 3%). The per-row factors {@code d sc_j} and
+ * {@code 8 d sc_j - dmin m_j} are computed once per row group for all the eight-token tiles of a
+ * product ({@link #groupFactors}), once per sub-block in the other kernels. Every path
+ * (matrix-vector, tiles of 8 and of 2 to 4 tokens) does these float operations in the same
+ * order, so a batch gives what one token at a time gives, bit for bit.
+ *
+ * <p>The float part is dearer than its share of instructions: without the second FMA the
+ * eight-token tile ran at 65 instead of 58 G weights/s (Zen 4, one thread), the Q4_0 tile (one
+ * FMA per block and token) at 67.
  *
  * <p>Chunk c of a super-block holds columns 64c + l (low nibbles: sub-block 2c) and 64c + 32 + l
  * (high nibbles: sub-block 2c + 1) in byte l. The matrix-vector kernels and the four-token tile
@@ -77,8 +83,38 @@ final class PackedQ4_KKernels {
     private static final int SCALES = 4 * RowPacking.ROWS;
     /** {@code 8 d sc_j - dmin m_j} of row r at {@code OFFSETS + 32 j + r}. */
     private static final int OFFSETS = SCALES + 8 * RowPacking.ROWS;
-    /** Scratch floats {@link #matMul} and {@link #matVec} need. */
+    /** Scratch floats {@link #matVec} needs; {@link #matMul} needs {@link #GROUP_FACTORS} + 2 cols. */
     static final int SCRATCH = OFFSETS + 8 * RowPacking.ROWS;
+    /**
+     * Where {@link #matMul} puts its row group's factors for the tiles: sub-block j's {@code d sc_j}
+     * of the 32 rows at {@code GROUP_FACTORS + 64 j}, its {@code 8 d sc_j - dmin m_j} after them.
+     */
+    private static final int GROUP_FACTORS = 4 * RowPacking.ROWS;
+
+    /**
+     * The factors of every sub-block of row group g, into {@code acc[GROUP_FACTORS ..)}: computed
+     * once for all the eight-token tiles of a product instead of once per tile (a prompt of 512
+     * tokens runs 64 of them over each group). With the scaled sums: 56.5-57 -> 60-61.5 G
+     * weights/s, one thread, 128 tokens, alternated 3x (alone it measured within noise).
+     */
+    private static void groupFactors(WeightMatrix w, int g, float[] acc) {
+        MemorySegment p = w.packed();
+        int nsb = w.cols() / 256;
+        long gBase = (long) g * nsb * Q4_K_GROUP_BYTES;
+        for (int sb = 0; sb < nsb; sb++) {
+            long o = gBase + (long) sb * Q4_K_GROUP_BYTES;
+            for (int row = 0; row < RowPacking.ROWS; row += HALF) {
+                FloatVector d = ((IntVector) ShortVector.fromMemorySegment(H, p, o + 2L * row, LE).convertShape(S2I, I, 0)).lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS);
+                FloatVector dmin = ((IntVector) ShortVector.fromMemorySegment(H, p, o + Q4_K_DMIN + 2L * row, LE).convertShape(S2I, I, 0)).lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS);
+                for (int j = 0; j < 8; j++) {
+                    int a = GROUP_FACTORS + 64 * (8 * sb + j) + row;
+                    FloatVector dsc = d.mul((FloatVector) ByteVector.fromMemorySegment(FB, p, o + Q4_K_SC + 32L * j + row, LE).convertShape(B2F, F, 0));
+                    dsc.intoArray(acc, a);
+                    dsc.mul(8f).sub(dmin.mul((FloatVector) ByteVector.fromMemorySegment(FB, p, o + Q4_K_M + 32L * j + row, LE).convertShape(B2F, F, 0))).intoArray(acc, a + 32);
+                }
+            }
+        }
+    }
 
     /**
      * The factors of super-block o's eight sub-blocks and 32 rows, into {@code acc[SCALES ..)} and
@@ -110,9 +146,12 @@ final class PackedQ4_KKernels {
     static void matMul(WeightMatrix w, Activations x, float[] out, int outStride, int g, float[] scratch) {
         int tokens = x.tokens();
         int t = 0;
+        if (LANES == 32 && tokens >= 8) {
+            groupFactors(w, g, scratch);
+        }
         if (LANES == 32) {
             for (; t + 8 <= tokens; t += 8) {
-                tile8(w, x, t, out, outStride, g);
+                tile8(w, x, t, out, outStride, g, scratch);
             }
         }
         for (; t + 2 <= tokens; t += 4) {
@@ -139,6 +178,7 @@ final class PackedQ4_KKernels {
         short[] xq = x.quants();
         float[] xd = x.scales();
         short[] xoff = x.offsets();
+        float[] xs = x.scaledSums();
         int qBase = t * cols;
         int sBase = t * (cols / 32);
         long gBase = (long) g * nsb * Q4_K_GROUP_BYTES;
@@ -166,8 +206,8 @@ final class PackedQ4_KKernels {
                 }
                 float dxLo = xd[kb];
                 float dxHi = xd[kb + 1];
-                FloatVector dxsLo = FloatVector.broadcast(F, dxLo * (xoff[kb] / 8)); // exact: the offset is 8 * sum(x) and fits in 16 bits
-                FloatVector dxsHi = FloatVector.broadcast(F, dxHi * (xoff[kb + 1] / 8));
+                FloatVector dxsLo = FloatVector.broadcast(F, xs[kb]);
+                FloatVector dxsHi = FloatVector.broadcast(F, xs[kb + 1]);
                 for (int r = 0; r < RowPacking.ROWS; r += LANES) {
                     ShortVector lo = r == 0 ? lo0 : lo1;
                     ShortVector hi = r == 0 ? hi0 : hi1;
@@ -196,6 +236,7 @@ final class PackedQ4_KKernels {
         short[] xq = x.quants();
         float[] xd = x.scales();
         short[] xoff = x.offsets();
+        float[] xs = x.scaledSums();
         int qBase = t * cols;
         int sBase = t * (cols / 32);
         long gBase = (long) g * nsb * Q4_K_GROUP_BYTES;
@@ -230,8 +271,8 @@ final class PackedQ4_KKernels {
                 }
                 float dxLo = xd[kb];
                 float dxHi = xd[kb + 1];
-                FloatVector dxsLo = FloatVector.broadcast(F, dxLo * (xoff[kb] / 8));
-                FloatVector dxsHi = FloatVector.broadcast(F, dxHi * (xoff[kb + 1] / 8));
+                FloatVector dxsLo = FloatVector.broadcast(F, xs[kb]);
+                FloatVector dxsHi = FloatVector.broadcast(F, xs[kb + 1]);
                 FloatVector dsc = d0.mul(scLo0);
                 FloatVector off = dsc.mul(8f).sub(n0.mul(mLo0));
                 f0 = off.fma(dxsLo, ((FloatVector) lo.convertShape(S2F, F, 0)).fma(dsc.mul(dxLo), f0));
@@ -251,7 +292,7 @@ final class PackedQ4_KKernels {
     }
 
     /** Eight tokens from t0 (AVX-512: one pass over the group's 32 rows). */
-    private static void tile8(WeightMatrix w, Activations x, int t0, float[] out, int outStride, int g) {
+    private static void tile8(WeightMatrix w, Activations x, int t0, float[] out, int outStride, int g, float[] factors) {
         MemorySegment p = w.packed();
         int cols = w.cols();
         int nb = cols / 32;
@@ -259,6 +300,7 @@ final class PackedQ4_KKernels {
         int cap = x.capacity();
         float[] xd = x.scales();
         short[] xoff = x.offsets();
+        float[] xs = x.scaledSums();
         long gBase = (long) g * (nb / 8) * Q4_K_GROUP_BYTES;
         for (int r = 0; r < RowPacking.ROWS; r += LANES) {
             FloatVector zero = FloatVector.zero(F);
@@ -318,49 +360,41 @@ final class PackedQ4_KKernels {
                         s7 = s7.add(q.mul(ShortVector.broadcast(S, xc[xi + 7])));
                     }
                 }
-                // the factors, in registers: a call here would spill the accumulators. Scales and mins
-                // as shorts, split by convertShape: with B2F's four loads here the tile ran at 51
-                // against 59 G weights/s (sixteen accumulators leave few registers)
-                ShortVector sc = (ShortVector) ByteVector.fromMemorySegment(B, p, o + Q4_K_SC + 32L * (j % 8) + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0);
-                ShortVector mn = (ShortVector) ByteVector.fromMemorySegment(B, p, o + Q4_K_M + 32L * (j % 8) + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0);
-                FloatVector d0 = ((IntVector) ShortVector.fromMemorySegment(H, p, o + 2L * r, LE).convertShape(S2I, I, 0)).lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS);
-                FloatVector d1 = ((IntVector) ShortVector.fromMemorySegment(H, p, o + 2L * (r + HALF), LE).convertShape(S2I, I, 0)).lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS);
-                FloatVector m0 = ((IntVector) ShortVector.fromMemorySegment(H, p, o + Q4_K_DMIN + 2L * r, LE).convertShape(S2I, I, 0)).lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS);
-                FloatVector m1 = ((IntVector) ShortVector.fromMemorySegment(H, p, o + Q4_K_DMIN + 2L * (r + HALF), LE).convertShape(S2I, I, 0)).lanewise(LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(HALF_BIAS);
-                FloatVector dsc0 = d0.mul((FloatVector) sc.convertShape(S2F, F, 0));
-                FloatVector dsc1 = d1.mul((FloatVector) sc.convertShape(S2F, F, 1));
-                FloatVector c0 = dsc0.mul(8f).sub(m0.mul((FloatVector) mn.convertShape(S2F, F, 0)));
-                FloatVector c1 = dsc1.mul(8f).sub(m1.mul((FloatVector) mn.convertShape(S2F, F, 1)));
+                int a = GROUP_FACTORS + 64 * j + r;
+                FloatVector dsc0 = FloatVector.fromArray(F, factors, a);
+                FloatVector dsc1 = FloatVector.fromArray(F, factors, a + HALF);
+                FloatVector c0 = FloatVector.fromArray(F, factors, a + 32);
+                FloatVector c1 = FloatVector.fromArray(F, factors, a + 32 + HALF);
                 float dx = xd[kb];
-                FloatVector dxs = FloatVector.broadcast(F, dx * (xoff[kb] / 8));
+                FloatVector dxs = FloatVector.broadcast(F, xs[kb]);
                 f00 = c0.fma(dxs, ((FloatVector) s0.convertShape(S2F, F, 0)).fma(dsc0.mul(dx), f00));
                 f01 = c1.fma(dxs, ((FloatVector) s0.convertShape(S2F, F, 1)).fma(dsc1.mul(dx), f01));
                 dx = xd[kb + nb];
-                dxs = FloatVector.broadcast(F, dx * (xoff[kb + nb] / 8));
+                dxs = FloatVector.broadcast(F, xs[kb + nb]);
                 f10 = c0.fma(dxs, ((FloatVector) s1.convertShape(S2F, F, 0)).fma(dsc0.mul(dx), f10));
                 f11 = c1.fma(dxs, ((FloatVector) s1.convertShape(S2F, F, 1)).fma(dsc1.mul(dx), f11));
                 dx = xd[kb + 2 * nb];
-                dxs = FloatVector.broadcast(F, dx * (xoff[kb + 2 * nb] / 8));
+                dxs = FloatVector.broadcast(F, xs[kb + 2 * nb]);
                 f20 = c0.fma(dxs, ((FloatVector) s2.convertShape(S2F, F, 0)).fma(dsc0.mul(dx), f20));
                 f21 = c1.fma(dxs, ((FloatVector) s2.convertShape(S2F, F, 1)).fma(dsc1.mul(dx), f21));
                 dx = xd[kb + 3 * nb];
-                dxs = FloatVector.broadcast(F, dx * (xoff[kb + 3 * nb] / 8));
+                dxs = FloatVector.broadcast(F, xs[kb + 3 * nb]);
                 f30 = c0.fma(dxs, ((FloatVector) s3.convertShape(S2F, F, 0)).fma(dsc0.mul(dx), f30));
                 f31 = c1.fma(dxs, ((FloatVector) s3.convertShape(S2F, F, 1)).fma(dsc1.mul(dx), f31));
                 dx = xd[kb + 4 * nb];
-                dxs = FloatVector.broadcast(F, dx * (xoff[kb + 4 * nb] / 8));
+                dxs = FloatVector.broadcast(F, xs[kb + 4 * nb]);
                 f40 = c0.fma(dxs, ((FloatVector) s4.convertShape(S2F, F, 0)).fma(dsc0.mul(dx), f40));
                 f41 = c1.fma(dxs, ((FloatVector) s4.convertShape(S2F, F, 1)).fma(dsc1.mul(dx), f41));
                 dx = xd[kb + 5 * nb];
-                dxs = FloatVector.broadcast(F, dx * (xoff[kb + 5 * nb] / 8));
+                dxs = FloatVector.broadcast(F, xs[kb + 5 * nb]);
                 f50 = c0.fma(dxs, ((FloatVector) s5.convertShape(S2F, F, 0)).fma(dsc0.mul(dx), f50));
                 f51 = c1.fma(dxs, ((FloatVector) s5.convertShape(S2F, F, 1)).fma(dsc1.mul(dx), f51));
                 dx = xd[kb + 6 * nb];
-                dxs = FloatVector.broadcast(F, dx * (xoff[kb + 6 * nb] / 8));
+                dxs = FloatVector.broadcast(F, xs[kb + 6 * nb]);
                 f60 = c0.fma(dxs, ((FloatVector) s6.convertShape(S2F, F, 0)).fma(dsc0.mul(dx), f60));
                 f61 = c1.fma(dxs, ((FloatVector) s6.convertShape(S2F, F, 1)).fma(dsc1.mul(dx), f61));
                 dx = xd[kb + 7 * nb];
-                dxs = FloatVector.broadcast(F, dx * (xoff[kb + 7 * nb] / 8));
+                dxs = FloatVector.broadcast(F, xs[kb + 7 * nb]);
                 f70 = c0.fma(dxs, ((FloatVector) s7.convertShape(S2F, F, 0)).fma(dsc0.mul(dx), f70));
                 f71 = c1.fma(dxs, ((FloatVector) s7.convertShape(S2F, F, 1)).fma(dsc1.mul(dx), f71));
             }
@@ -398,6 +432,7 @@ final class PackedQ4_KKernels {
         int cap = x.capacity();
         float[] xd = x.scales();
         short[] xoff = x.offsets();
+        float[] xs = x.scaledSums();
         int u1 = Math.min(1, n - 1);
         int u2 = Math.min(2, n - 1);
         int u3 = Math.min(3, n - 1);
@@ -450,33 +485,33 @@ final class PackedQ4_KKernels {
                     dxHi = xd[kb + 1];
                     f = FloatVector.fromArray(F, acc, row);
                     f = ((FloatVector) lo0.convertShape(S2F, F, part)).fma(dscLo.mul(dxLo), f);
-                    f = cLo.fma(FloatVector.broadcast(F, dxLo * (xoff[kb] / 8)), f);
+                    f = cLo.fma(FloatVector.broadcast(F, xs[kb]), f);
                     f = ((FloatVector) hi0.convertShape(S2F, F, part)).fma(dscHi.mul(dxHi), f);
-                    f = cHi.fma(FloatVector.broadcast(F, dxHi * (xoff[kb + 1] / 8)), f);
+                    f = cHi.fma(FloatVector.broadcast(F, xs[kb + 1]), f);
                     f.intoArray(acc, row);
                     dxLo = xd[kb + u1 * nb];
                     dxHi = xd[kb + u1 * nb + 1];
                     f = FloatVector.fromArray(F, acc, 1 * RowPacking.ROWS + row);
                     f = ((FloatVector) lo1.convertShape(S2F, F, part)).fma(dscLo.mul(dxLo), f);
-                    f = cLo.fma(FloatVector.broadcast(F, dxLo * (xoff[kb + u1 * nb] / 8)), f);
+                    f = cLo.fma(FloatVector.broadcast(F, xs[kb + u1 * nb]), f);
                     f = ((FloatVector) hi1.convertShape(S2F, F, part)).fma(dscHi.mul(dxHi), f);
-                    f = cHi.fma(FloatVector.broadcast(F, dxHi * (xoff[kb + u1 * nb + 1] / 8)), f);
+                    f = cHi.fma(FloatVector.broadcast(F, xs[kb + u1 * nb + 1]), f);
                     f.intoArray(acc, 1 * RowPacking.ROWS + row);
                     dxLo = xd[kb + u2 * nb];
                     dxHi = xd[kb + u2 * nb + 1];
                     f = FloatVector.fromArray(F, acc, 2 * RowPacking.ROWS + row);
                     f = ((FloatVector) lo2.convertShape(S2F, F, part)).fma(dscLo.mul(dxLo), f);
-                    f = cLo.fma(FloatVector.broadcast(F, dxLo * (xoff[kb + u2 * nb] / 8)), f);
+                    f = cLo.fma(FloatVector.broadcast(F, xs[kb + u2 * nb]), f);
                     f = ((FloatVector) hi2.convertShape(S2F, F, part)).fma(dscHi.mul(dxHi), f);
-                    f = cHi.fma(FloatVector.broadcast(F, dxHi * (xoff[kb + u2 * nb + 1] / 8)), f);
+                    f = cHi.fma(FloatVector.broadcast(F, xs[kb + u2 * nb + 1]), f);
                     f.intoArray(acc, 2 * RowPacking.ROWS + row);
                     dxLo = xd[kb + u3 * nb];
                     dxHi = xd[kb + u3 * nb + 1];
                     f = FloatVector.fromArray(F, acc, 3 * RowPacking.ROWS + row);
                     f = ((FloatVector) lo3.convertShape(S2F, F, part)).fma(dscLo.mul(dxLo), f);
-                    f = cLo.fma(FloatVector.broadcast(F, dxLo * (xoff[kb + u3 * nb] / 8)), f);
+                    f = cLo.fma(FloatVector.broadcast(F, xs[kb + u3 * nb]), f);
                     f = ((FloatVector) hi3.convertShape(S2F, F, part)).fma(dscHi.mul(dxHi), f);
-                    f = cHi.fma(FloatVector.broadcast(F, dxHi * (xoff[kb + u3 * nb + 1] / 8)), f);
+                    f = cHi.fma(FloatVector.broadcast(F, xs[kb + u3 * nb + 1]), f);
                     f.intoArray(acc, 3 * RowPacking.ROWS + row);
                 }
             }
