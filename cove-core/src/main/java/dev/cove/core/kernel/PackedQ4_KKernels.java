@@ -83,8 +83,8 @@ final class PackedQ4_KKernels {
     private static final int SCALES = 4 * RowPacking.ROWS;
     /** {@code 8 d sc_j - dmin m_j} of row r at {@code OFFSETS + 32 j + r}. */
     private static final int OFFSETS = SCALES + 8 * RowPacking.ROWS;
-    /** Scratch floats {@link #matVec} needs; {@link #matMul} needs {@link #GROUP_FACTORS} + 2 cols. */
-    static final int SCRATCH = OFFSETS + 8 * RowPacking.ROWS;
+    // matVec needs OFFSETS + 8 * 32 floats of scratch, matMul GROUP_FACTORS + 2 cols: both
+    // within PanamaKernels.scratchSize (at least 4 cols, Q4_K's cols a multiple of 256).
     /**
      * Where {@link #matMul} puts its row group's factors for the tiles: sub-block j's {@code d sc_j}
      * of the 32 rows at {@code GROUP_FACTORS + 64 j}, its {@code 8 d sc_j - dmin m_j} after them.
