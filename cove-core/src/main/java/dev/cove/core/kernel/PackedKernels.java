@@ -436,10 +436,9 @@ final class PackedKernels {
 
     /**
      * Half h of a Q6_K super-block (columns 128h + [0, 128), activation blocks kb + i, i in 0..3)
-     * added to acc[0..32): the four runs of eight columns of each block (records 4l + 0..3,
-     * {@link RowPacking#q6_KRecord}), in two loops of eight sums each: the runs of the blocks' first
-     * group of 16 columns (records 4l, 4l + 1), whose scaled sums wait in acc[32..160), then those
-     * of the second (4l + 2, 4l + 3). With one run per call, the loop of eight ran only as long as
+     * added to acc[0..32): the four runs of eight columns of each block ({@link RowPacking#q6_KRecord}),
+     * in two loops of eight sums each: the runs of the blocks' first group of 16 columns (records
+     * 2l, 2l + 1), whose scaled sums wait in acc[32..160), then those of the second (16 + 2l, 17 + 2l). With one run per call, the loop of eight ran only as long as
      * C2's set-up around it (range checks, addresses), which held Q6_K at 60% of Q4_K's speed per
      * weight; with all sixteen sums and the eight scale vectors in one loop, C2 kept a dozen of
      * them on the stack, loaded and stored every iteration (AVX-512's 32 registers).
@@ -469,14 +468,14 @@ final class PackedKernels {
         ShortVector b3 = ShortVector.broadcast(S, (short) -x8[e + 13]);
         long q = o + Q6_K_Q + 96L * 32 * h;
         for (int l = 0; l < 8; l++) {
-            long qa = q + 96L * (4 * l + 0);
+            long qa = q + 96L * (2 * l);
             ShortVector va = ShortVector.fromMemorySegment(S, p, qa + 2L * r, LE);
             ShortVector ua = ((ShortVector) ByteVector.fromMemorySegment(B, p, qa + 64 + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0));
             a0 = a0.add(va.and(LOW6).mul(ShortVector.broadcast(S, xq[k + 0 + l])));
             a1 = a1.add(va.lanewise(LSHR, 6).and(LOW6).mul(ShortVector.broadcast(S, xq[k + 32 + l])));
             a2 = a2.add(va.lanewise(LSHR, 12).or(ua.lanewise(LSHL, 4)).and(LOW6).mul(ShortVector.broadcast(S, xq[k + 64 + l])));
             a3 = a3.add(ua.lanewise(LSHR, 2).mul(ShortVector.broadcast(S, xq[k + 96 + l])));
-            long qb = q + 96L * (4 * l + 1);
+            long qb = q + 96L * (2 * l + 1);
             ShortVector vb = ShortVector.fromMemorySegment(S, p, qb + 2L * r, LE);
             ShortVector ub = ((ShortVector) ByteVector.fromMemorySegment(B, p, qb + 64 + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0));
             b0 = b0.add(vb.and(LOW6).mul(ShortVector.broadcast(S, xq[k + 8 + l])));
@@ -509,14 +508,14 @@ final class PackedKernels {
         ShortVector d2 = ShortVector.broadcast(S, (short) -x8[e + 11]);
         ShortVector d3 = ShortVector.broadcast(S, (short) -x8[e + 15]);
         for (int l = 0; l < 8; l++) {
-            long qc = q + 96L * (4 * l + 2);
+            long qc = q + 96L * (16 + 2 * l);
             ShortVector vc = ShortVector.fromMemorySegment(S, p, qc + 2L * r, LE);
             ShortVector uc = ((ShortVector) ByteVector.fromMemorySegment(B, p, qc + 64 + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0));
             c0 = c0.add(vc.and(LOW6).mul(ShortVector.broadcast(S, xq[k + 16 + l])));
             c1 = c1.add(vc.lanewise(LSHR, 6).and(LOW6).mul(ShortVector.broadcast(S, xq[k + 48 + l])));
             c2 = c2.add(vc.lanewise(LSHR, 12).or(uc.lanewise(LSHL, 4)).and(LOW6).mul(ShortVector.broadcast(S, xq[k + 80 + l])));
             c3 = c3.add(uc.lanewise(LSHR, 2).mul(ShortVector.broadcast(S, xq[k + 112 + l])));
-            long qd = q + 96L * (4 * l + 3);
+            long qd = q + 96L * (17 + 2 * l);
             ShortVector vd = ShortVector.fromMemorySegment(S, p, qd + 2L * r, LE);
             ShortVector ud = ((ShortVector) ByteVector.fromMemorySegment(B, p, qd + 64 + r, LE).convertShape(ZERO_EXTEND_B2S, S, 0));
             d0 = d0.add(vd.and(LOW6).mul(ShortVector.broadcast(S, xq[k + 24 + l])));
