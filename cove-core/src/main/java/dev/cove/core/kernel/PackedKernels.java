@@ -436,10 +436,11 @@ final class PackedKernels {
 
     /**
      * Half h of a Q6_K super-block (columns 128h + [0, 128), activation blocks kb + i, i in 0..3)
-     * added to acc[0..32): the four runs of eight columns of each block ({@link RowPacking#q6_KRecord}),
-     * in two loops of eight sums each: the runs of the blocks' first group of 16 columns (records
-     * 2l, 2l + 1), whose scaled sums wait in acc[32..160), then those of the second (16 + 2l, 17 + 2l). With one run per call, the loop of eight ran only as long as
-     * C2's set-up around it (range checks, addresses), which held Q6_K at 60% of Q4_K's speed per
+     * added to acc[0..32): the four runs of eight columns of each block
+     * ({@link RowPacking#q6_KRecord}), in two loops of eight sums each: the runs of the blocks'
+     * first group of 16 columns (records 2l, 2l + 1), whose scaled sums wait in acc[32..160),
+     * then those of the second (16 + 2l, 17 + 2l). With one run per call, the loop of eight ran
+     * only as long as C2's set-up around it (range checks, addresses), which held Q6_K at 60% of Q4_K's speed per
      * weight; with all sixteen sums and the eight scale vectors in one loop, C2 kept a dozen of
      * them on the stack, loaded and stored every iteration (AVX-512's 32 registers).
      */
